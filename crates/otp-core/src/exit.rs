@@ -1,0 +1,255 @@
+//! Exit reasons, and the atom-like names they and process names are made of.
+
+use std::fmt;
+use std::sync::Arc;
+
+/// An atom-like name: `:superman`, `SuperDuper.Supervisor`.
+///
+/// Elixir names processes and reasons with atoms. Rust has no atoms, so an [`Atom`] is a cheap
+/// shared string that *prints* the way Elixir's `inspect` prints an atom: `:superman`, with a
+/// leading colon; `SuperDuper.Supervisor` as-is, because it looks like a module name; and
+/// `:"two words"` quoted when it is not a plain identifier.
+///
+/// ```
+/// use otp_core::Atom;
+/// assert_eq!(Atom::from("superman").to_string(), ":superman");
+/// assert_eq!(Atom::from("SuperDuper.Supervisor").to_string(), "SuperDuper.Supervisor");
+/// assert_eq!(Atom::from("two words").to_string(), ":\"two words\"");
+/// assert_eq!(Atom::from("superman").as_str(), "superman");
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Atom(Arc<str>);
+
+impl Atom {
+    /// Makes an atom from any string.
+    pub fn new(name: impl AsRef<str>) -> Self {
+        Atom(Arc::from(name.as_ref()))
+    }
+
+    /// The atom's text, without the colon.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    fn looks_like_module(s: &str) -> bool {
+        s.split('.').all(|part| {
+            let mut chars = part.chars();
+            matches!(chars.next(), Some(c) if c.is_ascii_uppercase())
+                && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+    }
+
+    fn is_plain_identifier(s: &str) -> bool {
+        let mut chars = s.chars().peekable();
+        match chars.next() {
+            Some(c) if c.is_ascii_lowercase() || c == '_' => {}
+            _ => return false,
+        }
+        let body: Vec<char> = chars.collect();
+        let (last, rest) = match body.split_last() {
+            Some((last, rest)) => (Some(*last), rest),
+            None => (None, &body[..]),
+        };
+        rest.iter()
+            .all(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '@')
+            && last.is_none_or(|c| c.is_ascii_alphanumeric() || "_@?!".contains(c))
+    }
+}
+
+impl From<&str> for Atom {
+    fn from(s: &str) -> Self {
+        Atom::new(s)
+    }
+}
+
+impl From<String> for Atom {
+    fn from(s: String) -> Self {
+        Atom(Arc::from(s))
+    }
+}
+
+impl From<&String> for Atom {
+    fn from(s: &String) -> Self {
+        Atom::new(s)
+    }
+}
+
+impl From<&Atom> for Atom {
+    fn from(a: &Atom) -> Self {
+        a.clone()
+    }
+}
+
+impl AsRef<str> for Atom {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for Atom {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Atom {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl fmt::Display for Atom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = &*self.0;
+        if Self::looks_like_module(s) {
+            f.write_str(s)
+        } else if Self::is_plain_identifier(s) {
+            write!(f, ":{s}")
+        } else {
+            write!(f, ":{s:?}")
+        }
+    }
+}
+
+impl fmt::Debug for Atom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// Why a process exited, or the reason carried by an exit signal.
+///
+/// | Elixir / Erlang            | Rust                            |
+/// |----------------------------|---------------------------------|
+/// | `:normal`                  | `ExitReason::Normal`            |
+/// | `:shutdown`                | `ExitReason::Shutdown`          |
+/// | `{:shutdown, term}`        | `ExitReason::ShutdownWith(atom)`|
+/// | `:kill` (a signal)         | `ExitReason::Kill`              |
+/// | `:killed` (what others see)| `ExitReason::Killed`            |
+/// | `:noproc`                  | `ExitReason::NoProc`            |
+/// | any other term             | `ExitReason::Custom(atom)`      |
+/// | a raised exception         | `ExitReason::Panic(message)`    |
+///
+/// `Kill` only ever travels as a signal sent with [`crate::process::exit`]: it cannot be trapped,
+/// and the process it reaches dies with `Killed`, which is what its links and monitors see.
+///
+/// ```
+/// use otp_core::ExitReason;
+/// assert_eq!(ExitReason::custom("we_broke_something").to_string(), ":we_broke_something");
+/// assert_eq!(ExitReason::shutdown_with("bye").to_string(), "{:shutdown, :bye}");
+/// assert!(ExitReason::Shutdown.is_clean());
+/// assert!(!ExitReason::Killed.is_clean());
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub enum ExitReason {
+    /// The process finished its work: `:normal`.
+    Normal,
+    /// An orderly shutdown, usually asked for by a supervisor: `:shutdown`.
+    Shutdown,
+    /// An orderly shutdown carrying a term: `{:shutdown, term}`.
+    ShutdownWith(Atom),
+    /// The untrappable kill signal: `:kill`. A process reached by it dies with [`ExitReason::Killed`].
+    Kill,
+    /// The reason of a process that was killed: `:killed`.
+    Killed,
+    /// The process did not exist: `:noproc`.
+    NoProc,
+    /// Any other reason: a term of the program's choosing.
+    Custom(Atom),
+    /// A panic (Elixir's raised exception), carrying the panic message.
+    Panic(Arc<str>),
+}
+
+impl ExitReason {
+    /// A custom reason, as Elixir's `{:stop, :we_broke_something, state}` carries.
+    pub fn custom(reason: impl Into<Atom>) -> Self {
+        ExitReason::Custom(reason.into())
+    }
+
+    /// `{:shutdown, term}`.
+    pub fn shutdown_with(term: impl Into<Atom>) -> Self {
+        ExitReason::ShutdownWith(term.into())
+    }
+
+    /// A panic reason with the given message.
+    pub fn panic(message: impl AsRef<str>) -> Self {
+        ExitReason::Panic(Arc::from(message.as_ref()))
+    }
+
+    /// `true` for the reasons OTP treats as a clean exit: `normal`, `shutdown` and
+    /// `{shutdown, term}`. A transient child is restarted only after an exit that is not clean,
+    /// and a GenServer logs a crash report only for a reason that is not clean.
+    pub fn is_clean(&self) -> bool {
+        matches!(
+            self,
+            ExitReason::Normal | ExitReason::Shutdown | ExitReason::ShutdownWith(_)
+        )
+    }
+
+    /// `true` for `:normal`.
+    pub fn is_normal(&self) -> bool {
+        matches!(self, ExitReason::Normal)
+    }
+
+    /// The reason a process dies with when this reason reaches it as a signal it cannot or does
+    /// not trap: `kill` becomes `killed`, every other reason stays as it is.
+    pub fn as_death(&self) -> ExitReason {
+        match self {
+            ExitReason::Kill => ExitReason::Killed,
+            other => other.clone(),
+        }
+    }
+}
+
+impl fmt::Display for ExitReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExitReason::Normal => f.write_str(":normal"),
+            ExitReason::Shutdown => f.write_str(":shutdown"),
+            ExitReason::ShutdownWith(term) => write!(f, "{{:shutdown, {term}}}"),
+            ExitReason::Kill => f.write_str(":kill"),
+            ExitReason::Killed => f.write_str(":killed"),
+            ExitReason::NoProc => f.write_str(":noproc"),
+            ExitReason::Custom(term) => write!(f, "{term}"),
+            ExitReason::Panic(message) => write!(f, "{{panic, {message:?}}}"),
+        }
+    }
+}
+
+impl fmt::Debug for ExitReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atoms_print_like_elixir() {
+        assert_eq!(Atom::from("ok").to_string(), ":ok");
+        assert_eq!(Atom::from("valid?").to_string(), ":valid?");
+        assert_eq!(Atom::from("EggTimer.Server").to_string(), "EggTimer.Server");
+        assert_eq!(Atom::from("Egg.timer").to_string(), ":\"Egg.timer\"");
+        assert_eq!(Atom::from("").to_string(), ":\"\"");
+        assert_eq!(Atom::from("9lives").to_string(), ":\"9lives\"");
+    }
+
+    #[test]
+    fn clean_reasons() {
+        assert!(ExitReason::Normal.is_clean());
+        assert!(ExitReason::shutdown_with("bye").is_clean());
+        assert!(!ExitReason::custom("boom").is_clean());
+        assert!(!ExitReason::panic("Boom").is_clean());
+        assert!(!ExitReason::Kill.is_clean());
+        assert_eq!(ExitReason::Kill.as_death(), ExitReason::Killed);
+        assert_eq!(ExitReason::Shutdown.as_death(), ExitReason::Shutdown);
+    }
+
+    #[test]
+    fn reasons_print_like_elixir() {
+        assert_eq!(ExitReason::Killed.to_string(), ":killed");
+        assert_eq!(ExitReason::panic("Boom").to_string(), "{panic, \"Boom\"}");
+    }
+}

@@ -1,0 +1,123 @@
+//! The console: where processes print, and what tests capture.
+//!
+//! On the BEAM, `IO.puts` writes to the process's group leader, which the shell owns. Here
+//! every [`crate::Node`] owns a [`Console`]: the standard output by default, or a buffer a test
+//! reads back. [`puts`] writes to the console of the calling process's node, so a scene's output,
+//! its servers' output and the runtime's log lines (see [`crate::logger`]) all land in one
+//! place, in the order they happened.
+
+use std::fmt::Display;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use crate::node::lock;
+
+/// Where a node's processes print.
+///
+/// ```
+/// use otp_core::{Console, Node, io};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let console = Console::capture();
+/// let node = Node::with_console(console.clone());
+/// node.run(async { io::puts("Alarm triggered!") }).await.unwrap();
+/// assert_eq!(console.contents(), "Alarm triggered!\n");
+/// # });
+/// ```
+#[derive(Clone)]
+pub struct Console {
+    inner: Arc<ConsoleInner>,
+}
+
+struct ConsoleInner {
+    echo: bool,
+    buffer: Option<Mutex<String>>,
+}
+
+impl Console {
+    /// A console that writes to standard output.
+    pub fn stdout() -> Self {
+        Console {
+            inner: Arc::new(ConsoleInner {
+                echo: true,
+                buffer: None,
+            }),
+        }
+    }
+
+    /// A console that keeps what is written, for a test to read.
+    pub fn capture() -> Self {
+        Console {
+            inner: Arc::new(ConsoleInner {
+                echo: false,
+                buffer: Some(Mutex::new(String::new())),
+            }),
+        }
+    }
+
+    /// A console that writes to standard output and also keeps a copy.
+    pub fn tee() -> Self {
+        Console {
+            inner: Arc::new(ConsoleInner {
+                echo: true,
+                buffer: Some(Mutex::new(String::new())),
+            }),
+        }
+    }
+
+    /// Writes `text` as it is.
+    pub fn write(&self, text: &str) {
+        if let Some(buffer) = &self.inner.buffer {
+            lock(buffer).push_str(text);
+        }
+        if self.inner.echo {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(text.as_bytes());
+            let _ = out.flush();
+        }
+    }
+
+    /// Writes `line` and a newline.
+    pub fn println(&self, line: impl Display) {
+        self.write(&format!("{line}\n"));
+    }
+
+    /// What was captured so far (empty for a console that only echoes).
+    pub fn contents(&self) -> String {
+        self.inner
+            .buffer
+            .as_ref()
+            .map(|b| lock(b).clone())
+            .unwrap_or_default()
+    }
+
+    /// Takes what was captured so far, leaving the buffer empty.
+    pub fn take(&self) -> String {
+        self.inner
+            .buffer
+            .as_ref()
+            .map(|b| std::mem::take(&mut *lock(b)))
+            .unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for Console {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.inner.buffer.is_some() {
+            "Console(capture)"
+        } else {
+            "Console(stdout)"
+        })
+    }
+}
+
+/// The console of the calling process's node, or standard output outside any process.
+pub fn console() -> Console {
+    crate::process::with_current(|p| p.map(|p| p.node().console().clone()))
+        .unwrap_or_else(Console::stdout)
+}
+
+/// `IO.puts/1`: prints a line on the console of the calling process's node.
+pub fn puts(line: impl Display) {
+    console().println(line)
+}

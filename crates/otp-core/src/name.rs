@@ -1,0 +1,234 @@
+//! Names: the three forms OTP accepts wherever a process is addressed.
+//!
+//! | Elixir                         | Rust                                   |
+//! |--------------------------------|----------------------------------------|
+//! | `:superman` (a local name)     | `Name::local("superman")`, or `"superman".into()` |
+//! | `{:global, :superman}`         | `Name::global("superman")`             |
+//! | `{:via, Registry, {Reg, key}}` | `Name::via(registry, key)`             |
+//!
+//! A local name lives in the node's name table. A global name lives in a second, node-wide
+//! table: until there is distribution it names a process on this node only, which is what
+//! `:global` does on a node that is not connected to any other. A via name delegates to any
+//! value implementing [`Via`]: [`crate::registry::Registry`] is one, and a program can write its
+//! own (chapter 4 does).
+
+use std::any::type_name;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::exit::Atom;
+use crate::pid::Pid;
+use crate::process::{AnyMessage, SendError};
+
+/// A name a process can be registered under and addressed by.
+#[derive(Clone)]
+pub enum Name {
+    /// A name in the node's local table (`:superman`).
+    Local(Atom),
+    /// A name in the node's global table (`{:global, :superman}`).
+    Global(Atom),
+    /// A name kept by a registry of the program's choosing (`{:via, module, key}`).
+    Via(ViaName),
+}
+
+impl Name {
+    /// A local name.
+    ///
+    /// ```
+    /// use otp_core::Name;
+    /// assert_eq!(Name::local("superman").to_string(), ":superman");
+    /// assert_eq!(Name::global("superman").to_string(), "{:global, :superman}");
+    /// ```
+    pub fn local(name: impl Into<Atom>) -> Self {
+        Name::Local(name.into())
+    }
+
+    /// A global name: node-wide until there is distribution.
+    pub fn global(name: impl Into<Atom>) -> Self {
+        Name::Global(name.into())
+    }
+
+    /// A via name: `key` in `registry`.
+    pub fn via<R: Via>(registry: R, key: R::Key) -> Self {
+        Name::Via(ViaName(Arc::new(ViaEntry { registry, key })))
+    }
+}
+
+impl From<&str> for Name {
+    fn from(s: &str) -> Self {
+        Name::Local(Atom::from(s))
+    }
+}
+
+impl From<String> for Name {
+    fn from(s: String) -> Self {
+        Name::Local(Atom::from(s))
+    }
+}
+
+impl From<&String> for Name {
+    fn from(s: &String) -> Self {
+        Name::Local(Atom::from(s))
+    }
+}
+
+impl From<Atom> for Name {
+    fn from(a: Atom) -> Self {
+        Name::Local(a)
+    }
+}
+
+impl From<&Atom> for Name {
+    fn from(a: &Atom) -> Self {
+        Name::Local(a.clone())
+    }
+}
+
+impl From<&Name> for Name {
+    fn from(n: &Name) -> Self {
+        n.clone()
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Name::Local(a) => write!(f, "{a}"),
+            Name::Global(a) => write!(f, "{{:global, {a}}}"),
+            Name::Via(v) => f.write_str(&v.0.describe()),
+        }
+    }
+}
+
+impl fmt::Debug for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl PartialEq for Name {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Name::Local(a), Name::Local(b)) | (Name::Global(a), Name::Global(b)) => a == b,
+            (Name::Via(a), Name::Via(b)) => a.0.describe() == b.0.describe(),
+            _ => false,
+        }
+    }
+}
+
+/// A registry that names processes: Elixir's `{:via, module, key}`.
+///
+/// The four callbacks are the ones OTP asks of a via module. `register_name` answers `true`
+/// (Elixir's `:yes`) when the key was free and now names `pid`, `false` (`:no`) when it is
+/// taken. `send` has a default that looks the key up and delivers; override it to route
+/// differently.
+///
+/// OTP calls `unregister_name` only when a start fails; when a registered process exits, the
+/// registry itself is expected to notice (Elixir's `Registry` and `:global` monitor their
+/// processes). [`crate::registry::Registry`] does this; a hand-written registry should monitor
+/// the processes it names, as chapter 4's does.
+///
+/// ```
+/// use std::collections::HashMap;
+/// use std::sync::{Arc, Mutex};
+/// use otp_core::{Name, Node, Pid, Via};
+///
+/// #[derive(Clone, Default)]
+/// struct Names(Arc<Mutex<HashMap<String, Pid>>>);
+///
+/// impl Via for Names {
+///     type Key = String;
+///     fn register_name(&self, key: &String, pid: &Pid) -> bool {
+///         let mut map = self.0.lock().unwrap();
+///         if map.get(key).is_some_and(|p| p.is_alive()) { return false; }
+///         map.insert(key.clone(), pid.clone());
+///         true
+///     }
+///     fn unregister_name(&self, key: &String) { self.0.lock().unwrap().remove(key); }
+///     fn whereis_name(&self, key: &String) -> Option<Pid> {
+///         self.0.lock().unwrap().get(key).filter(|p| p.is_alive()).cloned()
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let node = Node::new();
+/// let names = Names::default();
+/// let name = Name::via(names.clone(), "frodo".to_string());
+/// node.run(async move {
+///     let pid = otp_core::process::spawn(|mut inbox: otp_core::Mailbox<()>| async move {
+///         inbox.receive().await;
+///     });
+///     otp_core::process::register(name.clone(), pid.pid()).unwrap();
+///     assert_eq!(otp_core::process::whereis(&name), Some(pid.pid()));
+/// }).await.unwrap();
+/// # });
+/// ```
+pub trait Via: Send + Sync + 'static {
+    /// The key type this registry names processes by.
+    type Key: Clone + fmt::Debug + Send + Sync + 'static;
+
+    /// Names `pid` with `key` if the key is free (`:yes`); `false` if it is taken (`:no`).
+    fn register_name(&self, key: &Self::Key, pid: &Pid) -> bool;
+
+    /// Forgets `key`.
+    fn unregister_name(&self, key: &Self::Key);
+
+    /// The live process named `key`, if any.
+    fn whereis_name(&self, key: &Self::Key) -> Option<Pid>;
+
+    /// Sends `msg` to the process named `key`.
+    fn send(&self, key: &Self::Key, msg: AnyMessage) -> Result<(), SendError> {
+        match self.whereis_name(key) {
+            Some(pid) => msg.deliver(&pid),
+            None => Err(SendError::NoProc),
+        }
+    }
+
+    /// How a name in this registry prints in crash reports and errors.
+    fn describe(&self, key: &Self::Key) -> String {
+        let module = type_name::<Self>().rsplit("::").next().unwrap_or("Via");
+        format!("{{:via, {module}, {key:?}}}")
+    }
+}
+
+/// A via name: a registry and a key, with the registry's type erased.
+#[derive(Clone)]
+pub struct ViaName(pub(crate) Arc<dyn ViaKey>);
+
+pub(crate) trait ViaKey: Send + Sync {
+    fn register(&self, pid: &Pid) -> bool;
+    fn unregister(&self);
+    fn whereis(&self) -> Option<Pid>;
+    fn send(&self, msg: AnyMessage) -> Result<(), SendError>;
+    fn describe(&self) -> String;
+}
+
+struct ViaEntry<R: Via> {
+    registry: R,
+    key: R::Key,
+}
+
+impl<R: Via> ViaKey for ViaEntry<R> {
+    fn register(&self, pid: &Pid) -> bool {
+        self.registry.register_name(&self.key, pid)
+    }
+    fn unregister(&self) {
+        self.registry.unregister_name(&self.key)
+    }
+    fn whereis(&self) -> Option<Pid> {
+        self.registry.whereis_name(&self.key)
+    }
+    fn send(&self, msg: AnyMessage) -> Result<(), SendError> {
+        self.registry.send(&self.key, msg)
+    }
+    fn describe(&self) -> String {
+        self.registry.describe(&self.key)
+    }
+}
+
+impl ViaName {
+    /// The live process this name stands for, as the registry answers.
+    pub fn whereis(&self) -> Option<Pid> {
+        self.0.whereis()
+    }
+}

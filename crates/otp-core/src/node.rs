@@ -1,0 +1,204 @@
+//! The node: the owner of pids, names and the process table.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use crate::exit::{Atom, ExitReason};
+use crate::io::Console;
+use crate::pid::Pid;
+use crate::process::{self, Addr, Mailbox};
+
+const SHARDS: usize = 16;
+
+/// The first pid number of every node, so that pids look like a user's processes on a fresh
+/// BEAM (`#PID<0.100.0>`, then up).
+pub const FIRST_PID: u64 = 100;
+
+static NEXT_NODE_ID: AtomicU64 = AtomicU64::new(1);
+
+/// A node: the world a set of processes lives in.
+///
+/// A node owns the pid counter, the monitor-reference counter, the process table, the local
+/// and global name tables and the console its processes print to. Nothing of it is global, so
+/// two nodes in one program (two tests running in parallel, say) never see each other's
+/// processes or names, and each counts its pids from [`FIRST_PID`]: the same program prints the
+/// same pids on every run.
+///
+/// A node runs on whatever tokio runtime its processes are spawned from. Start the first
+/// process with [`Node::spawn`] or [`Node::run`]; from inside a process, the free functions of
+/// [`crate::process`] and [`crate::gen_server`] use the current process's node.
+///
+/// ```
+/// use otp_core::{Node, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let node = Node::new();
+/// let answer = node
+///     .run(async {
+///         let me = process::self_pid();
+///         assert_eq!(me.to_string(), "#PID<0.100.0>");
+///         41 + 1
+///     })
+///     .await;
+/// assert_eq!(answer, Ok(42));
+/// # });
+/// ```
+#[derive(Clone)]
+pub struct Node {
+    inner: Arc<NodeInner>,
+}
+
+pub(crate) struct NodeInner {
+    id: u64,
+    next_pid: AtomicU64,
+    next_ref: AtomicU64,
+    processes: [Mutex<HashMap<u64, Pid>>; SHARDS],
+    pub(crate) locals: RwLock<HashMap<Atom, Pid>>,
+    pub(crate) globals: RwLock<HashMap<Atom, Pid>>,
+    console: Console,
+}
+
+impl Default for Node {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Node {
+    /// A fresh node that prints to standard output.
+    pub fn new() -> Self {
+        Self::with_console(Console::stdout())
+    }
+
+    /// A fresh node whose processes print to `console` (see [`Console::capture`]).
+    pub fn with_console(console: Console) -> Self {
+        crate::panic::install_hook();
+        Node {
+            inner: Arc::new(NodeInner {
+                id: NEXT_NODE_ID.fetch_add(1, Ordering::Relaxed),
+                next_pid: AtomicU64::new(FIRST_PID),
+                next_ref: AtomicU64::new(1),
+                processes: std::array::from_fn(|_| Mutex::new(HashMap::new())),
+                locals: RwLock::new(HashMap::new()),
+                globals: RwLock::new(HashMap::new()),
+                console,
+            }),
+        }
+    }
+
+    /// This node's number, distinct for every node made in this program.
+    pub fn id(&self) -> u64 {
+        self.inner.id
+    }
+
+    /// The console this node's processes print to.
+    pub fn console(&self) -> &Console {
+        &self.inner.console
+    }
+
+    pub(crate) fn next_pid(&self) -> u64 {
+        self.inner.next_pid.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub(crate) fn next_ref(&self) -> u64 {
+        self.inner.next_ref.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub(crate) fn inner(&self) -> &NodeInner {
+        &self.inner
+    }
+
+    pub(crate) fn table_insert(&self, pid: &Pid) {
+        let shard = &self.inner.processes[(pid.id() as usize) % SHARDS];
+        lock(shard).insert(pid.id(), pid.clone());
+    }
+
+    pub(crate) fn table_remove(&self, id: u64) {
+        let shard = &self.inner.processes[(id as usize) % SHARDS];
+        lock(shard).remove(&id);
+    }
+
+    /// Every live process of this node, in pid order (`Process.list/0`).
+    pub fn processes(&self) -> Vec<Pid> {
+        let mut all: Vec<Pid> = self
+            .inner
+            .processes
+            .iter()
+            .flat_map(|shard| lock(shard).values().cloned().collect::<Vec<_>>())
+            .collect();
+        all.sort();
+        all
+    }
+
+    /// How many processes of this node are alive. Tests use it to prove nothing leaked.
+    pub fn process_count(&self) -> usize {
+        self.inner.processes.iter().map(|s| lock(s).len()).sum()
+    }
+
+    /// The process registered under a local name (`Process.whereis/1`).
+    pub fn whereis(&self, name: impl Into<Atom>) -> Option<Pid> {
+        read(&self.inner.locals).get(&name.into()).cloned()
+    }
+
+    /// Every local name in use, sorted (`Process.registered/0`).
+    pub fn registered(&self) -> Vec<Atom> {
+        let mut names: Vec<Atom> = read(&self.inner.locals).keys().cloned().collect();
+        names.sort();
+        names
+    }
+
+    /// Spawns a process on this node from outside any process: the root of a program or test.
+    /// Inside a process use [`crate::process::spawn`].
+    pub fn spawn<M, F, Fut>(&self, f: F) -> Addr<M>
+    where
+        M: Send + 'static,
+        F: FnOnce(Mailbox<M>) -> Fut,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        process::spawn_on(self, None, f, process::SpawnOpts::default())
+    }
+
+    /// Runs `fut` as a process on this node (a shell, in IEx terms) and waits for it.
+    ///
+    /// Returns the future's output, or `Err(reason)` if the process exited before finishing:
+    /// killed by a linked process, say, as a crashing `start_link`ed server takes the IEx shell
+    /// down with it.
+    pub async fn run<T, Fut>(&self, fut: Fut) -> Result<T, ExitReason>
+    where
+        T: Send + 'static,
+        Fut: Future<Output = T> + Send + 'static,
+    {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let addr = self.spawn(move |_inbox: Mailbox<()>| async move {
+            let out = fut.await;
+            let _ = tx.send(out);
+        });
+        match rx.await {
+            Ok(out) => Ok(out),
+            Err(_) => Err(addr.pid().wait_exit().await),
+        }
+    }
+}
+
+impl fmt::Debug for Node {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Node({})", self.inner.id)
+    }
+}
+
+/// Locks a mutex, recovering the data if a panic poisoned it: the tables hold plain data whose
+/// invariants do not depend on the code that panicked.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+pub(crate) fn read<T>(m: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    m.read().unwrap_or_else(|e| e.into_inner())
+}
+
+pub(crate) fn write<T>(m: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    m.write().unwrap_or_else(|e| e.into_inner())
+}

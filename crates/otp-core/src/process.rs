@@ -1,0 +1,1530 @@
+//! Processes: spawn, send, receive, exit signals, links, monitors, names and introspection.
+//!
+//! A process is a tokio task with a mailbox and a separate signal path. The mailbox holds
+//! messages in the order they were sent; exit signals do not queue behind them: a process that
+//! is not trapping exits and receives `kill`, `shutdown` or any other abnormal reason stops at
+//! its next await point, however long its mailbox is, and a panic in a process becomes its exit
+//! reason instead of taking the program down.
+//!
+//! | Elixir                          | Rust                                          |
+//! |---------------------------------|-----------------------------------------------|
+//! | `spawn(fn -> ... end)`          | [`spawn`]`(\|mut inbox\| async move { ... })`  |
+//! | `spawn_link/1`, `spawn_monitor/1`| [`spawn_link`], [`spawn_monitor`]            |
+//! | `send(pid, msg)`                | [`send`]`(&addr, msg)`                         |
+//! | `receive do ... after t -> end` | `inbox.receive().await`, [`Mailbox::receive_timeout`] |
+//! | `self()`                        | [`self_pid`]                                   |
+//! | `Process.alive?(pid)`           | [`Pid::is_alive`]                              |
+//! | `Process.exit(pid, reason)`     | [`exit`]`(&pid, reason)`                       |
+//! | `Process.link/1`, `unlink/1`    | [`link`], [`unlink`]                           |
+//! | `Process.monitor/1`, `demonitor/2` | [`monitor`], [`demonitor`]                  |
+//! | `Process.flag(:trap_exit, true)`| [`trap_exit`]`(true)`                          |
+//! | `Process.register/2`, `whereis/1` | [`register`], [`whereis`]                    |
+//! | `Process.info/1`                | [`info`]                                       |
+//!
+//! ```
+//! use otp_core::process::{self, Received};
+//! use otp_core::{Mailbox, Node};
+//!
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! let node = Node::new();
+//! node.run(async {
+//!     // A process that answers pings until it is told to stop.
+//!     let echo = process::spawn(|mut inbox: Mailbox<(String, tokio::sync::oneshot::Sender<String>)>| async move {
+//!         while let Received::Msg((text, reply)) = inbox.receive().await {
+//!             let _ = reply.send(text.to_uppercase());
+//!         }
+//!     });
+//!     let (tx, rx) = tokio::sync::oneshot::channel();
+//!     process::send(&echo, ("hello".to_string(), tx));
+//!     assert_eq!(rx.await.unwrap(), "HELLO");
+//! })
+//! .await
+//! .unwrap();
+//! # });
+//! ```
+
+use std::any::{Any, TypeId, type_name};
+use std::collections::{HashSet, VecDeque};
+use std::fmt;
+use std::future::{Future, poll_fn};
+use std::panic::AssertUnwindSafe;
+use std::pin::pin;
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use atomic_waker::AtomicWaker;
+
+use crate::exit::{Atom, ExitReason};
+use crate::name::Name;
+use crate::node::{Node, lock, write};
+use crate::pid::{Cell, MonitorRef, Pid};
+use crate::signal::{SignalAction, SignalKind, on_exit_signal};
+
+// ---------------------------------------------------------------------------------------------
+// Timeouts
+
+/// A timeout: a number of milliseconds, or `:infinity`.
+///
+/// ```
+/// use otp_core::Timeout;
+/// use std::time::Duration;
+/// assert_eq!(Timeout::from(5000), Timeout::After(Duration::from_millis(5000)));
+/// assert_eq!(Timeout::Infinity.as_duration(), None);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Timeout {
+    /// Give up after this long.
+    After(Duration),
+    /// Wait for ever: `:infinity`.
+    Infinity,
+}
+
+impl Timeout {
+    /// `Some(duration)`, or `None` for infinity.
+    pub fn as_duration(self) -> Option<Duration> {
+        match self {
+            Timeout::After(d) => Some(d),
+            Timeout::Infinity => None,
+        }
+    }
+
+    /// A timeout in milliseconds.
+    pub const fn millis(ms: u64) -> Self {
+        Timeout::After(Duration::from_millis(ms))
+    }
+}
+
+impl From<u64> for Timeout {
+    fn from(ms: u64) -> Self {
+        Timeout::millis(ms)
+    }
+}
+
+impl From<Duration> for Timeout {
+    fn from(d: Duration) -> Self {
+        Timeout::After(d)
+    }
+}
+
+/// Runs `fut` with an optional deadline; `None` when the deadline passed first.
+pub(crate) async fn with_timeout<F: Future>(t: Timeout, fut: F) -> Option<F::Output> {
+    match t {
+        Timeout::Infinity => Some(fut.await),
+        Timeout::After(d) => tokio::time::timeout(d, fut).await.ok(),
+    }
+}
+
+/// `Process.sleep/1`: suspends the calling task for `ms` milliseconds of tokio's clock (which a
+/// test can pause and advance).
+pub async fn sleep(ms: u64) {
+    tokio::time::sleep(Duration::from_millis(ms)).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages
+
+/// What a hand-made process receives: a message of its own type, or one of the two kinds of
+/// message the runtime delivers.
+#[derive(Debug)]
+pub enum Received<M> {
+    /// A message sent with [`send`].
+    Msg(M),
+    /// `{:EXIT, from, reason}`: an exit signal, delivered as a message because the process traps
+    /// exits (see [`trap_exit`]).
+    Exit {
+        /// The process the signal came from.
+        from: Pid,
+        /// The reason it carried.
+        reason: ExitReason,
+    },
+    /// `{:DOWN, ref, :process, pid, reason}`: a monitored process is gone.
+    Down(Down),
+}
+
+/// The message a monitor delivers when the monitored process exits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Down {
+    /// The reference [`monitor`] returned.
+    pub reference: MonitorRef,
+    /// The process that exited.
+    pub pid: Pid,
+    /// Why it exited; `NoProc` if it was already gone when the monitor was set.
+    pub reason: ExitReason,
+}
+
+impl fmt::Display for Down {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{{:DOWN, {}, :process, {}, {}}}",
+            self.reference, self.pid, self.reason
+        )
+    }
+}
+
+/// Why a message could not be delivered.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// The process is not alive, or no process has the name.
+    #[error("no process: the process is not alive or no process is registered under the name")]
+    NoProc,
+    /// The process takes messages of another type.
+    #[error("{pid} takes messages of type {expected}, not {given}")]
+    WrongType {
+        /// The process.
+        pid: Pid,
+        /// Its message type.
+        expected: &'static str,
+        /// The type that was sent.
+        given: &'static str,
+    },
+}
+
+/// A message whose type has been erased, ready to be delivered to any process that takes it.
+/// [`crate::Via::send`] receives one.
+pub struct AnyMessage {
+    deliver: DeliverFn,
+}
+
+type DeliverFn = Box<dyn FnOnce(&Pid) -> Result<(), SendError> + Send>;
+
+impl AnyMessage {
+    /// Wraps a message for a hand-made process whose messages are `M`.
+    pub fn new<M: Send + 'static>(msg: M) -> Self {
+        AnyMessage {
+            deliver: Box::new(move |pid: &Pid| match Addr::<M>::from_pid(pid) {
+                Some(addr) => addr.try_send(msg),
+                None => Err(wrong_type::<M>(pid)),
+            }),
+        }
+    }
+
+    /// Wraps a message that is delivered through a custom function (the GenServer's cast and
+    /// info messages are made this way).
+    pub(crate) fn from_fn(f: impl FnOnce(&Pid) -> Result<(), SendError> + Send + 'static) -> Self {
+        AnyMessage {
+            deliver: Box::new(f),
+        }
+    }
+
+    /// Delivers the message to `pid`.
+    pub fn deliver(self, pid: &Pid) -> Result<(), SendError> {
+        (self.deliver)(pid)
+    }
+}
+
+impl fmt::Debug for AnyMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AnyMessage")
+    }
+}
+
+pub(crate) fn wrong_type<M: 'static>(pid: &Pid) -> SendError {
+    SendError::WrongType {
+        pid: pid.clone(),
+        expected: pid.cell.message_type_name(),
+        given: type_name::<M>(),
+    }
+}
+
+/// What a process body's output means as an exit reason: `()` is `:normal`; an
+/// [`ExitReason`] is itself; `Result<(), ExitReason>` is `:normal` or the error.
+pub trait IntoExitReason {
+    /// The exit reason.
+    fn into_exit_reason(self) -> ExitReason;
+}
+
+impl IntoExitReason for () {
+    fn into_exit_reason(self) -> ExitReason {
+        ExitReason::Normal
+    }
+}
+
+impl IntoExitReason for ExitReason {
+    fn into_exit_reason(self) -> ExitReason {
+        self
+    }
+}
+
+impl IntoExitReason for Result<(), ExitReason> {
+    fn into_exit_reason(self) -> ExitReason {
+        self.err().unwrap_or(ExitReason::Normal)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The per-process core
+
+const TRAP: u8 = 1;
+const EXITING: u8 = 2;
+const DEAD: u8 = 4;
+const RUNNING: u8 = 8;
+
+type ExitHook = Box<dyn FnOnce(&Pid, &ExitReason) + Send>;
+
+pub(crate) struct Core {
+    pub(crate) id: u64,
+    pub(crate) node: Node,
+    pub(crate) waker: AtomicWaker,
+    flags: AtomicU8,
+    /// Messages taken from the shared queue into the receiver's own buffer, not yet handled.
+    local_len: AtomicUsize,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    links: PidSet,
+    /// Monitors others hold on this process: (reference, watcher).
+    monitored_by: Vec<(u64, Pid)>,
+    /// Monitors this process holds on others: (reference, target).
+    monitoring: Vec<(u64, Pid)>,
+    /// References demonitored with `flush`: their Down message, if it comes, is dropped.
+    flushed: Vec<u64>,
+    waiters: Vec<Waker>,
+    names: Vec<Name>,
+    pending_exit: Option<ExitReason>,
+    exit_reason: Option<ExitReason>,
+    parent: Option<Pid>,
+    hooks: Vec<ExitHook>,
+}
+
+/// A set of pids that stays a small vector for the common case (a worker has one link) and
+/// becomes a hash set for a supervisor with many children.
+#[derive(Default)]
+struct PidSet {
+    small: Vec<Pid>,
+    large: Option<HashSet<Pid>>,
+}
+
+impl PidSet {
+    const LIMIT: usize = 16;
+
+    fn insert(&mut self, pid: Pid) {
+        if let Some(set) = &mut self.large {
+            set.insert(pid);
+        } else if !self.small.contains(&pid) {
+            self.small.push(pid);
+            if self.small.len() > Self::LIMIT {
+                self.large = Some(self.small.drain(..).collect());
+            }
+        }
+    }
+
+    fn remove(&mut self, pid: &Pid) {
+        if let Some(set) = &mut self.large {
+            set.remove(pid);
+        } else if let Some(i) = self.small.iter().position(|p| p == pid) {
+            self.small.swap_remove(i);
+        }
+    }
+
+    fn contains(&self, pid: &Pid) -> bool {
+        match &self.large {
+            Some(set) => set.contains(pid),
+            None => self.small.contains(pid),
+        }
+    }
+
+    fn take(&mut self) -> Vec<Pid> {
+        match self.large.take() {
+            Some(set) => set.into_iter().collect(),
+            None => std::mem::take(&mut self.small),
+        }
+    }
+
+    fn to_vec(&self) -> Vec<Pid> {
+        let mut v: Vec<Pid> = match &self.large {
+            Some(set) => set.iter().cloned().collect(),
+            None => self.small.clone(),
+        };
+        v.sort();
+        v
+    }
+}
+
+/// What a dying process takes out of its core to notify the world.
+struct Obituary {
+    links: Vec<Pid>,
+    monitored_by: Vec<(u64, Pid)>,
+    monitoring: Vec<(u64, Pid)>,
+    waiters: Vec<Waker>,
+    names: Vec<Name>,
+    hooks: Vec<ExitHook>,
+}
+
+impl Core {
+    fn new(node: Node, id: u64, parent: Option<Pid>) -> Self {
+        Core {
+            id,
+            node,
+            waker: AtomicWaker::new(),
+            flags: AtomicU8::new(0),
+            local_len: AtomicUsize::new(0),
+            inner: Mutex::new(Inner {
+                parent,
+                ..Inner::default()
+            }),
+        }
+    }
+
+    pub(crate) fn is_dead(&self) -> bool {
+        self.flags.load(Ordering::Acquire) & DEAD != 0
+    }
+
+    pub(crate) fn is_trapping(&self) -> bool {
+        self.flags.load(Ordering::Relaxed) & TRAP != 0
+    }
+
+    /// An exit signal has decided this process must die; it will at its next await point.
+    pub(crate) fn exit_pending(&self) -> bool {
+        self.flags.load(Ordering::Acquire) & EXITING != 0
+    }
+
+    fn set_trap(&self, on: bool) -> bool {
+        let old = if on {
+            self.flags.fetch_or(TRAP, Ordering::AcqRel)
+        } else {
+            self.flags.fetch_and(!TRAP, Ordering::AcqRel)
+        };
+        old & TRAP != 0
+    }
+
+    pub(crate) fn exit_reason(&self) -> Option<ExitReason> {
+        lock(&self.inner).exit_reason.clone()
+    }
+
+    pub(crate) fn parent(&self) -> Option<Pid> {
+        lock(&self.inner).parent.clone()
+    }
+
+    /// Asks the process to die with `reason` (the first request wins).
+    fn request_exit(&self, reason: ExitReason) {
+        {
+            let mut inner = lock(&self.inner);
+            if inner.exit_reason.is_some() || inner.pending_exit.is_some() {
+                return;
+            }
+            inner.pending_exit = Some(reason);
+            self.flags.fetch_or(EXITING, Ordering::AcqRel);
+        }
+        self.waker.wake();
+    }
+
+    fn take_pending_exit(&self) -> Option<ExitReason> {
+        if !self.exit_pending() {
+            return None;
+        }
+        lock(&self.inner).pending_exit.take()
+    }
+
+    /// Marks the process dead and takes what must be notified.
+    fn mark_dead(&self, reason: ExitReason) -> Obituary {
+        let mut inner = lock(&self.inner);
+        inner.exit_reason = Some(reason);
+        inner.pending_exit = None;
+        self.flags.fetch_or(DEAD, Ordering::AcqRel);
+        Obituary {
+            links: inner.links.take(),
+            monitored_by: std::mem::take(&mut inner.monitored_by),
+            monitoring: std::mem::take(&mut inner.monitoring),
+            waiters: std::mem::take(&mut inner.waiters),
+            names: std::mem::take(&mut inner.names),
+            hooks: std::mem::take(&mut inner.hooks),
+        }
+    }
+
+    pub(crate) async fn wait_exit(&self) -> ExitReason {
+        poll_fn(|cx| {
+            let mut inner = lock(&self.inner);
+            if let Some(reason) = &inner.exit_reason {
+                return Poll::Ready(reason.clone());
+            }
+            if !inner.waiters.iter().any(|w| w.will_wake(cx.waker())) {
+                inner.waiters.push(cx.waker().clone());
+            }
+            Poll::Pending
+        })
+        .await
+    }
+
+    /// Registers a function run when the process exits. Returns `false` (and drops the hook)
+    /// when the process is already gone.
+    pub(crate) fn add_exit_hook(&self, hook: ExitHook) -> bool {
+        let mut inner = lock(&self.inner);
+        if inner.exit_reason.is_some() {
+            return false;
+        }
+        inner.hooks.push(hook);
+        true
+    }
+
+    fn take_flushed(&self, reference: u64) -> bool {
+        let mut inner = lock(&self.inner);
+        match inner.flushed.iter().position(|r| *r == reference) {
+            Some(i) => {
+                inner.flushed.swap_remove(i);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The shared half of a process: core and mailbox queue
+
+pub(crate) struct Shared<M> {
+    pub(crate) core: Core,
+    queue: Mutex<Queue<M>>,
+}
+
+struct Queue<M> {
+    items: VecDeque<Received<M>>,
+    closed: bool,
+}
+
+impl<M: Send + 'static> Shared<M> {
+    pub(crate) fn push(&self, item: Received<M>) -> Result<(), Received<M>> {
+        {
+            let mut q = lock(&self.queue);
+            if q.closed {
+                return Err(item);
+            }
+            q.items.push_back(item);
+        }
+        self.core.waker.wake();
+        Ok(())
+    }
+}
+
+impl<M: Send + 'static> Cell for Shared<M> {
+    fn core(&self) -> &Core {
+        &self.core
+    }
+
+    fn push_exit(&self, from: Pid, reason: ExitReason) {
+        let _ = self.push(Received::Exit { from, reason });
+    }
+
+    fn push_down(&self, down: Down) {
+        let _ = self.push(Received::Down(down));
+    }
+
+    fn queue_len(&self) -> usize {
+        lock(&self.queue).items.len() + self.core.local_len.load(Ordering::Relaxed)
+    }
+
+    fn close_mailbox(&self) {
+        let items = {
+            let mut q = lock(&self.queue);
+            q.closed = true;
+            std::mem::take(&mut q.items)
+        };
+        drop(items);
+    }
+
+    fn shrink_mailbox(&self) {
+        lock(&self.queue).items.shrink_to_fit();
+    }
+
+    fn message_type(&self) -> TypeId {
+        TypeId::of::<M>()
+    }
+
+    fn message_type_name(&self) -> &'static str {
+        type_name::<M>()
+    }
+
+    fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
+        self
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Typed handles
+
+/// A typed handle to a hand-made process whose messages are `M`: what [`spawn`] returns.
+///
+/// It prints as the process's pid, and sending through it costs no lookup.
+pub struct Addr<M> {
+    pub(crate) shared: Arc<Shared<M>>,
+}
+
+impl<M> Clone for Addr<M> {
+    fn clone(&self) -> Self {
+        Addr {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl<M: Send + 'static> Addr<M> {
+    /// The process's pid.
+    pub fn pid(&self) -> Pid {
+        Pid {
+            cell: self.shared.clone(),
+        }
+    }
+
+    /// `true` until the process has exited.
+    pub fn is_alive(&self) -> bool {
+        !self.shared.core.is_dead()
+    }
+
+    /// Sends `msg`; a message to a dead process is dropped, as in OTP.
+    pub fn send(&self, msg: M) {
+        let _ = self.shared.push(Received::Msg(msg));
+    }
+
+    /// Sends `msg`, saying whether the process was alive to take it.
+    pub fn try_send(&self, msg: M) -> Result<(), SendError> {
+        self.shared
+            .push(Received::Msg(msg))
+            .map_err(|_| SendError::NoProc)
+    }
+
+    pub(crate) fn from_pid(pid: &Pid) -> Option<Self> {
+        if pid.cell.message_type() != TypeId::of::<M>() {
+            return None;
+        }
+        pid.cell
+            .clone()
+            .into_any()
+            .downcast::<Shared<M>>()
+            .ok()
+            .map(|shared| Addr { shared })
+    }
+}
+
+impl<M> PartialEq for Addr<M> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
+    }
+}
+
+impl<M> Eq for Addr<M> {}
+
+impl<M> fmt::Display for Addr<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#PID<0.{}.0>", self.shared.core.id)
+    }
+}
+
+impl<M> fmt::Debug for Addr<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl<M: Send + 'static> From<&Addr<M>> for Pid {
+    fn from(a: &Addr<M>) -> Pid {
+        a.pid()
+    }
+}
+
+impl<M: Send + 'static> From<Addr<M>> for Pid {
+    fn from(a: Addr<M>) -> Pid {
+        a.pid()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The mailbox (the receiving half, owned by the process body)
+
+/// A process's own end of its mailbox: what a hand-made process receives from.
+///
+/// Messages arrive in the order they were sent by any one sender. Receiving takes them in
+/// order; [`Mailbox::receive_match`] takes the first one a predicate accepts and leaves the
+/// others in place, as Erlang's selective `receive` does.
+pub struct Mailbox<M> {
+    shared: Arc<Shared<M>>,
+    local: VecDeque<Received<M>>,
+}
+
+impl<M: Send + 'static> Mailbox<M> {
+    pub(crate) fn new(shared: Arc<Shared<M>>) -> Self {
+        Mailbox {
+            shared,
+            local: VecDeque::new(),
+        }
+    }
+
+    /// A handle to this process.
+    pub fn addr(&self) -> Addr<M> {
+        Addr {
+            shared: self.shared.clone(),
+        }
+    }
+
+    /// This process's pid.
+    pub fn pid(&self) -> Pid {
+        self.addr().pid()
+    }
+
+    /// Moves everything sent so far into the private buffer. Returns `true` if it moved any.
+    fn refill(&mut self) -> bool {
+        let mut q = lock(&self.shared.queue);
+        if q.items.is_empty() {
+            return false;
+        }
+        if self.local.is_empty() {
+            std::mem::swap(&mut self.local, &mut q.items);
+        } else {
+            self.local.extend(q.items.drain(..));
+        }
+        true
+    }
+
+    fn publish_len(&self) {
+        self.shared
+            .core
+            .local_len
+            .store(self.local.len(), Ordering::Relaxed);
+    }
+
+    /// Drops a Down message whose monitor was removed with `flush`.
+    fn is_flushed(&self, item: &Received<M>) -> bool {
+        matches!(item, Received::Down(d) if self.shared.core.take_flushed(d.reference.id))
+    }
+
+    fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Received<M>> {
+        let coop = std::task::ready!(tokio::task::coop::poll_proceed(cx));
+        loop {
+            if let Some(item) = self.local.pop_front() {
+                self.publish_len();
+                if self.is_flushed(&item) {
+                    continue;
+                }
+                coop.made_progress();
+                return Poll::Ready(item);
+            }
+            if self.refill() {
+                continue;
+            }
+            self.shared.core.waker.register(cx.waker());
+            if !self.refill() {
+                return Poll::Pending;
+            }
+        }
+    }
+
+    /// Waits for the next message.
+    pub async fn receive(&mut self) -> Received<M> {
+        poll_fn(|cx| self.poll_next(cx)).await
+    }
+
+    /// Waits at most `timeout` for the next message (`receive ... after t -> ... end`);
+    /// `None` if nothing came.
+    pub async fn receive_timeout(&mut self, timeout: impl Into<Timeout>) -> Option<Received<M>> {
+        with_timeout(timeout.into(), self.receive()).await
+    }
+
+    /// The next message, if one is already waiting.
+    pub fn try_receive(&mut self) -> Option<Received<M>> {
+        loop {
+            let item = match self.local.pop_front() {
+                Some(item) => item,
+                None => {
+                    if !self.refill() {
+                        return None;
+                    }
+                    continue;
+                }
+            };
+            self.publish_len();
+            if !self.is_flushed(&item) {
+                return Some(item);
+            }
+        }
+    }
+
+    /// Takes every message waiting now (IEx's `flush/0`, returned rather than printed).
+    pub fn flush(&mut self) -> Vec<Received<M>> {
+        std::iter::from_fn(|| self.try_receive()).collect()
+    }
+
+    /// Selective receive: waits for the first message `accept` returns `true` for, leaving every
+    /// other message in the mailbox, in order.
+    pub async fn receive_match(
+        &mut self,
+        mut accept: impl FnMut(&Received<M>) -> bool,
+    ) -> Received<M> {
+        let mut scanned = 0;
+        poll_fn(|cx| {
+            loop {
+                while scanned < self.local.len() {
+                    if accept(&self.local[scanned]) {
+                        let item = self.local.remove(scanned).expect("index checked above");
+                        self.publish_len();
+                        if self.is_flushed(&item) {
+                            continue;
+                        }
+                        return Poll::Ready(item);
+                    }
+                    scanned += 1;
+                }
+                if self.refill() {
+                    self.publish_len();
+                    continue;
+                }
+                self.shared.core.waker.register(cx.waker());
+                if !self.refill() {
+                    return Poll::Pending;
+                }
+                self.publish_len();
+            }
+        })
+        .await
+    }
+
+    /// Messages waiting, counted as `Process.info(pid, :message_queue_len)` counts them.
+    pub fn len(&self) -> usize {
+        self.local.len() + lock(&self.shared.queue).items.len()
+    }
+
+    /// `true` if no message is waiting.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Releases spare capacity (what `:hibernate` amounts to on tokio).
+    pub fn shrink(&mut self) {
+        self.local.shrink_to_fit();
+        self.shared.shrink_mailbox();
+    }
+}
+
+impl<M> fmt::Debug for Mailbox<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Mailbox(#PID<0.{}.0>)", self.shared.core.id)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The current process
+
+thread_local! {
+    static CURRENT: std::cell::Cell<Option<Pid>> = const { std::cell::Cell::new(None) };
+}
+
+/// The pid of the process running this code, or `None` outside any process.
+pub fn current() -> Option<Pid> {
+    CURRENT.with(|c| {
+        let pid = c.take();
+        let copy = pid.clone();
+        c.set(pid);
+        copy
+    })
+}
+
+pub(crate) fn with_current<R>(f: impl FnOnce(Option<&Pid>) -> R) -> R {
+    CURRENT.with(|c| {
+        let pid = c.take();
+        let r = f(pid.as_ref());
+        c.set(pid);
+        r
+    })
+}
+
+/// `self()`: the pid of the calling process.
+///
+/// # Panics
+/// Outside a process (start one with [`Node::run`] or [`Node::spawn`]).
+pub fn self_pid() -> Pid {
+    current().expect(OUTSIDE)
+}
+
+const OUTSIDE: &str = "this otp_core function must be called from inside a process: start one with Node::run or Node::spawn";
+
+/// The node of the calling process.
+///
+/// # Panics
+/// Outside a process.
+pub fn current_node() -> Node {
+    with_current(|p| p.map(|p| p.node())).expect(OUTSIDE)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Spawning
+
+#[derive(Default, Clone, Copy)]
+pub(crate) struct SpawnOpts {
+    pub(crate) link: bool,
+    pub(crate) monitor: bool,
+    pub(crate) trap_exit: bool,
+    /// The process reports its own crashes (a GenServer does); no plain "raised an exception".
+    pub(crate) reports_own_crash: bool,
+}
+
+/// Creates a process on `node` without starting its body yet.
+pub(crate) fn create<M: Send + 'static>(node: &Node, parent: Option<Pid>) -> Arc<Shared<M>> {
+    Arc::new(Shared {
+        core: Core::new(node.clone(), node.next_pid(), parent),
+        queue: Mutex::new(Queue {
+            items: VecDeque::new(),
+            closed: false,
+        }),
+    })
+}
+
+pub(crate) fn spawn_on<M, F, Fut>(
+    node: &Node,
+    parent: Option<Pid>,
+    f: F,
+    opts: SpawnOpts,
+) -> Addr<M>
+where
+    M: Send + 'static,
+    F: FnOnce(Mailbox<M>) -> Fut,
+    Fut: Future + Send + 'static,
+    Fut::Output: IntoExitReason,
+{
+    let shared = create::<M>(node, parent);
+    let body = f(Mailbox::new(shared.clone()));
+    start(shared, body, opts).0
+}
+
+/// Registers a created process, sets its links and monitors and starts its body.
+pub(crate) fn start<M, Fut>(
+    shared: Arc<Shared<M>>,
+    body: Fut,
+    opts: SpawnOpts,
+) -> (Addr<M>, Option<MonitorRef>)
+where
+    M: Send + 'static,
+    Fut: Future + Send + 'static,
+    Fut::Output: IntoExitReason,
+{
+    let addr = Addr {
+        shared: shared.clone(),
+    };
+    let pid = addr.pid();
+    if opts.trap_exit {
+        shared.core.set_trap(true);
+    }
+    shared.core.node.table_insert(&pid);
+    let mut monitor_ref = None;
+    if (opts.link || opts.monitor)
+        && let Some(me) = current()
+    {
+        {
+            if opts.link {
+                // The new process has not run yet, so it cannot have died: linking succeeds.
+                let _ = link_pair(&me, &pid);
+            }
+            if opts.monitor {
+                monitor_ref = Some(monitor_from(&me, &pid));
+            }
+        }
+    }
+    tokio::spawn(run(shared, body, opts.reports_own_crash));
+    (addr, monitor_ref)
+}
+
+async fn run<M, Fut>(shared: Arc<Shared<M>>, body: Fut, reports_own_crash: bool)
+where
+    M: Send + 'static,
+    Fut: Future + Send + 'static,
+    Fut::Output: IntoExitReason,
+{
+    let mut me = Some(Pid {
+        cell: shared.clone(),
+    });
+    let mut body = pin!(Some(body));
+    let core = &shared.core;
+    let reason = poll_fn(|cx| {
+        if let Some(reason) = core.take_pending_exit() {
+            return Poll::Ready(reason);
+        }
+        core.waker.register(cx.waker());
+        if let Some(reason) = core.take_pending_exit() {
+            return Poll::Ready(reason);
+        }
+        core.flags.fetch_or(RUNNING, Ordering::Relaxed);
+        let previous = CURRENT.with(|c| c.replace(me.take()));
+        let polled = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            body.as_mut()
+                .as_pin_mut()
+                .map(|b| b.poll(cx))
+                .unwrap_or(Poll::Pending)
+        }));
+        me = CURRENT.with(|c| c.replace(previous));
+        core.flags.fetch_and(!RUNNING, Ordering::Relaxed);
+        match polled {
+            Ok(Poll::Ready(out)) => Poll::Ready(out.into_exit_reason()),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(payload) => Poll::Ready(ExitReason::Panic(Arc::from(
+                crate::panic::message(&*payload).as_str(),
+            ))),
+        }
+    })
+    .await;
+    let pid = me.expect("the runner keeps its pid between polls");
+    let obituary = core.mark_dead(reason.clone());
+    // Drop the body (and the messages and reply handles it holds) only now that the exit reason
+    // is set, so that a caller woken by a dropped reply handle can read it.
+    body.set(None);
+    shared.close_mailbox();
+    if !reports_own_crash {
+        if let ExitReason::Panic(message) = &reason {
+            tracing::error!(
+                target: "otp::process",
+                "Process {pid} raised an exception\n** (panic) {message}"
+            );
+        }
+    }
+    notify_exit(&pid, &reason, obituary);
+}
+
+fn notify_exit(pid: &Pid, reason: &ExitReason, obituary: Obituary) {
+    let node = pid.node();
+    node.table_remove(pid.id());
+    for name in &obituary.names {
+        release_name(&node, name, pid);
+    }
+    for hook in obituary.hooks {
+        hook(pid, reason);
+    }
+    for linked in obituary.links {
+        lock(&linked.core().inner).links.remove(pid);
+        deliver_exit_signal(&linked, pid, reason, SignalKind::Link);
+    }
+    for (reference, watcher) in obituary.monitored_by {
+        watcher.cell.push_down(Down {
+            reference: MonitorRef {
+                id: reference,
+                target: pid.clone(),
+            },
+            pid: pid.clone(),
+            reason: reason.clone(),
+        });
+    }
+    for (reference, target) in obituary.monitoring {
+        lock(&target.core().inner)
+            .monitored_by
+            .retain(|(r, _)| *r != reference);
+    }
+    for waker in obituary.waiters {
+        waker.wake();
+    }
+}
+
+/// Applies an exit signal to `target`.
+fn deliver_exit_signal(target: &Pid, from: &Pid, reason: &ExitReason, kind: SignalKind) {
+    if target.core().is_dead() {
+        return;
+    }
+    match on_exit_signal(target.core().is_trapping(), reason, kind) {
+        SignalAction::Ignore => {}
+        SignalAction::Deliver(reason) => target.cell.push_exit(from.clone(), reason),
+        SignalAction::Die(reason) => target.core().request_exit(reason),
+    }
+}
+
+/// `spawn/1`: starts a process running `f`, which receives the process's mailbox.
+///
+/// The process exits `:normal` when the future finishes, with a reason of its choosing through
+/// [`exit_self`], and with a panic reason if it panics (the panic is logged as Elixir logs a
+/// raised exception: "Process #PID<...> raised an exception").
+///
+/// # Panics
+/// Outside a process (use [`Node::spawn`] there), or outside a tokio runtime.
+pub fn spawn<M, F, Fut>(f: F) -> Addr<M>
+where
+    M: Send + 'static,
+    F: FnOnce(Mailbox<M>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let me = self_pid();
+    spawn_on(&me.node(), Some(me.clone()), f, SpawnOpts::default())
+}
+
+/// `spawn_link/1`: like [`spawn`], linked to the caller from the start.
+pub fn spawn_link<M, F, Fut>(f: F) -> Addr<M>
+where
+    M: Send + 'static,
+    F: FnOnce(Mailbox<M>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let me = self_pid();
+    let opts = SpawnOpts {
+        link: true,
+        ..SpawnOpts::default()
+    };
+    spawn_on(&me.node(), Some(me.clone()), f, opts)
+}
+
+/// `spawn_monitor/1`: like [`spawn`], monitored by the caller from the start; returns the
+/// process and the monitor's reference.
+pub fn spawn_monitor<M, F, Fut>(f: F) -> (Addr<M>, MonitorRef)
+where
+    M: Send + 'static,
+    F: FnOnce(Mailbox<M>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let me = self_pid();
+    let shared = create::<M>(&me.node(), Some(me.clone()));
+    let body = f(Mailbox::new(shared.clone()));
+    let opts = SpawnOpts {
+        monitor: true,
+        ..SpawnOpts::default()
+    };
+    let (addr, reference) = start(shared, body, opts);
+    (
+        addr,
+        reference.expect("spawn_monitor runs inside a process"),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sending, exit signals, links, monitors
+
+/// `send(pid, msg)`: puts `msg` in the process's mailbox. Sending to a process that has exited
+/// does nothing, as in OTP.
+pub fn send<M: Send + 'static>(to: &Addr<M>, msg: M) {
+    to.send(msg)
+}
+
+/// `Process.exit(pid, reason)`: sends an exit signal from the calling process.
+///
+/// `ExitReason::Kill` always kills (the process dies with `killed`); `:normal` is ignored by a
+/// process that does not trap exits (unless it sends it to itself); any other reason kills a
+/// process that does not trap exits, and reaches one that does as a
+/// [`Received::Exit`] message.
+///
+/// # Panics
+/// Outside a process.
+pub fn exit(pid: &Pid, reason: ExitReason) {
+    let me = self_pid();
+    let kind = SignalKind::Exit {
+        from_self: &me == pid,
+    };
+    deliver_exit_signal(pid, &me, &reason, kind);
+}
+
+/// `exit/1`: the calling process exits with `reason`. The returned future never completes: the
+/// process stops at this await, as Elixir's `exit(reason)` never returns.
+///
+/// ```
+/// use otp_core::{ExitReason, Mailbox, Node, process};
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let node = Node::new();
+/// let pid = node.spawn(|_inbox: Mailbox<()>| async {
+///     process::exit_self(ExitReason::custom("done")).await;
+///     unreachable!("exit_self never returns");
+/// }).pid();
+/// assert_eq!(pid.wait_exit().await, ExitReason::custom("done"));
+/// # });
+/// ```
+///
+/// # Panics
+/// Outside a process.
+pub async fn exit_self(reason: ExitReason) -> std::convert::Infallible {
+    let me = self_pid();
+    me.core().request_exit(reason);
+    drop(me);
+    std::future::pending().await
+}
+
+/// Sends an exit signal that appears to come from `from`. Supervisors use it.
+pub(crate) fn exit_from(from: &Pid, pid: &Pid, reason: ExitReason) {
+    let kind = SignalKind::Exit {
+        from_self: from == pid,
+    };
+    deliver_exit_signal(pid, from, &reason, kind);
+}
+
+/// Why [`link`] failed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LinkError {
+    /// The process does not exist (Erlang raises `noproc`). A caller that traps exits gets
+    /// `{:EXIT, pid, :noproc}` in its mailbox instead of this error.
+    #[error("no process: {0} is not alive")]
+    NoProc(Pid),
+}
+
+/// `Process.link/1`: links the calling process and `pid`.
+///
+/// Linking to a process that has exited follows OTP: a caller that traps exits receives
+/// `{:EXIT, pid, :noproc}`; any other caller gets [`LinkError::NoProc`].
+pub fn link(pid: &Pid) -> Result<(), LinkError> {
+    let me = self_pid();
+    match link_pair(&me, pid) {
+        Ok(()) => Ok(()),
+        Err(_) if me.core().is_trapping() => {
+            me.cell.push_exit(pid.clone(), ExitReason::NoProc);
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub(crate) fn link_pair(a: &Pid, b: &Pid) -> Result<(), LinkError> {
+    if a == b {
+        return Ok(());
+    }
+    let (first, second) = if a < b { (a, b) } else { (b, a) };
+    let mut g1 = lock(&first.core().inner);
+    let mut g2 = lock(&second.core().inner);
+    if a.core().is_dead() {
+        return Err(LinkError::NoProc(a.clone()));
+    }
+    if b.core().is_dead() {
+        return Err(LinkError::NoProc(b.clone()));
+    }
+    g1.links.insert(second.clone());
+    g2.links.insert(first.clone());
+    Ok(())
+}
+
+/// `Process.unlink/1`: removes the link between the calling process and `pid`, if any.
+pub fn unlink(pid: &Pid) {
+    let me = self_pid();
+    unlink_pair(&me, pid);
+}
+
+pub(crate) fn unlink_pair(a: &Pid, b: &Pid) {
+    if a == b {
+        return;
+    }
+    let (first, second) = if a < b { (a, b) } else { (b, a) };
+    let mut g1 = lock(&first.core().inner);
+    let mut g2 = lock(&second.core().inner);
+    g1.links.remove(second);
+    g2.links.remove(first);
+}
+
+/// `Process.monitor/1`: the calling process will receive a [`Down`] message when `pid` exits.
+/// Monitoring a process that is already gone delivers `Down` with `:noproc` at once.
+pub fn monitor(pid: &Pid) -> MonitorRef {
+    monitor_from(&self_pid(), pid)
+}
+
+pub(crate) fn monitor_from(watcher: &Pid, target: &Pid) -> MonitorRef {
+    let reference = MonitorRef {
+        id: target.node().next_ref(),
+        target: target.clone(),
+    };
+    let alive = {
+        let mut inner = lock(&target.core().inner);
+        if inner.exit_reason.is_some() {
+            false
+        } else {
+            inner.monitored_by.push((reference.id, watcher.clone()));
+            true
+        }
+    };
+    if alive {
+        lock(&watcher.core().inner)
+            .monitoring
+            .push((reference.id, target.clone()));
+    } else {
+        watcher.cell.push_down(Down {
+            reference: reference.clone(),
+            pid: target.clone(),
+            reason: ExitReason::NoProc,
+        });
+    }
+    reference
+}
+
+/// `Process.demonitor/2`: removes a monitor. With `flush`, a `Down` message for it that has
+/// already arrived is removed too (`[:flush]`). Returns `true` if the monitor was still active.
+pub fn demonitor(reference: &MonitorRef, flush: bool) -> bool {
+    let me = self_pid();
+    let was_active = {
+        let mut inner = lock(&reference.target.core().inner);
+        let before = inner.monitored_by.len();
+        inner.monitored_by.retain(|(r, _)| *r != reference.id);
+        inner.monitored_by.len() != before
+    };
+    let mut inner = lock(&me.core().inner);
+    inner.monitoring.retain(|(r, _)| *r != reference.id);
+    if !was_active && flush {
+        inner.flushed.push(reference.id);
+    }
+    was_active
+}
+
+/// `Process.flag(:trap_exit, on)`: returns the previous setting.
+pub fn trap_exit(on: bool) -> bool {
+    self_pid().core().set_trap(on)
+}
+
+/// Runs `hook` when `pid` exits. Returns `false`, dropping the hook, if the process is already
+/// gone. Tables and registries use it to clean up after their owners.
+pub(crate) fn on_exit(pid: &Pid, hook: impl FnOnce(&Pid, &ExitReason) + Send + 'static) -> bool {
+    pid.core().add_exit_hook(Box::new(hook))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+/// Why [`register`] failed.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum RegisterError {
+    /// The name is held by a live process.
+    #[error("name {name} is already registered to {holder}")]
+    Taken {
+        /// The name.
+        name: Name,
+        /// The process holding it.
+        holder: Pid,
+    },
+    /// The process to name has exited.
+    #[error("no process: {0} is not alive")]
+    NoProc(Pid),
+    /// The process already has a local name (a process has at most one, as in OTP).
+    #[error("{pid} is already registered as {name}")]
+    AlreadyNamed {
+        /// The process.
+        pid: Pid,
+        /// Its name.
+        name: Name,
+    },
+}
+
+/// `Process.register/2`: names `pid`. Works for local, global and via names.
+///
+/// Registering a taken name is an error that names the holder; a name is freed when its process
+/// exits, so a dead holder never blocks a new registration.
+pub fn register(name: impl Into<Name>, pid: impl Into<Pid>) -> Result<(), RegisterError> {
+    let name = name.into();
+    let pid = pid.into();
+    register_name(&pid.node(), &name, &pid)
+}
+
+pub(crate) fn register_name(node: &Node, name: &Name, pid: &Pid) -> Result<(), RegisterError> {
+    match name {
+        Name::Local(atom) | Name::Global(atom) => {
+            let table = match name {
+                Name::Local(_) => &node.inner().locals,
+                _ => &node.inner().globals,
+            };
+            let mut map = write(table);
+            if let Some(holder) = map.get(atom) {
+                if holder.is_alive() && holder != pid {
+                    return Err(RegisterError::Taken {
+                        name: name.clone(),
+                        holder: holder.clone(),
+                    });
+                }
+                if holder == pid {
+                    return Ok(());
+                }
+            }
+            {
+                let mut inner = lock(&pid.core().inner);
+                if inner.exit_reason.is_some() {
+                    return Err(RegisterError::NoProc(pid.clone()));
+                }
+                if matches!(name, Name::Local(_)) {
+                    if let Some(existing) = inner.names.iter().find(|n| matches!(n, Name::Local(_)))
+                    {
+                        return Err(RegisterError::AlreadyNamed {
+                            pid: pid.clone(),
+                            name: existing.clone(),
+                        });
+                    }
+                }
+                inner.names.push(name.clone());
+            }
+            map.insert(atom.clone(), pid.clone());
+            Ok(())
+        }
+        Name::Via(via) => {
+            if !pid.is_alive() {
+                return Err(RegisterError::NoProc(pid.clone()));
+            }
+            if via.0.register(pid) {
+                Ok(())
+            } else {
+                match via.0.whereis() {
+                    Some(holder) => Err(RegisterError::Taken {
+                        name: name.clone(),
+                        holder,
+                    }),
+                    // Refused but nobody holds it: the registry said no for its own reasons.
+                    None => Err(RegisterError::NoProc(pid.clone())),
+                }
+            }
+        }
+    }
+}
+
+fn release_name(node: &Node, name: &Name, pid: &Pid) {
+    let table = match name {
+        Name::Local(_) => &node.inner().locals,
+        Name::Global(_) => &node.inner().globals,
+        Name::Via(_) => return,
+    };
+    let (Name::Local(atom) | Name::Global(atom)) = name else {
+        return;
+    };
+    let mut map = write(table);
+    if map.get(atom).is_some_and(|holder| holder == pid) {
+        map.remove(atom);
+    }
+}
+
+/// `Process.unregister/1`: frees a name. Returns `false` if no process had it.
+///
+/// # Panics
+/// For a local or global name, outside a process.
+pub fn unregister(name: impl Into<Name>) -> bool {
+    let name = name.into();
+    match &name {
+        Name::Via(via) => {
+            let had = via.0.whereis().is_some();
+            via.0.unregister();
+            had
+        }
+        Name::Local(atom) | Name::Global(atom) => {
+            let node = current_node();
+            let table = if matches!(name, Name::Local(_)) {
+                &node.inner().locals
+            } else {
+                &node.inner().globals
+            };
+            let removed = write(table).remove(atom);
+            match removed {
+                Some(pid) => {
+                    lock(&pid.core().inner).names.retain(|n| n != &name);
+                    true
+                }
+                None => false,
+            }
+        }
+    }
+}
+
+/// `Process.whereis/1` and `GenServer.whereis/1`: the live process with this name, if any.
+///
+/// # Panics
+/// For a local or global name, outside a process (use [`Node::whereis`] there).
+pub fn whereis(name: &Name) -> Option<Pid> {
+    match name {
+        Name::Via(via) => via.0.whereis(),
+        Name::Local(atom) => {
+            let node = current_node();
+            node.whereis(atom.clone()).filter(|p| p.is_alive())
+        }
+        Name::Global(atom) => {
+            let node = current_node();
+            crate::node::read(&node.inner().globals)
+                .get(atom)
+                .filter(|p| p.is_alive())
+                .cloned()
+        }
+    }
+}
+
+/// `Process.registered/0`: the local names in use on the caller's node.
+pub fn registered() -> Vec<Atom> {
+    current_node().registered()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Introspection
+
+/// What a process is doing, as `Process.info/1` reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Running code right now.
+    Running,
+    /// Waiting for a message or an event.
+    Waiting,
+    /// Told to exit; it will at its next await point.
+    Exiting,
+}
+
+/// `Process.info/1`.
+#[derive(Clone, Debug)]
+pub struct ProcessInfo {
+    /// The process.
+    pub pid: Pid,
+    /// Its local name, if it has one.
+    pub registered_name: Option<Name>,
+    /// Running, waiting or exiting.
+    pub status: Status,
+    /// Messages waiting in its mailbox.
+    pub message_queue_len: usize,
+    /// The processes it is linked to, in pid order.
+    pub links: Vec<Pid>,
+    /// The processes it monitors.
+    pub monitors: Vec<Pid>,
+    /// The processes monitoring it.
+    pub monitored_by: Vec<Pid>,
+    /// Whether it traps exits.
+    pub trap_exit: bool,
+    /// The process that spawned it.
+    pub parent: Option<Pid>,
+    /// Its parent, its parent's parent, and so on up to the first process of the node
+    /// (Elixir's `$ancestors`).
+    pub ancestors: Vec<Pid>,
+}
+
+/// `Process.info/1`: a snapshot of a process, or `None` if it has exited (Elixir's `nil`).
+pub fn info(pid: &Pid) -> Option<ProcessInfo> {
+    let core = pid.core();
+    let flags = core.flags.load(Ordering::Acquire);
+    if flags & DEAD != 0 {
+        return None;
+    }
+    let (registered_name, links, monitors, monitored_by, parent) = {
+        let inner = lock(&core.inner);
+        (
+            inner
+                .names
+                .iter()
+                .find(|n| matches!(n, Name::Local(_)))
+                .cloned(),
+            inner.links.to_vec(),
+            inner.monitoring.iter().map(|(_, p)| p.clone()).collect(),
+            inner.monitored_by.iter().map(|(_, p)| p.clone()).collect(),
+            inner.parent.clone(),
+        )
+    };
+    let mut ancestors = Vec::new();
+    let mut next = parent.clone();
+    while let Some(p) = next {
+        next = p.core().parent();
+        ancestors.push(p);
+    }
+    let status = if flags & EXITING != 0 {
+        Status::Exiting
+    } else if flags & RUNNING != 0 {
+        Status::Running
+    } else {
+        Status::Waiting
+    };
+    Some(ProcessInfo {
+        pid: pid.clone(),
+        registered_name,
+        status,
+        message_queue_len: pid.cell.queue_len(),
+        links,
+        monitors,
+        monitored_by,
+        trap_exit: flags & TRAP != 0,
+        parent,
+        ancestors,
+    })
+}
+
+/// `Process.info(pid, :message_queue_len)`; 0 for a process that has exited.
+pub fn message_queue_len(pid: &Pid) -> usize {
+    if pid.core().is_dead() {
+        0
+    } else {
+        pid.cell.queue_len()
+    }
+}
+
+/// `true` if `a` and `b` are linked.
+pub fn is_linked(a: &Pid, b: &Pid) -> bool {
+    lock(&a.core().inner).links.contains(b)
+}

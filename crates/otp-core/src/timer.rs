@@ -1,0 +1,202 @@
+//! Timers: messages sent later, once or at an interval, on tokio's clock.
+//!
+//! | Elixir / Erlang                          | Rust                                     |
+//! |------------------------------------------|------------------------------------------|
+//! | `Process.send_after(pid, msg, ms)`       | [`send_after`]`(&pid, msg, ms)`           |
+//! | `:timer.send_interval(ms, pid, msg)`     | [`send_interval`]`(ms, &pid, msg)`        |
+//! | `Process.cancel_timer(ref)`              | [`cancel_timer`]`(&timer)`                |
+//! | `Process.read_timer(ref)`                | [`read_timer`]`(&timer)`                  |
+//!
+//! Timers run on tokio's clock, so a test under a paused clock (`start_paused = true`) sees a
+//! 5-minute alarm fire at once, in the right order relative to every other timer.
+//!
+//! ```
+//! use otp_core::{Mailbox, Node, process::Received, timer};
+//!
+//! # tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(async {
+//! let node = Node::new();
+//! let got = node.run(async {
+//!     let me = otp_core::process::spawn(|mut inbox: Mailbox<&'static str>| async move {
+//!         match inbox.receive().await { Received::Msg(m) => assert_eq!(m, "hi"), _ => unreachable!() }
+//!     });
+//!     let t = timer::send_after(&me, "hi", 2000);
+//!     assert!(timer::read_timer(&t).is_some());
+//!     me.pid().wait_exit().await
+//! }).await;
+//! assert_eq!(got, Ok(otp_core::ExitReason::Normal));
+//! # });
+//! ```
+
+use std::fmt;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::task::AbortHandle;
+use tokio::time::Instant;
+
+use crate::node::lock;
+use crate::process::Addr;
+
+/// Something a timer can deliver a `T` to: a process handle that takes `T` as a message.
+pub trait Target<T>: Send + Sync + 'static {
+    /// Delivers `msg`; `false` if the process is gone.
+    fn deliver(&self, msg: T) -> bool;
+}
+
+impl<M: Send + 'static> Target<M> for Addr<M> {
+    fn deliver(&self, msg: M) -> bool {
+        self.try_send(msg).is_ok()
+    }
+}
+
+const ACTIVE: u8 = 0;
+const FIRED: u8 = 1;
+const CANCELLED: u8 = 2;
+
+/// A running timer, as `Process.send_after/3` and `:timer.send_interval/3` return.
+#[derive(Clone)]
+pub struct TimerRef {
+    inner: Arc<TimerInner>,
+}
+
+struct TimerInner {
+    state: AtomicU8,
+    deadline: Mutex<Instant>,
+    task: Mutex<Option<AbortHandle>>,
+    interval: Option<Duration>,
+}
+
+impl fmt::Debug for TimerRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = match self.inner.state.load(Ordering::Acquire) {
+            ACTIVE => "active",
+            FIRED => "fired",
+            _ => "cancelled",
+        };
+        write!(f, "TimerRef({state})")
+    }
+}
+
+/// A duration in milliseconds, or a [`Duration`].
+pub trait IntoDuration {
+    /// The duration.
+    fn into_duration(self) -> Duration;
+}
+
+impl IntoDuration for u64 {
+    fn into_duration(self) -> Duration {
+        Duration::from_millis(self)
+    }
+}
+
+impl IntoDuration for Duration {
+    fn into_duration(self) -> Duration {
+        self
+    }
+}
+
+fn new_timer(deadline: Instant, interval: Option<Duration>) -> Arc<TimerInner> {
+    Arc::new(TimerInner {
+        state: AtomicU8::new(ACTIVE),
+        deadline: Mutex::new(deadline),
+        task: Mutex::new(None),
+        interval,
+    })
+}
+
+/// `Process.send_after/3`: delivers `msg` to `dest` after `after` (milliseconds or a
+/// [`Duration`]).
+///
+/// # Panics
+/// Outside a tokio runtime.
+pub fn send_after<T, D>(dest: &D, msg: T, after: impl IntoDuration) -> TimerRef
+where
+    T: Send + 'static,
+    D: Target<T> + Clone,
+{
+    let deadline = Instant::now() + after.into_duration();
+    let inner = new_timer(deadline, None);
+    let timer = inner.clone();
+    let dest = dest.clone();
+    let handle = tokio::spawn(async move {
+        tokio::time::sleep_until(deadline).await;
+        if timer
+            .state
+            .compare_exchange(ACTIVE, FIRED, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+        {
+            dest.deliver(msg);
+        }
+    });
+    *lock(&inner.task) = Some(handle.abort_handle());
+    TimerRef { inner }
+}
+
+/// `:timer.send_interval/3`: delivers a copy of `msg` to `dest` every `every`, until the timer
+/// is cancelled or `dest` is gone.
+///
+/// # Panics
+/// Outside a tokio runtime.
+pub fn send_interval<T, D>(every: impl IntoDuration, dest: &D, msg: T) -> TimerRef
+where
+    T: Clone + Send + 'static,
+    D: Target<T> + Clone,
+{
+    let period = every.into_duration().max(Duration::from_millis(1));
+    let first = Instant::now() + period;
+    let inner = new_timer(first, Some(period));
+    let timer = inner.clone();
+    let dest = dest.clone();
+    let handle = tokio::spawn(async move {
+        let mut next = first;
+        loop {
+            tokio::time::sleep_until(next).await;
+            if timer.state.load(Ordering::Acquire) != ACTIVE {
+                break;
+            }
+            if !dest.deliver(msg.clone()) {
+                timer.state.store(FIRED, Ordering::Release);
+                break;
+            }
+            next += period;
+            *lock(&timer.deadline) = next;
+        }
+    });
+    *lock(&inner.task) = Some(handle.abort_handle());
+    TimerRef { inner }
+}
+
+/// `Process.cancel_timer/1`: stops the timer. Returns the time that was left, or `None` (Elixir's
+/// `false`) if it had already fired or been cancelled.
+pub fn cancel_timer(timer: &TimerRef) -> Option<Duration> {
+    let inner = &timer.inner;
+    if inner
+        .state
+        .compare_exchange(ACTIVE, CANCELLED, Ordering::AcqRel, Ordering::Acquire)
+        .is_err()
+    {
+        return None;
+    }
+    if let Some(task) = lock(&inner.task).take() {
+        task.abort();
+    }
+    Some(remaining(inner))
+}
+
+/// `Process.read_timer/1`: the time left before the timer fires, or `None` if it has fired or
+/// been cancelled. For an interval timer, the time left before the next message.
+pub fn read_timer(timer: &TimerRef) -> Option<Duration> {
+    (timer.inner.state.load(Ordering::Acquire) == ACTIVE).then(|| remaining(&timer.inner))
+}
+
+impl TimerRef {
+    /// `true` for a timer made by [`send_interval`].
+    pub fn is_interval(&self) -> bool {
+        self.inner.interval.is_some()
+    }
+}
+
+fn remaining(inner: &TimerInner) -> Duration {
+    lock(&inner.deadline).saturating_duration_since(Instant::now())
+}

@@ -1,0 +1,86 @@
+//! Timers under a paused clock: nothing here waits in real time.
+
+use std::time::Duration;
+
+use otp_core::{Mailbox, Node, Received, timer};
+use tokio::sync::oneshot;
+use tokio::time::Instant;
+
+#[tokio::test(start_paused = true)]
+async fn send_after_arrives_when_due() {
+    let node = Node::new();
+    let start = Instant::now();
+    let (tx, rx) = oneshot::channel();
+    let addr = node.spawn(move |mut inbox: Mailbox<&'static str>| async move {
+        let Received::Msg(m) = inbox.receive().await else {
+            unreachable!()
+        };
+        tx.send((m, Instant::now() - start)).unwrap();
+    });
+    timer::send_after(&addr, "hi", 2000);
+    let (msg, waited) = rx.await.unwrap();
+    assert_eq!(msg, "hi");
+    assert_eq!(waited, Duration::from_millis(2000));
+}
+
+#[tokio::test(start_paused = true)]
+async fn cancel_returns_the_time_left_or_none_once_fired() {
+    let node = Node::new();
+    let addr = node.spawn(|mut inbox: Mailbox<u8>| async move {
+        let _ = inbox.receive_timeout(10_000).await;
+    });
+    let t = timer::send_after(&addr, 1, 5000);
+    tokio::time::advance(Duration::from_millis(1500)).await;
+    assert_eq!(timer::read_timer(&t), Some(Duration::from_millis(3500)));
+    assert_eq!(timer::cancel_timer(&t), Some(Duration::from_millis(3500)));
+    assert_eq!(timer::cancel_timer(&t), None, "already cancelled");
+    assert_eq!(timer::read_timer(&t), None);
+
+    let fired = timer::send_after(&addr, 2, 100);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(timer::cancel_timer(&fired), None, "already fired");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_cancelled_timer_never_delivers() {
+    let node = Node::new();
+    let (tx, rx) = oneshot::channel();
+    let addr = node.spawn(move |mut inbox: Mailbox<&'static str>| async move {
+        let got = inbox.receive_timeout(10_000).await.map(|m| match m {
+            Received::Msg(m) => m,
+            _ => "other",
+        });
+        tx.send(got).unwrap();
+    });
+    let t = timer::send_after(&addr, "late", 1000);
+    timer::cancel_timer(&t);
+    assert_eq!(rx.await.unwrap(), None);
+}
+
+#[tokio::test(start_paused = true)]
+async fn send_interval_ticks_until_cancelled() {
+    let node = Node::new();
+    let (tx, rx) = oneshot::channel();
+    let addr = node.spawn(move |mut inbox: Mailbox<&'static str>| async move {
+        // Two "flushes" 2100 ms apart, as the chapter 2 transcript does.
+        tokio::time::sleep(Duration::from_millis(2100)).await;
+        let first = inbox.flush().len();
+        tokio::time::sleep(Duration::from_millis(2100)).await;
+        let second = inbox.flush().len();
+        tx.send((first, second)).unwrap();
+    });
+    let t = timer::send_interval(1000, &addr, "tick");
+    assert!(t.is_interval());
+    assert_eq!(rx.await.unwrap(), (2, 2));
+    assert!(timer::cancel_timer(&t).is_some());
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_interval_stops_when_its_target_is_gone() {
+    let node = Node::new();
+    let addr = node.spawn(|_inbox: Mailbox<()>| async {});
+    addr.pid().wait_exit().await;
+    let t = timer::send_interval(10, &addr, ());
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(timer::read_timer(&t), None);
+}

@@ -1,0 +1,1 @@
+//! Workspace-level checks live in this package's `tests/` directory.
