@@ -71,9 +71,9 @@ impl Console {
             lock(buffer).push_str(text);
         }
         if self.inner.echo {
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(text.as_bytes());
-            let _ = out.flush();
+            // `print!` rather than a raw write, so that the test harness captures it.
+            print!("{text}");
+            let _ = std::io::stdout().flush();
         }
     }
 

@@ -39,6 +39,7 @@
 #![warn(missing_docs)]
 
 pub mod exit;
+pub mod gen_server;
 pub mod io;
 pub mod logger;
 pub mod name;
@@ -50,6 +51,7 @@ pub mod signal;
 pub mod timer;
 
 pub use exit::{Atom, ExitReason};
+pub use gen_server::{GenServer, ServerRef};
 pub use io::Console;
 pub use name::{Name, Via};
 pub use node::Node;

@@ -149,6 +149,22 @@ impl<S: Subscriber> Layer<S> for ConsoleLayer {
     }
 }
 
+/// Installs, once per program, a global subscriber that prints through [`ConsoleLayer`] with
+/// Elixir's defaults and no other filter. Tests and scenes call it: a global subscriber is the
+/// reliable way to capture events from tests running in parallel threads (tracing caches each
+/// call site's interest program-wide, so subscribers set per thread can miss events), and the
+/// layer sends each event to the console of the node it came from, so tests stay apart.
+/// Returns `false` if another global subscriber was installed first.
+pub fn init_console() -> bool {
+    use std::sync::OnceLock;
+    use tracing_subscriber::layer::SubscriberExt;
+    static INSTALLED: OnceLock<bool> = OnceLock::new();
+    *INSTALLED.get_or_init(|| {
+        let subscriber = tracing_subscriber::registry().with(ConsoleLayer::new());
+        tracing::subscriber::set_global_default(subscriber).is_ok()
+    })
+}
+
 /// Installs a global subscriber that prints through [`ConsoleLayer`] with Elixir's defaults,
 /// filtered by `RUST_LOG` when it is set. For binaries and examples; returns `false` if a
 /// global subscriber was already installed.

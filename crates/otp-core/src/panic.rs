@@ -45,3 +45,34 @@ pub(crate) fn message(payload: &(dyn Any + Send)) -> String {
         "panic with a non-string payload".to_string()
     }
 }
+
+/// A future that turns a panic while polling `F` into `Err(message)`.
+pub(crate) struct CatchUnwind<F> {
+    inner: F,
+}
+
+impl<F: std::future::Future> std::future::Future for CatchUnwind<F> {
+    type Output = Result<F::Output, String>;
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        // SAFETY: `inner` is structurally pinned: it is never moved out of `self`, and
+        // `CatchUnwind` has no Drop impl and is not Unpin-dependent in any other way.
+        let inner = unsafe { self.map_unchecked_mut(|s| &mut s.inner) };
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.poll(cx))) {
+            Ok(std::task::Poll::Ready(v)) => std::task::Poll::Ready(Ok(v)),
+            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+            Err(payload) => {
+                let _ = take_location();
+                std::task::Poll::Ready(Err(message(&*payload)))
+            }
+        }
+    }
+}
+
+/// Runs `fut`, catching a panic as `Err(message)`.
+pub(crate) fn catch_unwind<F: std::future::Future>(fut: F) -> CatchUnwind<F> {
+    CatchUnwind { inner: fut }
+}

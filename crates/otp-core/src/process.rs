@@ -968,13 +968,11 @@ where
     // is set, so that a caller woken by a dropped reply handle can read it.
     body.set(None);
     shared.close_mailbox();
-    if !reports_own_crash {
-        if let ExitReason::Panic(message) = &reason {
-            tracing::error!(
-                target: "otp::process",
-                "Process {pid} raised an exception\n** (panic) {message}"
-            );
-        }
+    if !reports_own_crash && let ExitReason::Panic(message) = &reason {
+        tracing::error!(
+            target: "otp::process",
+            "Process {pid} raised an exception\n** (panic) {message}"
+        );
     }
     notify_exit(&pid, &reason, obituary);
 }
@@ -1321,14 +1319,13 @@ pub(crate) fn register_name(node: &Node, name: &Name, pid: &Pid) -> Result<(), R
                 if inner.exit_reason.is_some() {
                     return Err(RegisterError::NoProc(pid.clone()));
                 }
-                if matches!(name, Name::Local(_)) {
-                    if let Some(existing) = inner.names.iter().find(|n| matches!(n, Name::Local(_)))
-                    {
-                        return Err(RegisterError::AlreadyNamed {
-                            pid: pid.clone(),
-                            name: existing.clone(),
-                        });
-                    }
+                if matches!(name, Name::Local(_))
+                    && let Some(existing) = inner.names.iter().find(|n| matches!(n, Name::Local(_)))
+                {
+                    return Err(RegisterError::AlreadyNamed {
+                        pid: pid.clone(),
+                        name: existing.clone(),
+                    });
                 }
                 inner.names.push(name.clone());
             }
