@@ -85,13 +85,15 @@ use std::any::type_name;
 use std::fmt;
 use std::future::Future;
 use std::hash::{Hash, Hasher};
+use std::pin::Pin;
 use std::sync::Mutex;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::sync::oneshot;
 
 use crate::exit::ExitReason;
-use crate::name::Name;
+use crate::name::{Name, ViaName};
 use crate::node::lock;
 use crate::panic::catch_unwind;
 use crate::pid::Pid;
@@ -288,19 +290,33 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
 /// answer is ready; any process may do it.
 pub struct Caller<R> {
     slot: Mutex<Option<ReplyTo<R>>>,
-    pid: Option<Pid>,
+    caller: Option<u64>,
 }
 
 /// A deferred reply, taken from a [`Caller`]: pass it to [`reply`].
 pub struct ReplyTo<R> {
     tx: oneshot::Sender<R>,
-    caller: Option<Pid>,
+    caller: Option<u64>,
+}
+
+/// The live process numbered `id` on the calling process's node.
+fn lookup(id: Option<u64>) -> Option<Pid> {
+    let id = id?;
+    process::with_current(|me| me.and_then(|me| me.node().process(id)))
+}
+
+fn describe_caller(id: Option<u64>) -> String {
+    match id {
+        Some(id) => format!("#PID<0.{id}.0>"),
+        None => "outside any process".to_string(),
+    }
 }
 
 impl<R> Caller<R> {
-    /// The calling process (`nil` when the call came from outside any process).
-    pub fn pid(&self) -> Option<&Pid> {
-        self.pid.as_ref()
+    /// The calling process, if it is still alive (`None` too when the call came from outside any
+    /// process).
+    pub fn pid(&self) -> Option<Pid> {
+        lookup(self.caller)
     }
 
     /// Takes the reply handle, to answer later with [`reply`]. A second `defer` returns `None`.
@@ -308,8 +324,11 @@ impl<R> Caller<R> {
         lock(&self.slot).take()
     }
 
-    fn answer(&self, value: R) {
-        if let Some(to) = lock(&self.slot).take() {
+    /// Sends the reply unless it was deferred. The loop owns the caller again by now, so no
+    /// lock is taken.
+    fn answer(&mut self, value: R) {
+        let slot = self.slot.get_mut().unwrap_or_else(|e| e.into_inner());
+        if let Some(to) = slot.take() {
             let _ = to.tx.send(value);
         }
     }
@@ -317,26 +336,20 @@ impl<R> Caller<R> {
 
 impl<R> fmt::Debug for Caller<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.pid {
-            Some(p) => write!(f, "Caller({p})"),
-            None => f.write_str("Caller(outside any process)"),
-        }
+        write!(f, "Caller({})", describe_caller(self.caller))
     }
 }
 
 impl<R> ReplyTo<R> {
-    /// The process waiting for the reply.
-    pub fn caller(&self) -> Option<&Pid> {
-        self.caller.as_ref()
+    /// The process waiting for the reply, if it is still alive.
+    pub fn caller(&self) -> Option<Pid> {
+        lookup(self.caller)
     }
 }
 
 impl<R> fmt::Debug for ReplyTo<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.caller {
-            Some(p) => write!(f, "ReplyTo({p})"),
-            None => f.write_str("ReplyTo(outside any process)"),
-        }
+        write!(f, "ReplyTo({})", describe_caller(self.caller))
     }
 }
 
@@ -352,7 +365,7 @@ pub fn reply<R>(to: ReplyTo<R>, value: R) -> bool {
 /// The messages a GenServer's mailbox holds. Not for use outside the runtime.
 #[doc(hidden)]
 pub enum GenMsg<S: GenServer> {
-    Call(S::Call, oneshot::Sender<S::Reply>, Option<Pid>),
+    Call(S::Call, oneshot::Sender<S::Reply>, Option<u64>),
     Cast(S::Cast),
     Info(S::Info),
     Stop(ExitReason),
@@ -445,14 +458,122 @@ impl<S: GenServer> crate::timer::Target<S::Info> for ServerRef<S> {
     }
 }
 
-/// Where a call, cast or message goes: a handle, a pid, or a name.
+/// Anything a call, cast or message can be addressed to: a [`ServerRef`], a [`Pid`], a
+/// [`Name`], or a local name as a string or [`crate::Atom`]. References to any of these work
+/// too, so `call(&server, msg)` costs no clone.
+pub trait ToServer<S: GenServer> {
+    /// The server this addresses, if it is alive and of type `S`.
+    fn to_server(&self) -> Result<Resolved<'_, S>, CallError>;
+
+    /// The via name, if this is one (casts and messages go through the registry's `send`).
+    fn via_name(&self) -> Option<&ViaName> {
+        None
+    }
+}
+
+/// A resolved destination: borrowed when it was a handle already, owned after a lookup.
+pub enum Resolved<'a, S: GenServer> {
+    /// The caller's own handle.
+    Borrowed(&'a ServerRef<S>),
+    /// A handle found by a lookup.
+    Owned(ServerRef<S>),
+}
+
+impl<S: GenServer> std::ops::Deref for Resolved<'_, S> {
+    type Target = ServerRef<S>;
+    fn deref(&self) -> &ServerRef<S> {
+        match self {
+            Resolved::Borrowed(r) => r,
+            Resolved::Owned(r) => r,
+        }
+    }
+}
+
+impl<S: GenServer> ToServer<S> for ServerRef<S> {
+    fn to_server(&self) -> Result<Resolved<'_, S>, CallError> {
+        Ok(Resolved::Borrowed(self))
+    }
+}
+
+impl<S: GenServer, T: ToServer<S> + ?Sized> ToServer<S> for &T {
+    fn to_server(&self) -> Result<Resolved<'_, S>, CallError> {
+        (**self).to_server()
+    }
+    fn via_name(&self) -> Option<&ViaName> {
+        (**self).via_name()
+    }
+}
+
+impl<S: GenServer> ToServer<S> for Pid {
+    fn to_server(&self) -> Result<Resolved<'_, S>, CallError> {
+        if !self.is_alive() {
+            return Err(CallError::NoProc);
+        }
+        ServerRef::from_pid(self)
+            .map(Resolved::Owned)
+            .ok_or_else(|| CallError::WrongKind {
+                pid: self.clone(),
+                expected: type_name::<S>(),
+            })
+    }
+}
+
+impl<S: GenServer> ToServer<S> for Name {
+    fn to_server(&self) -> Result<Resolved<'_, S>, CallError> {
+        let pid = process::whereis(self).ok_or(CallError::NoProc)?;
+        <Pid as ToServer<S>>::to_server(&pid).map(|r| Resolved::Owned(r.clone()))
+    }
+    fn via_name(&self) -> Option<&ViaName> {
+        match self {
+            Name::Via(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+impl<S: GenServer> ToServer<S> for str {
+    fn to_server(&self) -> Result<Resolved<'_, S>, CallError> {
+        let pid = process::whereis(&Name::from(self)).ok_or(CallError::NoProc)?;
+        <Pid as ToServer<S>>::to_server(&pid).map(|r| Resolved::Owned(r.clone()))
+    }
+}
+
+impl<S: GenServer> ToServer<S> for String {
+    fn to_server(&self) -> Result<Resolved<'_, S>, CallError> {
+        <str as ToServer<S>>::to_server(self.as_str())
+    }
+}
+
+impl<S: GenServer> ToServer<S> for crate::exit::Atom {
+    fn to_server(&self) -> Result<Resolved<'_, S>, CallError> {
+        <str as ToServer<S>>::to_server(self.as_str())
+    }
+}
+
+/// A destination to keep: a handle, a pid, or a name.
 pub enum Dest<S: GenServer> {
     /// A handle.
     Ref(ServerRef<S>),
-    /// A pid, checked to be a GenServer of type `S`.
+    /// A pid, checked to be a GenServer of type `S` at each use.
     Pid(Pid),
     /// A name, looked up at each use.
     Name(Name),
+}
+
+impl<S: GenServer> ToServer<S> for Dest<S> {
+    fn to_server(&self) -> Result<Resolved<'_, S>, CallError> {
+        match self {
+            Dest::Ref(r) => r.to_server(),
+            Dest::Pid(p) => p.to_server(),
+            Dest::Name(n) => n.to_server(),
+        }
+    }
+    fn via_name(&self) -> Option<&ViaName> {
+        match self {
+            Dest::Name(n) => <Name as ToServer<S>>::via_name(n),
+            _ => None,
+        }
+    }
 }
 
 impl<S: GenServer> Clone for Dest<S> {
@@ -487,21 +608,9 @@ impl<S: GenServer> From<ServerRef<S>> for Dest<S> {
     }
 }
 
-impl<S: GenServer> From<&ServerRef<S>> for Dest<S> {
-    fn from(r: &ServerRef<S>) -> Self {
-        Dest::Ref(r.clone())
-    }
-}
-
 impl<S: GenServer> From<Pid> for Dest<S> {
     fn from(p: Pid) -> Self {
         Dest::Pid(p)
-    }
-}
-
-impl<S: GenServer> From<&Pid> for Dest<S> {
-    fn from(p: &Pid) -> Self {
-        Dest::Pid(p.clone())
     }
 }
 
@@ -511,33 +620,9 @@ impl<S: GenServer> From<Name> for Dest<S> {
     }
 }
 
-impl<S: GenServer> From<&Name> for Dest<S> {
-    fn from(n: &Name) -> Self {
-        Dest::Name(n.clone())
-    }
-}
-
 impl<S: GenServer> From<&str> for Dest<S> {
     fn from(n: &str) -> Self {
         Dest::Name(Name::from(n))
-    }
-}
-
-impl<S: GenServer> From<&String> for Dest<S> {
-    fn from(n: &String) -> Self {
-        Dest::Name(Name::from(n))
-    }
-}
-
-impl<S: GenServer> From<crate::exit::Atom> for Dest<S> {
-    fn from(n: crate::exit::Atom) -> Self {
-        Dest::Name(Name::Local(n))
-    }
-}
-
-impl<S: GenServer> From<&crate::exit::Atom> for Dest<S> {
-    fn from(n: &crate::exit::Atom) -> Self {
-        Dest::Name(Name::Local(n.clone()))
     }
 }
 
@@ -590,18 +675,6 @@ pub fn self_ref<S: GenServer>() -> ServerRef<S> {
             "self_ref::<{}> called from {me}, which is not a GenServer of that type",
             type_name::<S>()
         )
-    })
-}
-
-fn resolve<S: GenServer>(dest: &Dest<S>) -> Result<ServerRef<S>, CallError> {
-    let pid = match dest {
-        Dest::Ref(r) => return Ok(r.clone()),
-        Dest::Pid(p) => p.clone(),
-        Dest::Name(name) => process::whereis(name).ok_or(CallError::NoProc)?,
-    };
-    ServerRef::from_pid(&pid).ok_or_else(|| CallError::WrongKind {
-        pid: pid.clone(),
-        expected: type_name::<S>(),
     })
 }
 
@@ -795,7 +868,7 @@ pub enum CallError {
 
 /// `GenServer.call/2`: sends a request and waits at most 5000 ms for the reply.
 pub async fn call<S: GenServer>(
-    server: impl Into<Dest<S>>,
+    server: impl ToServer<S>,
     msg: S::Call,
 ) -> Result<S::Reply, CallError> {
     call_timeout(server, msg, DEFAULT_CALL_TIMEOUT).await
@@ -803,30 +876,44 @@ pub async fn call<S: GenServer>(
 
 /// `GenServer.call/3`: sends a request and waits at most `timeout` (milliseconds, a
 /// [`Duration`], or [`Timeout::Infinity`]) for the reply.
+///
+/// A call to a dead server or an unknown name fails at once with [`CallError::NoProc`]. If the
+/// server exits before replying, the error carries its exit reason. After a timeout nothing is
+/// left behind: a late reply is dropped and never reaches the caller.
 pub async fn call_timeout<S: GenServer>(
-    server: impl Into<Dest<S>>,
+    server: impl ToServer<S>,
     msg: S::Call,
     timeout: impl Into<Timeout>,
 ) -> Result<S::Reply, CallError> {
-    let server = resolve(&server.into())?;
-    let me = process::current();
-    if let Some(me) = &me
-        && *me == server.pid()
-    {
+    let server = server.to_server()?;
+    let me = process::with_current(|p| p.map(|p| (p.id(), p.core().node.id())));
+    let core = &server.addr.shared.core;
+    if me == Some((core.id, core.node.id())) {
         return Err(CallError::CallingSelf);
     }
-    let (tx, rx) = oneshot::channel();
+    let (tx, mut rx) = oneshot::channel();
     server
-        .push(GenMsg::Call(msg, tx, me))
+        .push(GenMsg::Call(msg, tx, me.map(|(id, _)| id)))
         .map_err(|_| CallError::NoProc)?;
-    let timeout = timeout.into();
-    let deadline = timeout
-        .as_duration()
-        .map(|d| tokio::time::Instant::now() + d);
-    let waited = match deadline {
-        None => Some(rx.await),
-        Some(deadline) => tokio::time::timeout_at(deadline, rx).await.ok(),
-    };
+    let start_and_deadline = timeout.into().as_duration().map(|d| {
+        let now = tokio::time::Instant::now();
+        (now, now + d)
+    });
+    let deadline = start_and_deadline.map(|(_, at)| at);
+    let mut own_timer = None;
+    let mut first_poll = true;
+    let waited = std::future::poll_fn(|cx| {
+        if let Poll::Ready(r) = Pin::new(&mut rx).poll(cx) {
+            return Poll::Ready(Some(r));
+        }
+        let Some((start, at)) = start_and_deadline else {
+            return Poll::Pending;
+        };
+        // On the first poll the time is known (the call's start); later polls read the clock.
+        let now = std::mem::take(&mut first_poll).then_some(start);
+        poll_deadline(at, now, &mut own_timer, cx).map(|()| None)
+    })
+    .await;
     match waited {
         Some(Ok(reply)) => Ok(reply),
         Some(Err(_)) => {
@@ -835,9 +922,7 @@ pub async fn call_timeout<S: GenServer>(
             let pid = server.pid();
             let exit = match deadline {
                 None => Some(pid.wait_exit().await),
-                Some(deadline) => tokio::time::timeout_at(deadline, pid.wait_exit())
-                    .await
-                    .ok(),
+                Some(at) => tokio::time::timeout_at(at, pid.wait_exit()).await.ok(),
             };
             Err(exit.map(CallError::Exit).unwrap_or(CallError::Timeout))
         }
@@ -845,33 +930,105 @@ pub async fn call_timeout<S: GenServer>(
     }
 }
 
+/// Polls a call's deadline. A process waits for one reply at a time, so it keeps one timer for
+/// all its calls. The timer is moved only when its deadline is later than the call's or has
+/// passed; deadlines growing from one call to the next, that happens about once per timeout
+/// period instead of once per call. While it is armed with this task's waker it is not even
+/// polled: it will wake the task when it fires, and a timer that fires before the call's own
+/// deadline just wakes the caller to set it again. Outside any process the call uses a timer of
+/// its own.
+fn poll_deadline(
+    at: tokio::time::Instant,
+    now: Option<tokio::time::Instant>,
+    own: &mut Option<CallTimer>,
+    cx: &mut Context<'_>,
+) -> Poll<()> {
+    match process::with_call_timer(|timer| poll_timer(timer, at, now, cx)) {
+        Some(polled) => polled,
+        None => poll_timer(own, at, now, cx),
+    }
+}
+
+/// A process's reusable call timer (see [`poll_deadline`]).
+pub(crate) struct CallTimer {
+    sleep: Pin<Box<tokio::time::Sleep>>,
+    /// While armed: the timer's deadline and the waker it holds.
+    armed: Option<(tokio::time::Instant, std::task::Waker)>,
+}
+
+/// `now`, when given, is the current time, which lets an armed timer whose deadline is still
+/// ahead be trusted without asking tokio anything.
+fn poll_timer(
+    slot: &mut Option<CallTimer>,
+    at: tokio::time::Instant,
+    now: Option<tokio::time::Instant>,
+    cx: &mut Context<'_>,
+) -> Poll<()> {
+    if let (
+        Some(now),
+        Some(CallTimer {
+            armed: Some((d, w)),
+            ..
+        }),
+    ) = (now, &*slot)
+        && *d > now
+        && *d <= at
+        && w.will_wake(cx.waker())
+    {
+        return Poll::Pending;
+    }
+    let timer = slot.get_or_insert_with(|| CallTimer {
+        sleep: Box::pin(tokio::time::sleep_until(at)),
+        armed: None,
+    });
+    if timer.sleep.deadline() > at || timer.sleep.is_elapsed() {
+        timer.sleep.as_mut().reset(at);
+        timer.armed = None;
+    }
+    if timer
+        .armed
+        .as_ref()
+        .is_some_and(|(_, w)| w.will_wake(cx.waker()))
+    {
+        return Poll::Pending;
+    }
+    loop {
+        match timer.sleep.as_mut().poll(cx) {
+            Poll::Pending => {
+                timer.armed = Some((timer.sleep.deadline(), cx.waker().clone()));
+                return Poll::Pending;
+            }
+            Poll::Ready(()) if tokio::time::Instant::now() >= at => {
+                timer.armed = None;
+                return Poll::Ready(());
+            }
+            Poll::Ready(()) => timer.sleep.as_mut().reset(at),
+        }
+    }
+}
+
 /// `GenServer.cast/2`: sends a request that needs no reply. Never fails: a cast to a dead
 /// server or an unknown name is dropped, as in OTP.
-pub fn cast<S: GenServer>(server: impl Into<Dest<S>>, msg: S::Cast) {
-    deliver(server.into(), GenMsg::Cast(msg));
+pub fn cast<S: GenServer>(server: impl ToServer<S>, msg: S::Cast) {
+    deliver(server, GenMsg::Cast(msg));
 }
 
 /// `send(server, msg)`: a plain message, which the server receives in `handle_info` as
 /// [`Info::Msg`]. Dropped if the server is gone.
-pub fn send<S: GenServer>(server: impl Into<Dest<S>>, msg: S::Info) {
-    deliver(server.into(), GenMsg::Info(msg));
+pub fn send<S: GenServer>(server: impl ToServer<S>, msg: S::Info) {
+    deliver(server, GenMsg::Info(msg));
 }
 
-fn deliver<S: GenServer>(dest: Dest<S>, msg: GenMsg<S>) {
-    match dest {
-        Dest::Name(Name::Via(via)) => {
-            let _ = via.0.send(AnyMessage::from_fn(
-                move |pid| match ServerRef::<S>::from_pid(pid) {
-                    Some(server) => server.push(msg),
-                    None => Err(process::wrong_type::<GenMsg<S>>(pid)),
-                },
-            ));
-        }
-        dest => {
-            if let Ok(server) = resolve(&dest) {
-                let _ = server.push(msg);
-            }
-        }
+fn deliver<S: GenServer>(dest: impl ToServer<S>, msg: GenMsg<S>) {
+    if let Some(via) = dest.via_name() {
+        let _ = via.0.send(AnyMessage::from_fn(
+            move |pid| match ServerRef::<S>::from_pid(pid) {
+                Some(server) => server.push(msg),
+                None => Err(process::wrong_type::<GenMsg<S>>(pid)),
+            },
+        ));
+    } else if let Ok(server) = dest.to_server() {
+        let _ = server.push(msg);
     }
 }
 
@@ -900,11 +1057,11 @@ pub enum StopError {
 /// `GenServer.stop/3`: asks the server to exit with `reason`; `terminate` runs; returns once
 /// the server is gone (or the timeout runs out).
 pub async fn stop<S: GenServer>(
-    server: impl Into<Dest<S>>,
+    server: impl ToServer<S>,
     reason: ExitReason,
     timeout: impl Into<Timeout>,
 ) -> Result<(), StopError> {
-    let server = resolve(&server.into()).map_err(|e| match e {
+    let server = server.to_server().map_err(|e| match e {
         CallError::WrongKind { pid, expected } => StopError::WrongKind { pid, expected },
         _ => StopError::NoProc,
     })?;
@@ -919,17 +1076,17 @@ pub async fn stop<S: GenServer>(
 }
 
 /// `:sys.get_state/1`: a copy of the server's state, taken between two messages.
-pub async fn get_state<S: GenServer + Clone>(server: impl Into<Dest<S>>) -> Result<S, CallError> {
+pub async fn get_state<S: GenServer + Clone>(server: impl ToServer<S>) -> Result<S, CallError> {
     inspect(server, |s: &S| s.clone()).await
 }
 
 /// Runs `f` on the server's state between two messages and returns what it returns: a
 /// read-only window on the state for tests and tools (what `:sys.get_state` is for).
 pub async fn inspect<S: GenServer, R: Send + 'static>(
-    server: impl Into<Dest<S>>,
+    server: impl ToServer<S>,
     f: impl FnOnce(&S) -> R + Send + 'static,
 ) -> Result<R, CallError> {
-    let server = resolve(&server.into())?;
+    let server = server.to_server()?;
     let (tx, rx) = oneshot::channel();
     server
         .push(GenMsg::Sys(Box::new(move |s: &mut S| {
@@ -948,8 +1105,8 @@ pub async fn inspect<S: GenServer, R: Send + 'static>(
 
 /// What the loop was handling, for the crash report's "Last message".
 #[derive(Clone, Copy)]
-enum Kind<'a> {
-    Call(Option<&'a Pid>),
+enum Kind {
+    Call(Option<u64>),
     Cast,
     Info,
     Continue,
@@ -1007,18 +1164,28 @@ fn format_stop(reason: &ExitReason) -> String {
     }
 }
 
-struct Ctx<'a> {
-    label: &'a str,
+struct Ctx {
+    /// The server's name, for crash reports (its pid is used when it has none).
+    name: Option<Name>,
     last: LastMessage,
 }
 
-impl Ctx<'_> {
-    fn report<S: GenServer>(&self, state: &S, reason: &ExitReason, kind: Kind<'_>) {
+impl Ctx {
+    fn label(&self) -> String {
+        match &self.name {
+            Some(n) => n.to_string(),
+            None => process::self_pid().to_string(),
+        }
+    }
+
+    fn report<S: GenServer>(&self, state: &S, reason: &ExitReason, kind: Kind) {
         if reason.is_clean() {
             return;
         }
         let last = match kind {
-            Kind::Call(Some(from)) => format!("Last message (from {from}): {}", self.last.text),
+            Kind::Call(Some(from)) => {
+                format!("Last message (from #PID<0.{from}.0>): {}", self.last.text)
+            }
             Kind::Call(None) => format!("Last message: {}", self.last.text),
             Kind::Cast => format!("Last message: {{:\"$gen_cast\", {}}}", self.last.text),
             Kind::Info | Kind::Stop => format!("Last message: {}", self.last.text),
@@ -1027,7 +1194,7 @@ impl Ctx<'_> {
         tracing::error!(
             target: "otp::gen_server",
             "GenServer {} terminating\n{}\n{}\nState: {}",
-            self.label,
+            self.label(),
             format_stop(reason),
             last,
             state.format_status()
@@ -1040,7 +1207,7 @@ impl Ctx<'_> {
         &self,
         state: &mut S,
         reason: ExitReason,
-        kind: Kind<'_>,
+        kind: Kind,
     ) -> ExitReason {
         let reason = match catch_unwind(state.terminate(&reason)).await {
             Ok(()) => reason,
@@ -1054,16 +1221,17 @@ impl Ctx<'_> {
         &self,
         state: &mut S,
         result: Result<CastResult<S>, String>,
-        kind: Kind<'_>,
+        kind: Kind,
     ) -> Step<S::Continue> {
         match result {
             Ok(CastResult::NoReply) => Step::Go(None),
             Ok(CastResult::NoReplyThen(then)) => Step::Go(Some(then)),
-            Ok(CastResult::Stop(reason)) => Step::Exit(self.terminate(state, reason, kind).await),
-            Err(message) => Step::Exit(
-                self.terminate(state, ExitReason::panic(message), kind)
-                    .await,
-            ),
+            Ok(CastResult::Stop(reason)) => {
+                Step::Exit(Box::pin(self.terminate(state, reason, kind)).await)
+            }
+            Err(message) => {
+                Step::Exit(Box::pin(self.terminate(state, ExitReason::panic(message), kind)).await)
+            }
         }
     }
 
@@ -1072,18 +1240,15 @@ impl Ctx<'_> {
         state: &mut S,
         msg: S::Call,
         tx: oneshot::Sender<S::Reply>,
-        caller: Option<Pid>,
+        caller: Option<u64>,
     ) -> Step<S::Continue> {
         self.last.record(&msg);
-        let from = Caller {
-            slot: Mutex::new(Some(ReplyTo {
-                tx,
-                caller: caller.clone(),
-            })),
-            pid: caller,
+        let mut from = Caller {
+            slot: Mutex::new(Some(ReplyTo { tx, caller })),
+            caller,
         };
         let result = catch_unwind(state.handle_call(msg, &from)).await;
-        let kind = Kind::Call(from.pid.as_ref());
+        let kind = Kind::Call(caller);
         match result {
             Ok(CallResult::Reply(r)) => {
                 from.answer(r);
@@ -1096,15 +1261,16 @@ impl Ctx<'_> {
             Ok(CallResult::NoReply) => Step::Go(None),
             Ok(CallResult::NoReplyThen(then)) => Step::Go(Some(then)),
             Ok(CallResult::StopReply(reason, r)) => {
-                let reason = self.terminate(state, reason, kind).await;
+                let reason = Box::pin(self.terminate(state, reason, kind)).await;
                 from.answer(r);
                 Step::Exit(reason)
             }
-            Ok(CallResult::Stop(reason)) => Step::Exit(self.terminate(state, reason, kind).await),
-            Err(message) => Step::Exit(
-                self.terminate(state, ExitReason::panic(message), kind)
-                    .await,
-            ),
+            Ok(CallResult::Stop(reason)) => {
+                Step::Exit(Box::pin(self.terminate(state, reason, kind)).await)
+            }
+            Err(message) => {
+                Step::Exit(Box::pin(self.terminate(state, ExitReason::panic(message), kind)).await)
+            }
         }
     }
 
@@ -1131,7 +1297,7 @@ impl Ctx<'_> {
     }
 }
 
-async fn fail_start(
+fn fail_start(
     me: &Pid,
     parent: &Option<Pid>,
     name: &Option<Name>,
@@ -1155,36 +1321,33 @@ async fn run_server<S: GenServer>(
     name: Option<Name>,
 ) -> ExitReason {
     let me = mailbox.pid();
-    let (mut state, mut then) = match catch_unwind(S::init(arg)).await {
+    // Starting and failing to start happen once: boxed, so the loop does not carry their space.
+    let (mut state, mut then) = match Box::pin(catch_unwind(S::init(arg))).await {
         Ok(Init::Ok(state)) => (state, None),
         Ok(Init::OkThen(state, then)) => (state, Some(then)),
         Ok(Init::Ignore) => {
-            fail_start(&me, &parent, &name, ack, StartError::Ignore).await;
+            fail_start(&me, &parent, &name, ack, StartError::Ignore);
             return ExitReason::Normal;
         }
         Ok(Init::Stop(reason)) => {
-            fail_start(&me, &parent, &name, ack, StartError::Stop(reason.clone())).await;
+            fail_start(&me, &parent, &name, ack, StartError::Stop(reason.clone()));
             return reason;
         }
         Err(message) => {
             let reason = ExitReason::panic(&message);
-            fail_start(&me, &parent, &name, ack, StartError::Stop(reason.clone())).await;
+            fail_start(&me, &parent, &name, ack, StartError::Stop(reason.clone()));
             return reason;
         }
     };
-    let label = name
-        .as_ref()
-        .map(|n| n.to_string())
-        .unwrap_or_else(|| me.to_string());
+    drop(me);
     let mut ctx = Ctx {
-        label: &label,
+        name,
         last: LastMessage {
             on: tracing::dispatcher::get_default(|d| !d.is::<tracing::subscriber::NoSubscriber>()),
             text: String::new(),
         },
     };
     let _ = ack.send(Ok(()));
-    let core = me.cell.core();
 
     loop {
         // A continue runs before any message already waiting.
@@ -1203,14 +1366,16 @@ async fn run_server<S: GenServer>(
             }
             None => None,
         };
-        if core.exit_pending() {
+        if mailbox.exit_pending() {
             // An exit signal has come in: yield so that the runner stops this process now,
             // however many messages are waiting.
             tokio::task::yield_now().await;
         }
         let received = match idle {
             None => mailbox.receive().await,
-            Some(d) => match tokio::time::timeout(d, mailbox.receive()).await {
+            // Boxed: the timer is large and idle timeouts are rare, so servers that never use one
+            // do not carry its space.
+            Some(d) => match Box::pin(tokio::time::timeout(d, mailbox.receive())).await {
                 Ok(received) => received,
                 Err(_) => match ctx.info(&mut state, Info::Timeout).await {
                     Step::Go(next) => {
@@ -1229,21 +1394,21 @@ async fn run_server<S: GenServer>(
             Received::Msg(GenMsg::Info(msg)) => ctx.info(&mut state, Info::Msg(msg)).await,
             Received::Msg(GenMsg::Stop(reason)) => {
                 ctx.last.record_text(|| "{:system, :terminate}".to_string());
-                Step::Exit(ctx.terminate(&mut state, reason, Kind::Stop).await)
+                Step::Exit(Box::pin(ctx.terminate(&mut state, reason, Kind::Stop)).await)
             }
             Received::Msg(GenMsg::Sys(f)) => match catch_unwind(async { f(&mut state) }).await {
                 Ok(()) => Step::Go(None),
                 Err(message) => {
                     ctx.last.record_text(|| "{:system, :inspect}".to_string());
                     let reason = ExitReason::panic(message);
-                    Step::Exit(ctx.terminate(&mut state, reason, Kind::Stop).await)
+                    Step::Exit(Box::pin(ctx.terminate(&mut state, reason, Kind::Stop)).await)
                 }
             },
             Received::Exit { from, reason } if parent.as_ref() == Some(&from) => {
                 // The parent is going down and this server traps exits: terminate, then follow.
                 ctx.last
                     .record_text(|| format!("{{:EXIT, {from}, {reason}}}"));
-                Step::Exit(ctx.terminate(&mut state, reason, Kind::Info).await)
+                Step::Exit(Box::pin(ctx.terminate(&mut state, reason, Kind::Info)).await)
             }
             Received::Exit { from, reason } => {
                 ctx.info(&mut state, Info::Exit { from, reason }).await
@@ -1281,5 +1446,44 @@ mod tests {
     fn infallible_is_a_fine_message_type() {
         fn takes<T: Send + fmt::Debug + 'static>() {}
         takes::<std::convert::Infallible>();
+    }
+}
+
+#[cfg(test)]
+mod size_probe {
+    use super::*;
+    #[derive(Debug)]
+    struct Tiny(u64);
+    impl GenServer for Tiny {
+        type Arg = ();
+        type Call = u64;
+        type Reply = u64;
+        type Cast = u64;
+        type Info = std::convert::Infallible;
+        type Continue = std::convert::Infallible;
+        async fn init(_: ()) -> Init<Self> {
+            Init::Ok(Tiny(0))
+        }
+        async fn handle_call(&mut self, n: u64, _f: &Caller<u64>) -> CallResult<Self> {
+            CallResult::Reply(n + self.0)
+        }
+    }
+    #[test]
+    fn sizes() {
+        let node = crate::Node::new();
+        let shared = process::create::<GenMsg<Tiny>>(&node, None);
+        let (tx, _rx) = oneshot::channel();
+        let f = run_server::<Tiny>(Mailbox::new(shared.clone()), (), tx, None, None);
+        eprintln!("run_server future: {} bytes", std::mem::size_of_val(&f));
+        eprintln!(
+            "Shared<GenMsg>: {} bytes",
+            std::mem::size_of::<process::Shared<GenMsg<Tiny>>>()
+        );
+        eprintln!(
+            "Received<GenMsg>: {} bytes",
+            std::mem::size_of::<Received<GenMsg<Tiny>>>()
+        );
+        let r = process::run_probe(shared, f);
+        eprintln!("runner future: {} bytes", r);
     }
 }

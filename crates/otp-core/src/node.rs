@@ -121,6 +121,13 @@ impl Node {
         lock(shard).remove(&id);
     }
 
+    /// The live process with this number, if any.
+    pub fn process(&self, id: u64) -> Option<Pid> {
+        lock(&self.inner.processes[(id as usize) % SHARDS])
+            .get(&id)
+            .cloned()
+    }
+
     /// Every live process of this node, in pid order (`Process.list/0`).
     pub fn processes(&self) -> Vec<Pid> {
         let mut all: Vec<Pid> = self

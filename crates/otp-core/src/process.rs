@@ -48,8 +48,7 @@ use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::future::{Future, poll_fn};
 use std::panic::AssertUnwindSafe;
-use std::pin::pin;
-use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
@@ -260,14 +259,17 @@ impl IntoExitReason for Result<(), ExitReason> {
 const TRAP: u8 = 1;
 const EXITING: u8 = 2;
 const DEAD: u8 = 4;
-const RUNNING: u8 = 8;
 
 type ExitHook = Box<dyn FnOnce(&Pid, &ExitReason) + Send>;
 
 pub(crate) struct Core {
     pub(crate) id: u64,
     pub(crate) node: Node,
-    pub(crate) waker: AtomicWaker,
+    /// Woken when an exit signal decides the process must die; registered by the runner. (The
+    /// mailbox keeps its own waker, under its lock, registered only while it is empty.)
+    kill_waker: AtomicWaker,
+    /// Set while the runner polls the body (for `Process.info`'s status).
+    running: AtomicBool,
     flags: AtomicU8,
     /// Messages taken from the shared queue into the receiver's own buffer, not yet handled.
     local_len: AtomicUsize,
@@ -360,7 +362,8 @@ impl Core {
         Core {
             id,
             node,
-            waker: AtomicWaker::new(),
+            kill_waker: AtomicWaker::new(),
+            running: AtomicBool::new(false),
             flags: AtomicU8::new(0),
             local_len: AtomicUsize::new(0),
             inner: Mutex::new(Inner {
@@ -410,7 +413,7 @@ impl Core {
             inner.pending_exit = Some(reason);
             self.flags.fetch_or(EXITING, Ordering::AcqRel);
         }
-        self.waker.wake();
+        self.kill_waker.wake();
     }
 
     fn take_pending_exit(&self) -> Option<ExitReason> {
@@ -483,19 +486,24 @@ pub(crate) struct Shared<M> {
 
 struct Queue<M> {
     items: VecDeque<Received<M>>,
+    /// The receiver's waker, present only while it waits on an empty mailbox.
+    waker: Option<Waker>,
     closed: bool,
 }
 
 impl<M: Send + 'static> Shared<M> {
     pub(crate) fn push(&self, item: Received<M>) -> Result<(), Received<M>> {
-        {
+        let waiting = {
             let mut q = lock(&self.queue);
             if q.closed {
                 return Err(item);
             }
             q.items.push_back(item);
+            q.waker.take()
+        };
+        if let Some(waker) = waiting {
+            waker.wake();
         }
-        self.core.waker.wake();
         Ok(())
     }
 }
@@ -518,12 +526,13 @@ impl<M: Send + 'static> Cell for Shared<M> {
     }
 
     fn close_mailbox(&self) {
-        let items = {
+        let (items, waker) = {
             let mut q = lock(&self.queue);
             q.closed = true;
-            std::mem::take(&mut q.items)
+            (std::mem::take(&mut q.items), q.waker.take())
         };
         drop(items);
+        drop(waker);
     }
 
     fn shrink_mailbox(&self) {
@@ -664,10 +673,22 @@ impl<M: Send + 'static> Mailbox<M> {
         self.addr().pid()
     }
 
-    /// Moves everything sent so far into the private buffer. Returns `true` if it moved any.
-    fn refill(&mut self) -> bool {
+    /// An exit signal has decided this process must die (it will at its next await point).
+    pub(crate) fn exit_pending(&self) -> bool {
+        self.shared.core.exit_pending()
+    }
+
+    /// Moves everything sent so far into the private buffer. Returns `true` if it moved any;
+    /// otherwise, given a context, leaves the task's waker for the next sender to wake.
+    fn refill(&mut self, cx: Option<&Context<'_>>) -> bool {
         let mut q = lock(&self.shared.queue);
         if q.items.is_empty() {
+            if let Some(cx) = cx {
+                match &q.waker {
+                    Some(w) if w.will_wake(cx.waker()) => {}
+                    _ => q.waker = Some(cx.waker().clone()),
+                }
+            }
             return false;
         }
         if self.local.is_empty() {
@@ -675,6 +696,10 @@ impl<M: Send + 'static> Mailbox<M> {
         } else {
             self.local.extend(q.items.drain(..));
         }
+        // Busy now: a sender need not wake this task, which looks again before it waits.
+        let stale = q.waker.take();
+        drop(q);
+        drop(stale);
         true
     }
 
@@ -701,11 +726,7 @@ impl<M: Send + 'static> Mailbox<M> {
                 coop.made_progress();
                 return Poll::Ready(item);
             }
-            if self.refill() {
-                continue;
-            }
-            self.shared.core.waker.register(cx.waker());
-            if !self.refill() {
+            if !self.refill(Some(cx)) {
                 return Poll::Pending;
             }
         }
@@ -728,7 +749,7 @@ impl<M: Send + 'static> Mailbox<M> {
             let item = match self.local.pop_front() {
                 Some(item) => item,
                 None => {
-                    if !self.refill() {
+                    if !self.refill(None) {
                         return None;
                     }
                     continue;
@@ -766,12 +787,7 @@ impl<M: Send + 'static> Mailbox<M> {
                     }
                     scanned += 1;
                 }
-                if self.refill() {
-                    self.publish_len();
-                    continue;
-                }
-                self.shared.core.waker.register(cx.waker());
-                if !self.refill() {
+                if !self.refill(Some(cx)) {
                     return Poll::Pending;
                 }
                 self.publish_len();
@@ -806,26 +822,39 @@ impl<M> fmt::Debug for Mailbox<M> {
 // ---------------------------------------------------------------------------------------------
 // The current process
 
+/// What the runner puts in thread-local storage while it polls a process: the process, and the
+/// timer its calls time out on (made at its first call with a timeout, reused by every call
+/// after; see `gen_server::call_timeout`). Only the process's own task ever touches the timer,
+/// so it needs no lock.
+pub(crate) struct Current {
+    pid: Pid,
+    call_timer: Option<crate::gen_server::CallTimer>,
+}
+
 thread_local! {
-    static CURRENT: std::cell::Cell<Option<Pid>> = const { std::cell::Cell::new(None) };
+    static CURRENT: std::cell::RefCell<Option<Current>> = const { std::cell::RefCell::new(None) };
 }
 
 /// The pid of the process running this code, or `None` outside any process.
 pub fn current() -> Option<Pid> {
-    CURRENT.with(|c| {
-        let pid = c.take();
-        let copy = pid.clone();
-        c.set(pid);
-        copy
-    })
+    with_current(|p| p.cloned())
 }
 
 pub(crate) fn with_current<R>(f: impl FnOnce(Option<&Pid>) -> R) -> R {
+    CURRENT.with(|c| match c.try_borrow() {
+        Ok(current) => f(current.as_ref().map(|c| &c.pid)),
+        // Only reachable from inside `with_call_timer`, which calls no code that asks.
+        Err(_) => f(None),
+    })
+}
+
+/// Runs `f` on the calling process's call timer; `None` outside any process.
+pub(crate) fn with_call_timer<R>(
+    f: impl FnOnce(&mut Option<crate::gen_server::CallTimer>) -> R,
+) -> Option<R> {
     CURRENT.with(|c| {
-        let pid = c.take();
-        let r = f(pid.as_ref());
-        c.set(pid);
-        r
+        let mut current = c.try_borrow_mut().ok()?;
+        current.as_mut().map(|cur| f(&mut cur.call_timer))
     })
 }
 
@@ -865,6 +894,7 @@ pub(crate) fn create<M: Send + 'static>(node: &Node, parent: Option<Pid>) -> Arc
         core: Core::new(node.clone(), node.next_pid(), parent),
         queue: Mutex::new(Queue {
             items: VecDeque::new(),
+            waker: None,
             closed: false,
         }),
     })
@@ -920,61 +950,125 @@ where
             }
         }
     }
-    tokio::spawn(run(shared, body, opts.reports_own_crash));
+    tokio::spawn(Runner::new(shared, body, opts.reports_own_crash));
     (addr, monitor_ref)
 }
 
-async fn run<M, Fut>(shared: Arc<Shared<M>>, body: Fut, reports_own_crash: bool)
+#[cfg(test)]
+pub(crate) fn run_probe<M: Send + 'static, Fut>(shared: Arc<Shared<M>>, body: Fut) -> usize
+where
+    Fut: Future + Send + 'static,
+    Fut::Output: IntoExitReason,
+{
+    std::mem::size_of_val(&Runner::new(shared, body, false))
+}
+
+/// The task every process runs in: polls the body with the process set as current, stops it
+/// when an exit signal says so or when it panics, and then tells the world.
+///
+/// Written by hand rather than as an `async fn` so that the body is stored once: an `async fn`
+/// keeps its argument and the pinned local it is moved into as two slots.
+struct Runner<M, Fut> {
+    shared: Arc<Shared<M>>,
+    me: Option<Current>,
+    registered: Option<Waker>,
+    reports_own_crash: bool,
+    /// Structurally pinned: never moved out, only dropped in place.
+    body: Option<Fut>,
+}
+
+impl<M, Fut> Runner<M, Fut>
 where
     M: Send + 'static,
     Fut: Future + Send + 'static,
     Fut::Output: IntoExitReason,
 {
-    let mut me = Some(Pid {
-        cell: shared.clone(),
-    });
-    let mut body = pin!(Some(body));
-    let core = &shared.core;
-    let reason = poll_fn(|cx| {
-        if let Some(reason) = core.take_pending_exit() {
-            return Poll::Ready(reason);
+    fn new(shared: Arc<Shared<M>>, body: Fut, reports_own_crash: bool) -> Self {
+        Runner {
+            me: Some(Current {
+                pid: Pid {
+                    cell: shared.clone(),
+                },
+                call_timer: None,
+            }),
+            shared,
+            registered: None,
+            reports_own_crash,
+            body: Some(body),
         }
-        core.waker.register(cx.waker());
-        if let Some(reason) = core.take_pending_exit() {
-            return Poll::Ready(reason);
-        }
-        core.flags.fetch_or(RUNNING, Ordering::Relaxed);
-        let previous = CURRENT.with(|c| c.replace(me.take()));
-        let polled = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            body.as_mut()
-                .as_pin_mut()
-                .map(|b| b.poll(cx))
-                .unwrap_or(Poll::Pending)
-        }));
-        me = CURRENT.with(|c| c.replace(previous));
-        core.flags.fetch_and(!RUNNING, Ordering::Relaxed);
-        match polled {
-            Ok(Poll::Ready(out)) => Poll::Ready(out.into_exit_reason()),
-            Ok(Poll::Pending) => Poll::Pending,
-            Err(payload) => Poll::Ready(ExitReason::Panic(Arc::from(
-                crate::panic::message(&*payload).as_str(),
-            ))),
-        }
-    })
-    .await;
-    let pid = me.expect("the runner keeps its pid between polls");
-    let obituary = core.mark_dead(reason.clone());
-    // Drop the body (and the messages and reply handles it holds) only now that the exit reason
-    // is set, so that a caller woken by a dropped reply handle can read it.
-    body.set(None);
-    shared.close_mailbox();
-    if !reports_own_crash && let ExitReason::Panic(message) = &reason {
-        tracing::error!(
-            target: "otp::process",
-            "Process {pid} raised an exception\n** (panic) {message}"
-        );
     }
-    notify_exit(&pid, &reason, obituary);
+}
+
+impl<M, Fut> Future for Runner<M, Fut>
+where
+    M: Send + 'static,
+    Fut: Future + Send + 'static,
+    Fut::Output: IntoExitReason,
+{
+    type Output = ();
+
+    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        // SAFETY: `body` is the only pinned field. It is reached only through `Pin::new_unchecked`
+        // below and is dropped in place (set to `None`), never moved; the other fields are plain
+        // data this code moves freely. `Runner` has no `Drop` impl that could move it.
+        let this = unsafe { self.get_unchecked_mut() };
+        let core = &this.shared.core;
+        // The kill waker needs registering once: a task's waker does not change between polls
+        // (compared cheaply, and registered again if an executor ever hands another).
+        if !this
+            .registered
+            .as_ref()
+            .is_some_and(|w| w.will_wake(cx.waker()))
+        {
+            core.kill_waker.register(cx.waker());
+            this.registered = Some(cx.waker().clone());
+        }
+        let reason = match core.take_pending_exit() {
+            Some(reason) => reason,
+            None => {
+                core.running.store(true, Ordering::Relaxed);
+                let previous = CURRENT.with(|c| c.replace(this.me.take()));
+                // SAFETY: see above; `body` stays where it is.
+                let body = unsafe { std::pin::Pin::new_unchecked(&mut this.body) };
+                let polled = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    body.as_pin_mut()
+                        .map(|b| b.poll(cx))
+                        .unwrap_or(Poll::Pending)
+                }));
+                this.me = CURRENT.with(|c| c.replace(previous));
+                core.running.store(false, Ordering::Relaxed);
+                match polled {
+                    Ok(Poll::Ready(out)) => out.into_exit_reason(),
+                    Ok(Poll::Pending) => return Poll::Pending,
+                    Err(payload) => {
+                        ExitReason::Panic(Arc::from(crate::panic::message(&*payload).as_str()))
+                    }
+                }
+            }
+        };
+        let pid = this
+            .me
+            .take()
+            .expect("the runner keeps its pid between polls")
+            .pid;
+        this.registered = None;
+        let obituary = core.mark_dead(reason.clone());
+        // Drop the body (and the messages and reply handles it holds) only now that the exit
+        // reason is set, so that a caller woken by a dropped reply handle can read it. Setting
+        // the field to `None` drops the pinned future in place.
+        this.body = None;
+        this.shared.close_mailbox();
+        if !this.reports_own_crash
+            && let ExitReason::Panic(message) = &reason
+        {
+            tracing::error!(
+                target: "otp::process",
+                "Process {pid} raised an exception\n** (panic) {message}"
+            );
+        }
+        notify_exit(&pid, &reason, obituary);
+        Poll::Ready(())
+    }
 }
 
 fn notify_exit(pid: &Pid, reason: &ExitReason, obituary: Obituary) {
@@ -1493,7 +1587,7 @@ pub fn info(pid: &Pid) -> Option<ProcessInfo> {
     }
     let status = if flags & EXITING != 0 {
         Status::Exiting
-    } else if flags & RUNNING != 0 {
+    } else if core.running.load(Ordering::Relaxed) {
         Status::Running
     } else {
         Status::Waiting
