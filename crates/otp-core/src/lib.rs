@@ -12,6 +12,8 @@
 //! | timers                          | [`timer`]                              |
 //! | `IO.puts`, the group leader     | [`io`]                                 |
 //! | Logger                          | [`logger`]                             |
+//! | GenServer                       | [`gen_server`]                         |
+//! | an IEx session, for scenes      | [`shell`]                              |
 //!
 //! Start a [`Node`], run a process on it, and everything inside uses that node:
 //!
@@ -47,6 +49,7 @@ pub mod node;
 mod panic;
 pub mod pid;
 pub mod process;
+pub mod shell;
 pub mod signal;
 pub mod timer;
 

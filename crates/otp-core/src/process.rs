@@ -455,6 +455,7 @@ impl Core {
 
     /// Registers a function run when the process exits. Returns `false` (and drops the hook)
     /// when the process is already gone.
+    #[allow(dead_code)] // Used by the registry and tables, which come with the supervisors.
     pub(crate) fn add_exit_hook(&self, hook: ExitHook) -> bool {
         let mut inner = lock(&self.inner);
         if inner.exit_reason.is_some() {
@@ -1023,6 +1024,9 @@ where
             core.kill_waker.register(cx.waker());
             this.registered = Some(cx.waker().clone());
         }
+        // Only a panic in this process's own code is reported; a panic reason that arrives as an
+        // exit signal from a link is not this process's exception.
+        let mut raised = false;
         let reason = match core.take_pending_exit() {
             Some(reason) => reason,
             None => {
@@ -1041,6 +1045,7 @@ where
                     Ok(Poll::Ready(out)) => out.into_exit_reason(),
                     Ok(Poll::Pending) => return Poll::Pending,
                     Err(payload) => {
+                        raised = true;
                         ExitReason::Panic(Arc::from(crate::panic::message(&*payload).as_str()))
                     }
                 }
@@ -1058,13 +1063,21 @@ where
         // the field to `None` drops the pinned future in place.
         this.body = None;
         this.shared.close_mailbox();
-        if !this.reports_own_crash
+        if raised
+            && !this.reports_own_crash
             && let ExitReason::Panic(message) = &reason
         {
+            // Reported as the dying process, so the log line reaches its node's console.
+            let report = Current {
+                pid: pid.clone(),
+                call_timer: None,
+            };
+            let previous = CURRENT.with(|c| c.replace(Some(report)));
             tracing::error!(
                 target: "otp::process",
                 "Process {pid} raised an exception\n** (panic) {message}"
             );
+            CURRENT.with(|c| c.replace(previous));
         }
         notify_exit(&pid, &reason, obituary);
         Poll::Ready(())
@@ -1348,6 +1361,7 @@ pub fn trap_exit(on: bool) -> bool {
 
 /// Runs `hook` when `pid` exits. Returns `false`, dropping the hook, if the process is already
 /// gone. Tables and registries use it to clean up after their owners.
+#[allow(dead_code)] // Used by the registry and tables, which come with the supervisors.
 pub(crate) fn on_exit(pid: &Pid, hook: impl FnOnce(&Pid, &ExitReason) + Send + 'static) -> bool {
     pid.core().add_exit_hook(Box::new(hook))
 }

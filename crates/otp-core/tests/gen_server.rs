@@ -49,7 +49,7 @@ enum Call {
     Stop,
     Defer,
     Hibernate,
-    MyselfCall,
+    AskItself,
 }
 
 #[derive(Debug)]
@@ -118,7 +118,7 @@ impl GenServer for Probe {
                 CallResult::NoReply
             }
             Call::Hibernate => CallResult::ReplyThen(self.count, Then::Hibernate),
-            Call::MyselfCall => {
+            Call::AskItself => {
                 let me = gen_server::self_ref::<Probe>();
                 match gen_server::call(&me, Call::Get).await {
                     Err(CallError::CallingSelf) => CallResult::Reply(-1),
@@ -367,7 +367,7 @@ async fn calling_self_is_an_error() {
     let node = Node::new();
     let (server, _) = start(&node, Start::Ok).await;
     let got = node
-        .run(async move { gen_server::call(&server, Call::MyselfCall).await })
+        .run(async move { gen_server::call(&server, Call::AskItself).await })
         .await
         .unwrap();
     assert_eq!(got, Ok(-1));

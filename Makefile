@@ -1,0 +1,27 @@
+# Each target is a thin alias for the cargo command the README shows.
+CARGO ?= cargo
+
+.PHONY: tour test bench fmt lint book
+
+# Every scene of every chapter, in the book's order.
+tour:
+	$(CARGO) run -q -p otp-core --example processes
+	$(CARGO) run -q -p otp-core --example counter
+
+# Everything CI runs: formatting, lints, every test and doc test of the workspace.
+test:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) test --workspace
+
+# otp-core beside a bare tokio baseline (and the peers), measured in one run.
+bench:
+	$(CARGO) run --release --manifest-path bench/Cargo.toml
+
+fmt:
+	$(CARGO) fmt --all
+	$(CARGO) fmt --manifest-path bench/Cargo.toml
+
+lint:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --manifest-path bench/Cargo.toml --all-targets -- -D warnings

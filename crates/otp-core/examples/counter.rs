@@ -1,0 +1,62 @@
+//! A GenServer counter: `cargo run -p otp-core --example counter`.
+
+use std::convert::Infallible;
+
+use otp_core::gen_server::{self, CallResult, Caller, CastResult, GenServer, Init, Options};
+use otp_core::shell::{self, Shell};
+use otp_core::show;
+
+/// The state is the count.
+#[derive(Debug)]
+struct Counter(i64);
+
+#[derive(Debug)]
+enum Call {
+    Value,
+}
+
+#[derive(Debug)]
+enum Cast {
+    Inc,
+}
+
+impl GenServer for Counter {
+    type Arg = i64;
+    type Call = Call;
+    type Reply = i64;
+    type Cast = Cast;
+    type Info = Infallible;
+    type Continue = Infallible;
+
+    async fn init(start: i64) -> Init<Self> {
+        Init::Ok(Counter(start))
+    }
+
+    async fn handle_call(&mut self, _msg: Call, _from: &Caller<i64>) -> CallResult<Self> {
+        CallResult::Reply(self.0)
+    }
+
+    async fn handle_cast(&mut self, Cast::Inc: Cast) -> CastResult<Self> {
+        self.0 += 1;
+        CastResult::NoReply
+    }
+}
+
+async fn scene(sh: Shell) {
+    sh.section("A counter");
+    sh.run(|sh| async move {
+        let counter = show!(
+            sh,
+            gen_server::start_link::<Counter>(0, Options::new()).await
+        )
+        .expect("init never fails");
+        show!(sh, gen_server::cast(&counter, Cast::Inc));
+        show!(sh, gen_server::cast(&counter, Cast::Inc));
+        let _ = show!(sh, gen_server::call(&counter, Call::Value).await);
+    })
+    .await;
+}
+
+fn main() {
+    shell::play(scene);
+}

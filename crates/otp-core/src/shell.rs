@@ -1,0 +1,219 @@
+//! A shell for scenes: what IEx is to the book's listings.
+//!
+//! A scene is an `async fn(Shell)`: it types expressions into a shell, as a reader types them
+//! into IEx. [`play`] runs it for a reader (printing as it goes), [`capture`] runs it for a test
+//! (returning everything it printed). Both give the scene a fresh [`Node`], a paused tokio clock
+//! (a five-minute timer fires at once, in order, and every run prints the same pids) and the
+//! console logger, so crash reports appear in the output where Elixir's Logger would print them.
+//!
+//! ```
+//! use otp_core::shell::{self, Shell};
+//! use otp_core::{process, show};
+//!
+//! async fn scene(sh: Shell) {
+//!     sh.section("Processes");
+//!     sh.run(|sh| async move {
+//!         show!(sh, process::self_pid());
+//!         show!(sh, 40 + 2);
+//!     })
+//!     .await;
+//! }
+//!
+//! let out = shell::capture(scene);
+//! assert_eq!(out, "## Processes\n> process::self_pid()\n#PID<0.100.0>\n> 40 + 2\n42\n");
+//! ```
+//!
+//! The shell is itself a process. A process linked to it that crashes takes it down, as a
+//! crashing `start_link`ed server takes IEx's shell down; [`Shell::run`] then prints IEx's
+//! message (`** (EXIT from #PID<...>) shell process exited with reason: ...`) and the next
+//! `run` starts a new shell process, with a new pid.
+
+use std::fmt::{Debug, Display};
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use crate::exit::ExitReason;
+use crate::io::Console;
+use crate::node::{Node, lock};
+use crate::pid::Pid;
+use crate::process::Mailbox;
+
+/// The scene's handle on its shell: the node, the console, and a way to run code in a shell
+/// process.
+#[derive(Clone)]
+pub struct Shell {
+    node: Node,
+    console: Console,
+    pid: Arc<Mutex<Option<Pid>>>,
+}
+
+impl Shell {
+    /// The scene's node.
+    pub fn node(&self) -> &Node {
+        &self.node
+    }
+
+    /// The console the scene prints to.
+    pub fn console(&self) -> &Console {
+        &self.console
+    }
+
+    /// Prints a line.
+    pub fn say(&self, line: impl Display) {
+        self.console.println(line);
+    }
+
+    /// Prints a section heading (`## title`), as the book's sections divide a chapter.
+    pub fn section(&self, title: impl Display) {
+        self.console.println(format!("## {title}"));
+    }
+
+    /// Prints what a reader would type (`> input`).
+    pub fn input(&self, input: impl Display) {
+        self.console.println(format!("> {input}"));
+    }
+
+    /// Prints an input and the value it gave, as IEx echoes each result. The [`show!`] macro
+    /// writes the input for you.
+    ///
+    /// [`show!`]: crate::show
+    pub fn show(&self, input: &str, value: &dyn Debug) {
+        self.input(input);
+        self.console.println(inspect(value));
+    }
+
+    /// Runs `f` in the shell process, starting a new one if the last one died, and returns its
+    /// result. If the shell process dies before `f` finishes (a linked process crashed, say),
+    /// prints IEx's `** (EXIT from #PID<...>) shell process exited with reason: ...` line and
+    /// returns `None`.
+    pub async fn run<T, F, Fut>(&self, f: F) -> Option<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(Shell) -> Fut + Send + 'static,
+        Fut: Future<Output = T> + Send + 'static,
+    {
+        self.run_with_mailbox(|sh, _inbox: Mailbox<()>| f(sh)).await
+    }
+
+    /// Like [`Shell::run`], giving the shell process a mailbox for messages of type `M`: what
+    /// IEx's `flush` and `receive` read in the book's sessions. Exit and down messages arrive in
+    /// any mailbox.
+    pub async fn run_with_mailbox<M, T, F, Fut>(&self, f: F) -> Option<T>
+    where
+        M: Send + 'static,
+        T: Send + 'static,
+        F: FnOnce(Shell, Mailbox<M>) -> Fut + Send + 'static,
+        Fut: Future<Output = T> + Send + 'static,
+    {
+        let sh = self.clone();
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let shell = self.node.spawn(move |inbox: Mailbox<M>| async move {
+            let out = f(sh, inbox).await;
+            let _ = tx.send(out);
+        });
+        *lock(&self.pid) = Some(shell.pid());
+        let result = match rx.await {
+            Ok(out) => Ok(out),
+            Err(_) => Err(shell.pid().wait_exit().await),
+        };
+        match result {
+            Ok(value) => Some(value),
+            Err(reason) => {
+                let pid = lock(&self.pid).clone();
+                let pid = pid.map(|p| p.to_string()).unwrap_or_default();
+                self.console.println(format!(
+                    "** (EXIT from {pid}) shell process exited with reason: {}",
+                    describe_exit(&reason)
+                ));
+                None
+            }
+        }
+    }
+
+    /// Lets time pass on the scene's (paused) clock, as the transcripts' `Process.sleep` does,
+    /// so timers due in the meantime fire and their output appears.
+    pub async fn sleep(&self, ms: u64) {
+        crate::process::sleep(ms).await
+    }
+}
+
+/// Prints a value as IEx does: on one line, or pretty-printed over several when it is longer
+/// than 80 columns.
+pub fn inspect(value: &dyn Debug) -> String {
+    let line = format!("{value:?}");
+    if line.len() > 80 {
+        format!("{value:#?}")
+    } else {
+        line
+    }
+}
+
+/// How IEx describes a shell's exit reason.
+fn describe_exit(reason: &ExitReason) -> String {
+    match reason {
+        ExitReason::Panic(message) => {
+            format!("an exception was raised:\n    ** (panic) {message}")
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Prints an expression and its value in a scene: `show!(sh, expr)` prints `> expr` and the
+/// value's `Debug` form, and evaluates to the value.
+#[macro_export]
+macro_rules! show {
+    ($sh:expr, $e:expr) => {{
+        let value = $e;
+        $sh.show(stringify!($e), &value);
+        value
+    }};
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .expect("a current-thread runtime can always be built")
+}
+
+fn run_scene<F, Fut>(console: Console, scene: F)
+where
+    F: FnOnce(Shell) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    crate::logger::init_console();
+    let node = Node::with_console(console.clone());
+    let shell = Shell {
+        node: node.clone(),
+        console,
+        pid: Arc::new(Mutex::new(None)),
+    };
+    runtime().block_on(async move {
+        scene(shell).await;
+        // Let whatever the scene set going (log lines, exits) finish before the output is read.
+        for _ in 0..16 {
+            tokio::task::yield_now().await;
+        }
+    });
+}
+
+/// Runs a scene for a reader: everything it prints goes to standard output.
+pub fn play<F, Fut>(scene: F)
+where
+    F: FnOnce(Shell) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    run_scene(Console::stdout(), scene)
+}
+
+/// Runs a scene for a test and returns everything it printed.
+pub fn capture<F, Fut>(scene: F) -> String
+where
+    F: FnOnce(Shell) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let console = Console::capture();
+    run_scene(console.clone(), scene);
+    console.contents()
+}
