@@ -1,1 +1,30 @@
-//! Workspace-level checks live in this package's `tests/` directory.
+//! Workspace-level checks, and the tour.
+
+use otp_core::shell::Scene;
+
+/// One chapter of the book: its number, its title, and its scenes in order.
+#[derive(Debug)]
+pub struct Chapter {
+    /// The chapter's number in the book.
+    pub number: u32,
+    /// The book's title for it.
+    pub title: &'static str,
+    /// Its scenes, in the book's order.
+    pub scenes: &'static [Scene],
+}
+
+/// Every written chapter, in the book's order.
+pub fn chapters() -> Vec<Chapter> {
+    vec![
+        Chapter {
+            number: 1,
+            title: "A basic hand-made server",
+            scenes: calculator::scenes::ALL,
+        },
+        Chapter {
+            number: 2,
+            title: "Communication between servers",
+            scenes: egg_timer::scenes::ALL,
+        },
+    ]
+}

@@ -40,6 +40,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod exercise;
 pub mod exit;
 pub mod gen_server;
 pub mod io;

@@ -158,6 +158,51 @@ fn describe_exit(reason: &ExitReason) -> String {
     }
 }
 
+/// A scene's future, boxed so scenes of different functions fit in one list.
+pub type SceneFuture = std::pin::Pin<Box<dyn Future<Output = ()>>>;
+
+/// One scene of a chapter, as the tour and the snapshot tests list them.
+#[derive(Clone, Copy)]
+pub struct Scene {
+    /// The scene's name: its example's name and its snapshot's name.
+    pub name: &'static str,
+    /// The book section it replays.
+    pub title: &'static str,
+    /// Runs it.
+    pub run: fn(Shell) -> SceneFuture,
+}
+
+impl std::fmt::Debug for Scene {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Scene({} - {})", self.name, self.title)
+    }
+}
+
+impl Scene {
+    /// Runs the scene for a reader (see [`play`]).
+    pub fn play(&self) {
+        play(self.run)
+    }
+
+    /// Runs the scene for a test (see [`capture`]).
+    pub fn capture(&self) -> String {
+        capture(self.run)
+    }
+}
+
+/// Makes a [`Scene`] from a name, a title and an `async fn(Shell)`:
+/// `scene!("boundary_send", "The hand-made boundary", boundary_send)`.
+#[macro_export]
+macro_rules! scene {
+    ($name:expr, $title:expr, $f:path) => {
+        $crate::shell::Scene {
+            name: $name,
+            title: $title,
+            run: |sh| ::std::boxed::Box::pin($f(sh)),
+        }
+    };
+}
+
 /// Prints an expression and its value in a scene: `show!(sh, expr)` prints `> expr` and the
 /// value's `Debug` form, and evaluates to the value.
 #[macro_export]
