@@ -32,6 +32,14 @@ impl Atom {
     }
 
     fn looks_like_module(s: &str) -> bool {
+        // A Rust path (`super_duper::server::Server`) is a module name too.
+        if s.contains("::") {
+            return s.split("::").all(|part| {
+                let mut chars = part.chars();
+                matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+                    && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+            });
+        }
         s.split('.').all(|part| {
             let mut chars = part.chars();
             matches!(chars.next(), Some(c) if c.is_ascii_uppercase())
@@ -234,6 +242,10 @@ mod tests {
         assert_eq!(Atom::from("Egg.timer").to_string(), ":\"Egg.timer\"");
         assert_eq!(Atom::from("").to_string(), ":\"\"");
         assert_eq!(Atom::from("9lives").to_string(), ":\"9lives\"");
+        assert_eq!(
+            Atom::from("egg_timer::server::Server").to_string(),
+            "egg_timer::server::Server"
+        );
     }
 
     #[test]

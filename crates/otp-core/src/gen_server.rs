@@ -278,6 +278,24 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
     fn module() -> &'static str {
         type_name::<Self>()
     }
+
+    /// `child_spec/1`, as `use GenServer` defines it: a worker with the module as its id, started
+    /// with `start_link(arg)`, permanent, shut down with a 5000 ms timeout. Override it to change
+    /// any of that (chapter 3 gives each character its own id and name).
+    fn child_spec(arg: Self::Arg) -> crate::supervisor::ChildSpec
+    where
+        Self::Arg: Clone + Sync,
+    {
+        crate::supervisor::ChildSpec::new(Self::module(), move || {
+            let arg = arg.clone();
+            async move {
+                start_link::<Self>(arg, Options::new())
+                    .await
+                    .map(|s| s.pid())
+            }
+        })
+        .modules([Self::module()])
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -732,6 +750,15 @@ pub enum StartError {
     /// `init` took longer than the `timeout` option: `{:error, :timeout}`.
     #[error("init timed out")]
     Timeout,
+    /// A supervisor could not start one of its children:
+    /// `{:error, {:shutdown, {:failed_to_start_child, id, reason}}}`.
+    #[error("failed to start child {id}: {reason}")]
+    ChildFailed {
+        /// The child's id.
+        id: crate::exit::Atom,
+        /// Why it did not start.
+        reason: Box<StartError>,
+    },
 }
 
 /// `GenServer.start_link/3`: starts a server linked to the calling process and waits for its

@@ -13,6 +13,7 @@
 //! | `IO.puts`, the group leader     | [`io`]                                 |
 //! | Logger                          | [`logger`]                             |
 //! | GenServer                       | [`gen_server`]                         |
+//! | Supervisor, child specs         | [`supervisor`]                         |
 //! | an IEx session, for scenes      | [`shell`]                              |
 //!
 //! Start a [`Node`], run a process on it, and everything inside uses that node:
@@ -52,6 +53,7 @@ pub mod pid;
 pub mod process;
 pub mod shell;
 pub mod signal;
+pub mod supervisor;
 pub mod timer;
 
 pub use exit::{Atom, ExitReason};

@@ -23,10 +23,11 @@
 //! assert_eq!(out, "## Processes\n> process::self_pid()\n#PID<0.100.0>\n> 40 + 2\n42\n");
 //! ```
 //!
-//! The shell is itself a process. A process linked to it that crashes takes it down, as a
-//! crashing `start_link`ed server takes IEx's shell down; [`Shell::run`] then prints IEx's
-//! message (`** (EXIT from #PID<...>) shell process exited with reason: ...`) and the next
-//! `run` starts a new shell process, with a new pid.
+//! The shell is itself a process, which lives from one [`Shell::run`] to the next as IEx's
+//! does. A process linked to it that crashes takes it down, as a crashing `start_link`ed server
+//! takes IEx's shell down; `run` then prints IEx's message (`** (EXIT from #PID<...>) shell
+//! process exited with reason: ...`) and the next `run` starts a new shell process, with a new
+//! pid.
 
 use std::fmt::{Debug, Display};
 use std::future::Future;
@@ -36,7 +37,7 @@ use crate::exit::ExitReason;
 use crate::io::Console;
 use crate::node::{Node, lock};
 use crate::pid::Pid;
-use crate::process::Mailbox;
+use crate::process::{Addr, Mailbox, Received};
 
 /// The scene's handle on its shell: the node, the console, and a way to run code in a shell
 /// process.
@@ -44,8 +45,12 @@ use crate::process::Mailbox;
 pub struct Shell {
     node: Node,
     console: Console,
-    pid: Arc<Mutex<Option<Pid>>>,
+    /// The shell process [`Shell::run`] sends its work to, while it lives.
+    process: Arc<Mutex<Option<Addr<Job>>>>,
 }
+
+/// Work for the shell process: one IEx input.
+type Job = Box<dyn FnOnce() -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> + Send>;
 
 impl Shell {
     /// The scene's node.
@@ -82,22 +87,66 @@ impl Shell {
         self.console.println(inspect(value));
     }
 
-    /// Runs `f` in the shell process, starting a new one if the last one died, and returns its
-    /// result. If the shell process dies before `f` finishes (a linked process crashed, say),
-    /// prints IEx's `** (EXIT from #PID<...>) shell process exited with reason: ...` line and
-    /// returns `None`.
+    /// Runs `f` in the shell process and returns its result. The shell process lives from one
+    /// `run` to the next, as IEx's does, so a server `start_link`ed in one step is still linked
+    /// to the shell in the next; if it has died, a new one starts, with a new pid. If the shell
+    /// process dies before `f` finishes (a linked process crashed, say), prints IEx's
+    /// `** (EXIT from #PID<...>) shell process exited with reason: ...` line and returns `None`.
     pub async fn run<T, F, Fut>(&self, f: F) -> Option<T>
     where
         T: Send + 'static,
         F: FnOnce(Shell) -> Fut + Send + 'static,
         Fut: Future<Output = T> + Send + 'static,
     {
-        self.run_with_mailbox(|sh, _inbox: Mailbox<()>| f(sh)).await
+        let shell = self.shell_process();
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let sh = self.clone();
+        let job: Job = Box::new(move || {
+            Box::pin(async move {
+                let out = f(sh).await;
+                let _ = tx.send(out);
+            })
+        });
+        shell.send(job);
+        match rx.await {
+            Ok(value) => Some(value),
+            Err(_) => {
+                let reason = shell.pid().wait_exit().await;
+                self.report_exit(&shell.pid(), &reason);
+                None
+            }
+        }
     }
 
-    /// Like [`Shell::run`], giving the shell process a mailbox for messages of type `M`: what
-    /// IEx's `flush` and `receive` read in the book's sessions. Exit and down messages arrive in
-    /// any mailbox.
+    /// The live shell process, started if there is none.
+    fn shell_process(&self) -> Addr<Job> {
+        let mut current = lock(&self.process);
+        match &*current {
+            Some(shell) if shell.is_alive() => shell.clone(),
+            _ => {
+                let shell = self.node.spawn(|mut inbox: Mailbox<Job>| async move {
+                    loop {
+                        if let Received::Msg(job) = inbox.receive().await {
+                            job().await;
+                        }
+                    }
+                });
+                *current = Some(shell.clone());
+                shell
+            }
+        }
+    }
+
+    fn report_exit(&self, pid: &Pid, reason: &ExitReason) {
+        self.console.println(format!(
+            "** (EXIT from {pid}) shell process exited with reason: {}",
+            describe_exit(reason)
+        ));
+    }
+
+    /// Like [`Shell::run`], in a shell process of its own whose mailbox takes messages of type
+    /// `M`: what IEx's `flush` and `receive` read in the book's sessions. (Exit and down messages
+    /// arrive in any mailbox.) The process ends when `f` does.
     pub async fn run_with_mailbox<M, T, F, Fut>(&self, f: F) -> Option<T>
     where
         M: Send + 'static,
@@ -111,20 +160,11 @@ impl Shell {
             let out = f(sh, inbox).await;
             let _ = tx.send(out);
         });
-        *lock(&self.pid) = Some(shell.pid());
-        let result = match rx.await {
-            Ok(out) => Ok(out),
-            Err(_) => Err(shell.pid().wait_exit().await),
-        };
-        match result {
+        match rx.await {
             Ok(value) => Some(value),
-            Err(reason) => {
-                let pid = lock(&self.pid).clone();
-                let pid = pid.map(|p| p.to_string()).unwrap_or_default();
-                self.console.println(format!(
-                    "** (EXIT from {pid}) shell process exited with reason: {}",
-                    describe_exit(&reason)
-                ));
+            Err(_) => {
+                let reason = shell.pid().wait_exit().await;
+                self.report_exit(&shell.pid(), &reason);
                 None
             }
         }
@@ -232,7 +272,7 @@ where
     let shell = Shell {
         node: node.clone(),
         console,
-        pid: Arc::new(Mutex::new(None)),
+        process: Arc::new(Mutex::new(None)),
     };
     runtime().block_on(async move {
         scene(shell).await;

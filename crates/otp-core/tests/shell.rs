@@ -41,6 +41,25 @@ async fn timers(sh: Shell) {
     .await;
 }
 
+async fn one_shell_across_runs(sh: Shell) {
+    sh.run(|sh| async move {
+        show!(sh, process::self_pid());
+    })
+    .await;
+    sh.run(|sh| async move {
+        show!(sh, process::self_pid());
+    })
+    .await;
+}
+
+#[test]
+fn the_shell_process_lives_from_one_run_to_the_next() {
+    assert_eq!(
+        shell::capture(one_shell_across_runs),
+        "> process::self_pid()\n#PID<0.100.0>\n> process::self_pid()\n#PID<0.100.0>\n"
+    );
+}
+
 #[test]
 fn scenes_run_under_a_paused_clock() {
     let started = std::time::Instant::now();
