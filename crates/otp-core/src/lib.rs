@@ -14,6 +14,10 @@
 //! | Logger                          | [`logger`]                             |
 //! | GenServer                       | [`gen_server`]                         |
 //! | Supervisor, child specs         | [`supervisor`]                         |
+//! | DynamicSupervisor               | [`dynamic_supervisor`]                 |
+//! | Registry (and via names)        | [`registry`]                           |
+//! | ETS tables                      | [`table`]                              |
+//! | Application                     | [`application`]                        |
 //! | an IEx session, for scenes      | [`shell`]                              |
 //!
 //! Start a [`Node`], run a process on it, and everything inside uses that node:
@@ -41,6 +45,8 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod application;
+pub mod dynamic_supervisor;
 pub mod exercise;
 pub mod exit;
 pub mod gen_server;
@@ -51,9 +57,11 @@ pub mod node;
 mod panic;
 pub mod pid;
 pub mod process;
+pub mod registry;
 pub mod shell;
 pub mod signal;
 pub mod supervisor;
+pub mod table;
 pub mod timer;
 
 pub use exit::{Atom, ExitReason};

@@ -455,7 +455,6 @@ impl Core {
 
     /// Registers a function run when the process exits. Returns `false` (and drops the hook)
     /// when the process is already gone.
-    #[allow(dead_code)] // Used by the registry and tables, which come with the supervisors.
     pub(crate) fn add_exit_hook(&self, hook: ExitHook) -> bool {
         let mut inner = lock(&self.inner);
         if inner.exit_reason.is_some() {
@@ -1193,6 +1192,22 @@ pub fn send<M: Send + 'static>(to: &Addr<M>, msg: M) {
     to.send(msg)
 }
 
+/// `send(name, msg)`: looks `name` up (local, global or via; a via name goes through its
+/// registry's `send`) and delivers `msg` to a process whose messages are `M`. Unlike sending
+/// to an [`Addr`], the name may be unknown: that is [`SendError::NoProc`], where Elixir raises.
+///
+/// # Panics
+/// For a local or global name, outside a process.
+pub fn send_named<M: Send + 'static>(name: &Name, msg: M) -> Result<(), SendError> {
+    match name {
+        Name::Via(via) => via.0.send(AnyMessage::new(msg)),
+        _ => match whereis(name) {
+            Some(pid) => AnyMessage::new(msg).deliver(&pid),
+            None => Err(SendError::NoProc),
+        },
+    }
+}
+
 /// `Process.exit(pid, reason)`: sends an exit signal from the calling process.
 ///
 /// `ExitReason::Kill` always kills (the process dies with `killed`); `:normal` is ignored by a
@@ -1361,7 +1376,6 @@ pub fn trap_exit(on: bool) -> bool {
 
 /// Runs `hook` when `pid` exits. Returns `false`, dropping the hook, if the process is already
 /// gone. Tables and registries use it to clean up after their owners.
-#[allow(dead_code)] // Used by the registry and tables, which come with the supervisors.
 pub(crate) fn on_exit(pid: &Pid, hook: impl FnOnce(&Pid, &ExitReason) + Send + 'static) -> bool {
     pid.core().add_exit_hook(Box::new(hook))
 }

@@ -1,0 +1,488 @@
+//! Registry: a local, decentralized key-value process registry, as Elixir's `Registry`.
+//!
+//! | Elixir                                               | Rust                                    |
+//! |------------------------------------------------------|-----------------------------------------|
+//! | `Registry.start_link(keys: :unique, name: R)`        | [`Registry::start_link`]`(Options::unique().name(R))` |
+//! | `Registry.register(R, key, value)`                   | `registry.register(key, value)`         |
+//! | `Registry.lookup(R, key)`                            | `registry.lookup(&key)`                 |
+//! | `Registry.unregister(R, key)`                        | `registry.unregister(&key)`             |
+//! | `Registry.keys(R, pid)`, `Registry.values(R, k, pid)`| `registry.keys(&pid)`, `registry.values(&key, &pid)` |
+//! | `Registry.count(R)`                                  | `registry.count()`                      |
+//! | `Registry.dispatch(R, key, fun)`                     | `registry.dispatch(&key, \|entries\| ...)` |
+//! | `Registry.match(R, key, pattern)`                    | `registry.match_values(&key, \|v\| ...)` |
+//! | `{:via, Registry, {R, key}}`                         | `Name::via(registry.clone(), key)`      |
+//!
+//! A process registers itself; its entries go when it exits, so a dead owner never blocks a
+//! new registration. Reads take one read lock on one of the registry's partitions (the key
+//! decides which), so lookups from many processes do not queue behind one lock. The registry is
+//! owned by a process, as Elixir's is: when that process exits, the registry is gone and its
+//! operations return [`RegistryError::Gone`].
+//!
+//! ```
+//! use otp_core::registry::{Options, Registry};
+//! use otp_core::{Node, process};
+//!
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! Node::new().run(async {
+//!     let rooms: Registry<String, u32> =
+//!         Registry::start_link(Options::duplicate().name("Rooms")).await.unwrap();
+//!     rooms.register("lobby".to_string(), 1).unwrap();
+//!     let me = process::self_pid();
+//!     assert_eq!(rooms.lookup(&"lobby".to_string()).unwrap(), vec![(me, 1)]);
+//! }).await.unwrap();
+//! # });
+//! ```
+
+use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex, RwLock, Weak};
+
+use crate::exit::ExitReason;
+use crate::gen_server::{self, GenServer, Init, StartError};
+use crate::name::{Name, Via};
+use crate::node::{lock, read, write};
+use crate::pid::Pid;
+use crate::process;
+
+/// Unique or duplicate keys (Elixir's `:keys`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keys {
+    /// A key names at most one process.
+    Unique,
+    /// A key may be registered by many processes, each with its value.
+    Duplicate,
+}
+
+/// Options of [`Registry::start_link`].
+#[derive(Clone, Debug)]
+pub struct Options {
+    keys: Keys,
+    name: Option<Name>,
+    partitions: usize,
+}
+
+impl Options {
+    /// `keys: :unique`.
+    pub fn unique() -> Self {
+        Options {
+            keys: Keys::Unique,
+            name: None,
+            partitions: 16,
+        }
+    }
+
+    /// `keys: :duplicate`.
+    pub fn duplicate() -> Self {
+        Options {
+            keys: Keys::Duplicate,
+            ..Options::unique()
+        }
+    }
+
+    /// Registers the registry's process under a name.
+    pub fn name(mut self, name: impl Into<Name>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// How many independently locked parts the registry has (16 by default, at least 1).
+    /// Elixir's default is 1 because its ETS tables read concurrently anyway; here the parts
+    /// are what lets reads and writes from many processes proceed in parallel.
+    pub fn partitions(mut self, n: usize) -> Self {
+        self.partitions = n.max(1);
+        self
+    }
+}
+
+/// Why a registry operation failed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RegistryError {
+    /// A unique key is held by a live process: `{:error, {:already_registered, pid}}`.
+    #[error("already registered by {0}")]
+    AlreadyRegistered(Pid),
+    /// The registry's process has exited.
+    #[error("the registry is gone (its process has exited)")]
+    Gone,
+    /// No registry of this type has the name.
+    #[error("no registry {0} of the requested key and value types")]
+    NotFound(String),
+}
+
+/// Pads a value to its own cache lines, so two partitions never share one.
+#[repr(align(128))]
+struct Padded<T>(T);
+
+struct Entry<V> {
+    pid: Pid,
+    value: V,
+}
+
+/// One partition: key -> the entries under it.
+type Partition<K, V> = Padded<RwLock<HashMap<K, Vec<Entry<V>>>>>;
+
+/// One part of the owner index: process -> the keys it holds.
+type OwnerIndex<K> = Padded<Mutex<HashMap<Pid, Vec<K>>>>;
+
+struct Inner<K, V> {
+    keys: Keys,
+    name: String,
+    owner: Pid,
+    partitions: Box<[Partition<K, V>]>,
+    /// For each registered process, the keys it holds (for cleanup and `keys/2`).
+    owners: Box<[OwnerIndex<K>]>,
+}
+
+/// A registry handle: cheap to clone, usable from any process.
+pub struct Registry<K, V> {
+    inner: Arc<Inner<K, V>>,
+}
+
+impl<K, V> Clone for Registry<K, V> {
+    fn clone(&self) -> Self {
+        Registry {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+impl<K, V> fmt::Debug for Registry<K, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Registry({})", self.inner.name)
+    }
+}
+
+fn slot<T: Hash + ?Sized>(x: &T, n: usize) -> usize {
+    let mut h = DefaultHasher::new();
+    x.hash(&mut h);
+    (h.finish() as usize) % n
+}
+
+/// The process that owns a registry.
+struct Owner<K, V> {
+    registry: Registry<K, V>,
+}
+
+impl<K, V> fmt::Debug for Owner<K, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.registry)
+    }
+}
+
+impl<K, V> GenServer for Owner<K, V>
+where
+    K: Clone + Eq + Hash + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    type Arg = (Options, tokio::sync::oneshot::Sender<Registry<K, V>>);
+    type Call = std::convert::Infallible;
+    type Reply = ();
+    type Cast = std::convert::Infallible;
+    type Info = std::convert::Infallible;
+    type Continue = std::convert::Infallible;
+
+    async fn init((opts, handle): Self::Arg) -> Init<Self> {
+        let owner = process::self_pid();
+        let name = opts
+            .name
+            .as_ref()
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| owner.to_string());
+        let registry = Registry {
+            inner: Arc::new(Inner {
+                keys: opts.keys,
+                name,
+                owner: owner.clone(),
+                partitions: (0..opts.partitions)
+                    .map(|_| Padded(RwLock::new(HashMap::new())))
+                    .collect(),
+                owners: (0..opts.partitions)
+                    .map(|_| Padded(Mutex::new(HashMap::new())))
+                    .collect(),
+            }),
+        };
+        // When the owner exits, the registry's tables go with it.
+        let weak = Arc::downgrade(&registry.inner);
+        process::on_exit(&owner, move |_, _| {
+            if let Some(inner) = weak.upgrade() {
+                for p in inner.partitions.iter() {
+                    write(&p.0).clear();
+                }
+                for o in inner.owners.iter() {
+                    lock(&o.0).clear();
+                }
+            }
+        });
+        let _ = handle.send(registry.clone());
+        Init::Ok(Owner { registry })
+    }
+
+    fn module() -> &'static str {
+        "Registry"
+    }
+}
+
+impl<K, V> Registry<K, V>
+where
+    K: Clone + Eq + Hash + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    /// `Registry.start_link/1`: starts a registry owned by a new process linked to the caller.
+    ///
+    /// # Panics
+    /// Outside a process.
+    pub async fn start_link(opts: Options) -> Result<Self, StartError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let mut gs_opts = gen_server::Options::new();
+        if let Some(name) = &opts.name {
+            gs_opts = gs_opts.name(name.clone());
+        }
+        gen_server::start_link::<Owner<K, V>>((opts, tx), gs_opts).await?;
+        rx.await
+            .map_err(|_| StartError::Stop(ExitReason::custom("registry_handle_lost")))
+    }
+
+    /// The registry whose process is registered under `name`, if it has these key and value
+    /// types.
+    pub async fn named(name: impl Into<Name>) -> Result<Self, RegistryError> {
+        let name = name.into();
+        let label = name.to_string();
+        let server = gen_server::whereis::<Owner<K, V>>(name)
+            .map_err(|_| RegistryError::NotFound(label.clone()))?;
+        gen_server::inspect(&server, |o: &Owner<K, V>| o.registry.clone())
+            .await
+            .map_err(|_| RegistryError::NotFound(label))
+    }
+
+    /// The process that owns the registry.
+    pub fn pid(&self) -> Pid {
+        self.inner.owner.clone()
+    }
+
+    /// Unique or duplicate keys.
+    pub fn kind(&self) -> Keys {
+        self.inner.keys
+    }
+
+    fn alive(&self) -> Result<(), RegistryError> {
+        if self.inner.owner.is_alive() {
+            Ok(())
+        } else {
+            Err(RegistryError::Gone)
+        }
+    }
+
+    fn partition(&self, key: &K) -> &RwLock<HashMap<K, Vec<Entry<V>>>> {
+        &self.inner.partitions[slot(key, self.inner.partitions.len())].0
+    }
+
+    fn owners(&self, pid: &Pid) -> &Mutex<HashMap<Pid, Vec<K>>> {
+        &self.inner.owners[slot(pid, self.inner.owners.len())].0
+    }
+
+    /// `Registry.register/3`: registers the calling process under `key` with `value`.
+    ///
+    /// # Panics
+    /// Outside a process.
+    pub fn register(&self, key: K, value: V) -> Result<(), RegistryError> {
+        self.register_pid(process::self_pid(), key, value)
+    }
+
+    fn register_pid(&self, pid: Pid, key: K, value: V) -> Result<(), RegistryError> {
+        self.alive()?;
+        {
+            let mut part = write(self.partition(&key));
+            let entries = part.entry(key.clone()).or_default();
+            if self.inner.keys == Keys::Unique {
+                entries.retain(|e| e.pid.is_alive());
+                if let Some(holder) = entries.first() {
+                    return Err(RegistryError::AlreadyRegistered(holder.pid.clone()));
+                }
+            }
+            entries.push(Entry {
+                pid: pid.clone(),
+                value,
+            });
+        }
+        let first = {
+            let mut owners = lock(self.owners(&pid));
+            let keys = owners.entry(pid.clone()).or_default();
+            keys.push(key.clone());
+            keys.len() == 1
+        };
+        if first {
+            // The first key of this process here: clean up after it when it exits.
+            let weak: Weak<Inner<K, V>> = Arc::downgrade(&self.inner);
+            let installed = process::on_exit(&pid, move |pid, _reason| {
+                if let Some(inner) = weak.upgrade() {
+                    Registry { inner }.forget(pid);
+                }
+            });
+            if !installed {
+                // The process exited already: take back what was just written.
+                self.forget(&pid);
+                return Err(RegistryError::Gone);
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes every entry of `pid`.
+    fn forget(&self, pid: &Pid) {
+        let keys = lock(self.owners(pid)).remove(pid).unwrap_or_default();
+        for key in keys {
+            let mut part = write(self.partition(&key));
+            if let Some(entries) = part.get_mut(&key) {
+                entries.retain(|e| &e.pid != pid);
+                if entries.is_empty() {
+                    part.remove(&key);
+                }
+            }
+        }
+    }
+
+    /// `Registry.unregister/2`: removes the calling process's entries under `key`.
+    ///
+    /// # Panics
+    /// Outside a process.
+    pub fn unregister(&self, key: &K) -> Result<(), RegistryError> {
+        self.alive()?;
+        let me = process::self_pid();
+        self.remove_entries(key, &me);
+        Ok(())
+    }
+
+    fn remove_entries(&self, key: &K, pid: &Pid) {
+        {
+            let mut part = write(self.partition(key));
+            if let Some(entries) = part.get_mut(key) {
+                entries.retain(|e| &e.pid != pid);
+                if entries.is_empty() {
+                    part.remove(key);
+                }
+            }
+        }
+        let mut owners = lock(self.owners(pid));
+        if let Some(keys) = owners.get_mut(pid) {
+            keys.retain(|k| k != key);
+        }
+    }
+
+    /// `Registry.lookup/2`: the live processes registered under `key`, with their values.
+    pub fn lookup(&self, key: &K) -> Result<Vec<(Pid, V)>, RegistryError> {
+        self.alive()?;
+        Ok(read(self.partition(key))
+            .get(key)
+            .map(|entries| {
+                entries
+                    .iter()
+                    .filter(|e| e.pid.is_alive())
+                    .map(|e| (e.pid.clone(), e.value.clone()))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// The live process holding a unique `key`, without allocating: what a via name asks.
+    pub fn whereis(&self, key: &K) -> Option<Pid> {
+        if !self.inner.owner.is_alive() {
+            return None;
+        }
+        read(self.partition(key))
+            .get(key)?
+            .iter()
+            .find(|e| e.pid.is_alive())
+            .map(|e| e.pid.clone())
+    }
+
+    /// `Registry.keys/2`: the keys `pid` is registered under.
+    pub fn keys(&self, pid: &Pid) -> Result<Vec<K>, RegistryError> {
+        self.alive()?;
+        Ok(lock(self.owners(pid)).get(pid).cloned().unwrap_or_default())
+    }
+
+    /// `Registry.values/3`: the values `pid` registered under `key`.
+    pub fn values(&self, key: &K, pid: &Pid) -> Result<Vec<V>, RegistryError> {
+        self.alive()?;
+        Ok(read(self.partition(key))
+            .get(key)
+            .map(|entries| {
+                entries
+                    .iter()
+                    .filter(|e| &e.pid == pid)
+                    .map(|e| e.value.clone())
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// `Registry.count/1`: how many entries the registry holds.
+    pub fn count(&self) -> Result<usize, RegistryError> {
+        self.alive()?;
+        Ok(self
+            .inner
+            .partitions
+            .iter()
+            .map(|p| {
+                read(&p.0)
+                    .values()
+                    .map(|entries| entries.iter().filter(|e| e.pid.is_alive()).count())
+                    .sum::<usize>()
+            })
+            .sum())
+    }
+
+    /// `Registry.dispatch/3`: calls `f` with every live entry under `key`, in the calling
+    /// process (no lock is held while `f` runs).
+    pub fn dispatch(&self, key: &K, f: impl FnOnce(&[(Pid, V)])) -> Result<(), RegistryError> {
+        let entries = self.lookup(key)?;
+        f(&entries);
+        Ok(())
+    }
+
+    /// `Registry.match/3`: the live entries under `key` whose value `pred` accepts (a predicate
+    /// where Elixir takes a match pattern).
+    pub fn match_values(
+        &self,
+        key: &K,
+        pred: impl Fn(&V) -> bool,
+    ) -> Result<Vec<(Pid, V)>, RegistryError> {
+        Ok(self
+            .lookup(key)?
+            .into_iter()
+            .filter(|(_, v)| pred(v))
+            .collect())
+    }
+}
+
+/// A unique registry names processes for `{:via, Registry, {R, key}}`; the value stored is
+/// `V::default()` (Elixir stores `nil`). A duplicate registry refuses via names.
+impl<K, V> Via for Registry<K, V>
+where
+    K: Clone + Eq + Hash + fmt::Debug + Send + Sync + 'static,
+    V: Clone + Default + Send + Sync + 'static,
+{
+    type Key = K;
+
+    fn register_name(&self, key: &K, pid: &Pid) -> bool {
+        self.inner.keys == Keys::Unique
+            && self
+                .register_pid(pid.clone(), key.clone(), V::default())
+                .is_ok()
+    }
+
+    fn unregister_name(&self, key: &K) {
+        if let Some(pid) = self.whereis(key) {
+            self.remove_entries(key, &pid);
+        }
+    }
+
+    fn whereis_name(&self, key: &K) -> Option<Pid> {
+        self.whereis(key)
+    }
+
+    fn describe(&self, key: &K) -> String {
+        format!("{{{}, {key:?}}}", self.inner.name)
+    }
+}
