@@ -26,5 +26,15 @@ pub fn chapters() -> Vec<Chapter> {
             title: "Communication between servers",
             scenes: egg_timer::scenes::ALL,
         },
+        Chapter {
+            number: 3,
+            title: "Lifecycle and supervision",
+            scenes: super_duper::scenes::ALL,
+        },
+        Chapter {
+            number: 4,
+            title: "The power of a name",
+            scenes: dynamic_super::scenes::ALL,
+        },
     ]
 }

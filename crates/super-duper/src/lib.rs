@@ -1,0 +1,3 @@
+//! Scaffold: the chapter's helper fills this crate (core, boundary, API, scenes, exercises).
+
+pub mod scenes;
