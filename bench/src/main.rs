@@ -7,6 +7,7 @@ mod alloc;
 mod baseline;
 mod harness;
 mod otp;
+mod tree;
 
 #[global_allocator]
 static GLOBAL: alloc::Counting = alloc::Counting;
@@ -26,11 +27,11 @@ const LINK_KILLS: u64 = 20_000;
 const RING: u64 = 1000;
 const HOPS: u64 = 1_000_000;
 
-struct Row {
-    workload: &'static str,
-    unit: &'static str,
-    baseline: Figure,
-    otp: Figure,
+pub struct Row {
+    pub workload: &'static str,
+    pub unit: &'static str,
+    pub baseline: Figure,
+    pub otp: Figure,
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -41,16 +42,12 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("runtime")
 }
 
-fn boxed(f: impl std::future::Future<Output = u64> + 'static) -> Work {
+pub fn boxed(f: impl std::future::Future<Output = u64> + 'static) -> Work {
     Box::pin(f)
 }
 
-fn call_round_trip(rt: &tokio::runtime::Runtime) -> Row {
-    let only = std::env::var("ONLY").unwrap_or_default();
+fn call_round_trip(rt: &tokio::runtime::Runtime, timeout: otp_core::Timeout) -> Row {
     let baseline = per_op(rt, || {
-        if only == "otp" {
-            return boxed(async { 1 });
-        }
         boxed(async {
             let server = baseline::server();
             tokio::spawn(async move {
@@ -63,29 +60,17 @@ fn call_round_trip(rt: &tokio::runtime::Runtime) -> Row {
             CALLS
         })
     });
-    let otp = per_op(rt, || {
-        if only == "base" {
-            return boxed(async { 1 });
-        }
-        boxed(async {
+    let otp = per_op(rt, move || {
+        boxed(async move {
             let node = Node::new();
-            node.run(async {
+            node.run(async move {
                 let s = gen_server::start_link::<otp::Adder>((), Options::new())
                     .await
                     .unwrap();
-                let inf = std::env::var("INF").is_ok();
                 for i in 0..CALLS {
-                    if inf {
-                        gen_server::call_timeout(&s, i, otp_core::Timeout::Infinity)
-                            .await
-                            .unwrap();
-                    } else {
-                        gen_server::call(&s, i).await.unwrap();
-                    }
+                    gen_server::call_timeout(&s, i, timeout).await.unwrap();
                 }
-                gen_server::stop(&s, ExitReason::Normal, 5000)
-                    .await
-                    .unwrap();
+                gen_server::stop(&s, ExitReason::Normal, 5000).await.unwrap();
             })
             .await
             .unwrap();
@@ -93,7 +78,11 @@ fn call_round_trip(rt: &tokio::runtime::Runtime) -> Row {
         })
     });
     Row {
-        workload: "call round trip (200k calls)",
+        workload: if timeout == otp_core::Timeout::Infinity {
+            "call round trip, timeout :infinity (200k calls)"
+        } else {
+            "call round trip, default 5000 ms timeout (200k calls)"
+        },
         unit: "per call",
         baseline,
         otp,
@@ -247,6 +236,37 @@ fn rss_measure(what: &str) {
     rt.block_on(async { tokio::task::yield_now().await });
     let before = rss_bytes();
     let per = match what {
+        "million-task" | "million-process" => {
+            let n = tree::MILLION;
+            rt.block_on(async {
+                if what == "million-task" {
+                    let senders: Vec<_> = (0..n)
+                        .map(|_| {
+                            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<u64>();
+                            tokio::spawn(async move { while rx.recv().await.is_some() {} });
+                            tx
+                        })
+                        .collect();
+                    tokio::task::yield_now().await;
+                    let per = (rss_bytes() - before) as f64 / n as f64;
+                    drop(senders);
+                    per
+                } else {
+                    let node = Node::new();
+                    let addrs: Vec<_> = (0..n)
+                        .map(|_| {
+                            node.spawn(|mut inbox: Mailbox<u64>| async move {
+                                while let Received::Msg(_) = inbox.receive().await {}
+                            })
+                        })
+                        .collect();
+                    tokio::task::yield_now().await;
+                    let per = (rss_bytes() - before) as f64 / n as f64;
+                    drop(addrs);
+                    per
+                }
+            })
+        }
         "tokio-task" => rt.block_on(async {
             let senders: Vec<_> = (0..IDLE)
                 .map(|_| {
@@ -575,10 +595,8 @@ fn main() {
     let mut rows = Vec::new();
     let wants = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
     if wants("call") {
-        rows.push(call_round_trip(&rt));
-        if std::env::var("TWICE").is_ok() {
-            rows.push(call_round_trip(&rt));
-        }
+        rows.push(call_round_trip(&rt, otp_core::Timeout::millis(5000)));
+        rows.push(call_round_trip(&rt, otp_core::Timeout::Infinity));
     }
     if wants("cast") {
         rows.push(cast_throughput(&rt));
@@ -615,6 +633,34 @@ fn main() {
     }
     if wants("ring") {
         rows.push(ring(&rt));
+    }
+    if wants("restart") {
+        rows.push(tree::restart(&rt));
+    }
+    if wants("tree") {
+        rows.push(tree::stop_tree(&rt));
+    }
+    if wants("dynamic") {
+        let (a, b) = tree::dynamic(&rt);
+        rows.push(a);
+        rows.push(b);
+    }
+    if wants("registry") {
+        let (a, b) = tree::registry(&rt);
+        rows.push(a);
+        rows.push(b);
+    }
+    if wants("million") {
+        let (a, b) = tree::million(&rt);
+        rows.push(a);
+        rows.push(b);
+        let one = |x| harness::figure(vec![x]);
+        rows.push(Row {
+            workload: "  RSS per process, 1M idle (fresh run)",
+            unit: "bytes",
+            baseline: one(rss_child("million-task")),
+            otp: one(rss_child("million-process")),
+        });
     }
     print(&rows);
 }

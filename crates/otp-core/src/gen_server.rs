@@ -231,19 +231,15 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
         async { CastResult::Stop(ExitReason::custom("no handle_cast/2 clause was provided")) }
     }
 
-    /// `handle_info/2`: handles every other message.
+    /// `handle_info/2`: handles every other message. The default logs it as unexpected, as
+    /// `use GenServer`'s does; an override can call [`log_unexpected`] for the messages it does
+    /// not handle.
     fn handle_info(
         &mut self,
         msg: Info<Self::Info>,
     ) -> impl Future<Output = CastResult<Self>> + Send {
         async move {
-            tracing::error!(
-                target: "otp::gen_server",
-                "{} {} received unexpected message in handle_info/2: {}",
-                Self::module(),
-                process::self_pid(),
-                format_info(&msg)
-            );
+            log_unexpected::<Self>(&msg);
             CastResult::NoReply
         }
     }
@@ -296,6 +292,18 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
         })
         .modules([Self::module()])
     }
+}
+
+/// Logs `msg` as a message `handle_info` did not expect, as Elixir's default `handle_info/2`
+/// does: `<module> <pid> received unexpected message in handle_info/2: <msg>`.
+pub fn log_unexpected<S: GenServer>(msg: &Info<S::Info>) {
+    tracing::error!(
+        target: "otp::gen_server",
+        "{} {} received unexpected message in handle_info/2: {}",
+        S::module(),
+        process::self_pid(),
+        format_info(msg)
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

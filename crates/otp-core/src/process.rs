@@ -796,6 +796,16 @@ impl<M: Send + 'static> Mailbox<M> {
         .await
     }
 
+    /// Selective receive with a timeout (`receive ... after t -> ... end`): the first message
+    /// `accept` returns `true` for, or `None` if none came in time; other messages stay.
+    pub async fn receive_match_timeout(
+        &mut self,
+        accept: impl FnMut(&Received<M>) -> bool,
+        timeout: impl Into<Timeout>,
+    ) -> Option<Received<M>> {
+        with_timeout(timeout.into(), self.receive_match(accept)).await
+    }
+
     /// Messages waiting, counted as `Process.info(pid, :message_queue_len)` counts them.
     pub fn len(&self) -> usize {
         self.local.len() + lock(&self.shared.queue).items.len()
@@ -1635,11 +1645,18 @@ pub fn info(pid: &Pid) -> Option<ProcessInfo> {
 }
 
 /// `Process.info(pid, :message_queue_len)`; 0 for a process that has exited.
-pub fn message_queue_len(pid: &Pid) -> usize {
+pub fn message_queue_len(pid: impl Into<Pid>) -> usize {
+    let pid = pid.into();
     if pid.core().is_dead() {
         0
     } else {
         pid.cell.queue_len()
+    }
+}
+
+impl From<&Pid> for Pid {
+    fn from(p: &Pid) -> Pid {
+        p.clone()
     }
 }
 

@@ -84,6 +84,11 @@ impl Shell {
     /// [`show!`]: crate::show
     pub fn show(&self, input: &str, value: &dyn Debug) {
         self.input(input);
+        self.value(value);
+    }
+
+    /// Prints a value as IEx echoes a result (see [`inspect`]).
+    pub fn value(&self, value: &dyn Debug) {
         self.console.println(inspect(value));
     }
 
@@ -243,15 +248,22 @@ macro_rules! scene {
     };
 }
 
-/// Prints an expression and its value in a scene: `show!(sh, expr)` prints `> expr` and the
-/// value's `Debug` form, and evaluates to the value.
+/// Prints an expression and its value in a scene: `show!(sh, expr)` prints `> expr` on one
+/// line, then evaluates it (so whatever it prints, a crash report say, comes after the input,
+/// as in IEx), then prints the value's `Debug` form, and evaluates to the value.
 #[macro_export]
 macro_rules! show {
     ($sh:expr, $e:expr) => {{
+        $sh.input($crate::shell::one_line(stringify!($e)));
         let value = $e;
-        $sh.show(stringify!($e), &value);
+        $sh.value(&value);
         value
     }};
+}
+
+/// Joins a source fragment that `stringify!` spread over several lines into one line.
+pub fn one_line(source: &str) -> String {
+    source.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn runtime() -> tokio::runtime::Runtime {

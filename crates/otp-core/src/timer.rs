@@ -197,6 +197,24 @@ impl TimerRef {
     }
 }
 
+/// `:timer.tc/1`: runs `fut` and returns how long it took on tokio's clock, with its output.
+/// Under a paused clock the time is the virtual time that passed.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(async {
+/// let (took, answer) = otp_core::timer::tc(async {
+///     otp_core::process::sleep(5000).await;
+///     42
+/// }).await;
+/// assert_eq!((took.as_millis(), answer), (5000, 42));
+/// # });
+/// ```
+pub async fn tc<F: std::future::Future>(fut: F) -> (Duration, F::Output) {
+    let began = Instant::now();
+    let out = fut.await;
+    (began.elapsed(), out)
+}
+
 fn remaining(inner: &TimerInner) -> Duration {
     lock(&inner.deadline).saturating_duration_since(Instant::now())
 }
