@@ -9,7 +9,7 @@
 //! - the API, at the root of this crate for the hand-made boundary ([`start`], [`add`], ...,
 //!   [`state`]) and beside the callbacks in [`server`]: small functions that hide the messages.
 //!
-//! [`scenes`] replays the chapter's IEx sessions; the exercises solve its "Your Turn"
+//! [`scenes`] replays the chapter's IEx sessions; [`exercises`] solves its "Your Turn"
 //! exercises. The companion text is `chapters/01-calculator.md`.
 //!
 //! | Elixir (`Calculator`)        | Rust                                              |
@@ -21,6 +21,7 @@
 
 pub mod boundary;
 pub mod core;
+pub mod exercises;
 pub mod scenes;
 pub mod server;
 
