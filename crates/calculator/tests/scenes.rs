@@ -31,11 +31,22 @@ fn genserver() {
     check("genserver");
 }
 
+#[test]
+fn your_turn() {
+    check("your_turn");
+}
+
 /// A scene added to `ALL` without a test above, or a snapshot left behind by a removed scene,
 /// fails here.
 #[test]
 fn every_scene_has_a_test_and_every_snapshot_a_scene() {
-    let tested = ["core_reducers", "boundary_send", "api_crash", "genserver"];
+    let tested = [
+        "core_reducers",
+        "boundary_send",
+        "api_crash",
+        "genserver",
+        "your_turn",
+    ];
     let mut listed: Vec<&str> = ALL.iter().map(|s| s.name).collect();
     listed.sort();
     let mut sorted = tested.to_vec();

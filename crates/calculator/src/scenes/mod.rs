@@ -8,6 +8,7 @@ pub mod api_crash;
 pub mod boundary_send;
 pub mod core_reducers;
 pub mod genserver;
+pub mod your_turn;
 
 /// Every scene of the chapter, in the book's order.
 pub const ALL: &[Scene] = &[
@@ -30,6 +31,11 @@ pub const ALL: &[Scene] = &[
         "genserver",
         "The same service as a GenServer",
         genserver::genserver
+    ),
+    scene!(
+        "your_turn",
+        "Your turn: the exercises",
+        your_turn::your_turn
     ),
 ];
 
