@@ -1,7 +1,7 @@
 //! Every code and output block of `chapters/*.md` equals the source its marker names (see
 //! `workspace_checks::chapters` for the markers). `make chapters` rewrites drifted blocks.
 
-use workspace_checks::chapters::{check_dir, repository_root};
+use workspace_checks::chapters::{chapter_files, check_dir, repository_root};
 
 #[test]
 fn every_chapter_block_is_in_step_with_its_source() {
@@ -15,4 +15,13 @@ fn every_chapter_block_is_in_step_with_its_source() {
             listing.join("\n\n")
         );
     }
+}
+
+#[test]
+fn there_are_chapters_to_check() {
+    let files = chapter_files(&repository_root()).expect("chapters/ is readable");
+    assert!(
+        !files.is_empty(),
+        "no chapters/*.md: the drift check would pass without checking anything"
+    );
 }

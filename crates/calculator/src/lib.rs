@@ -34,6 +34,7 @@ use crate::boundary::{Message, Reply};
 pub use crate::core::Number;
 
 // ANCHOR: api
+// ANCHOR: timeout
 /// How long [`state`] waits for the calculator to answer: 5000 ms, as the book's `after 5000`.
 pub const STATE_TIMEOUT_MS: u64 = 5000;
 
@@ -46,6 +47,8 @@ pub enum StateError {
     Timeout,
 }
 
+// ANCHOR_END: timeout
+
 /// `Calculator.start/1`: starts a calculator process holding `initial`.
 ///
 /// # Panics
@@ -54,10 +57,12 @@ pub fn start(initial: impl Into<Number>) -> Addr<Message> {
     boundary::start(initial)
 }
 
+// ANCHOR: add
 /// `Calculator.add/2`: asks the calculator to add `n`, and returns at once.
 pub fn add(calc: &Addr<Message>, n: impl Into<Number>) {
     calc.send(Message::Add(n.into()));
 }
+// ANCHOR_END: add
 
 /// `Calculator.subtract/2`.
 pub fn subtract(calc: &Addr<Message>, n: impl Into<Number>) {
@@ -79,6 +84,7 @@ pub fn clear(calc: &Addr<Message>) {
     calc.send(Message::Clear);
 }
 
+// ANCHOR: state
 /// `Calculator.state/1`: asks for the state and waits at most [`STATE_TIMEOUT_MS`] for the
 /// answer, which arrives in the caller's own mailbox.
 ///
@@ -96,6 +102,7 @@ pub async fn state(calc: &Addr<Message>, inbox: &mut Mailbox<Reply>) -> Result<N
         Err(_) => Err(StateError::Timeout),
     }
 }
+// ANCHOR_END: state
 // ANCHOR_END: api
 
 #[cfg(test)]
