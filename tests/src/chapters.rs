@@ -951,6 +951,16 @@ Some prose.
     }
 
     #[test]
+    fn a_marker_inside_a_block_is_only_text() {
+        let text = "<!-- source: a.md -->\n````markdown\n<!-- source: core.rs#add -->\n```rust\n```\n````\n";
+        let chapter = parse(text);
+        assert_eq!(chapter.problems, vec![]);
+        assert_eq!(chapter.marked.len(), 1);
+        let block = chapter.marked[0].block.as_ref().map(|b| b.content.as_str());
+        assert_eq!(block, Some("<!-- source: core.rs#add -->\n```rust\n```"));
+    }
+
+    #[test]
     fn a_block_in_step_passes_and_a_drifted_one_fails_with_a_diff() {
         let map = files(&[("core.rs", CORE)]);
         let load = load_from(&map);

@@ -10,7 +10,7 @@
 //! | `inc(acc)`, `dec(acc)`            | [`inc`], [`dec`]                    |
 //! | `fold(list, acc, f)`              | [`fold`] (that is `Iterator::fold`) |
 //! | an integer or a float             | [`Number`]                          |
-//! | `ArithmeticError`                 | a panic; [`ArithmeticError`] from the `checked_` functions |
+//! | `ArithmeticError`                 | a panic; [`ArithmeticError`] from [`checked`] |
 
 use std::fmt;
 
