@@ -1,17 +1,24 @@
 # Each target is a thin alias for the cargo command the README shows.
 CARGO ?= cargo
 
-.PHONY: tour test bench fmt lint book
+.PHONY: tour test chapters bench fmt lint book
 
 # Every scene of every chapter, in the book's order.
 tour:
 	$(CARGO) run -q -p workspace-checks --bin tour -- $(CHAPTER)
 
-# Everything CI runs: formatting, lints, every test and doc test of the workspace.
+# Everything CI runs: formatting, lints, every test and doc test of the workspace (the
+# chapters' drift check among them), then proof that every exercise test fails without its
+# solution.
 test:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --workspace
+	CARGO="$(CARGO)" scripts/check-exercises
+
+# Rewrites every code and output block of chapters/*.md from the source its marker names.
+chapters:
+	$(CARGO) run -q -p workspace-checks --bin sync-chapters
 
 # otp-core beside a bare tokio baseline (and the peers), measured in one run.
 bench:

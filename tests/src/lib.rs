@@ -1,4 +1,9 @@
 //! Workspace-level checks, and the tour.
+//!
+//! [`chapters()`] lists the written chapters and their scenes (the tour plays them); the
+//! [`chapters`](mod@chapters) module keeps `chapters/*.md` in step with their sources.
+
+pub mod chapters;
 
 use otp_core::shell::Scene;
 

@@ -261,7 +261,7 @@ async fn kill_acts_before_a_million_queued_messages() {
     for n in 0..1_000_000 {
         busy.send(n);
     }
-    assert_eq!(process::message_queue_len(&busy.pid()), 1_000_000);
+    assert_eq!(process::message_queue_len(busy.pid()), 1_000_000);
     let pid = busy.pid();
     node.run(async move { process::exit(&pid, ExitReason::Shutdown) })
         .await

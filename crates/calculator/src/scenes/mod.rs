@@ -1,7 +1,48 @@
 //! The chapter's scenes, in the book's order: one async function per IEx session, each
 //! replayed by an example of the same name and snapshot-tested in `tests/scenes.rs`.
 
+use otp_core::scene;
 use otp_core::shell::Scene;
 
+pub mod api_crash;
+pub mod boundary_send;
+pub mod core_reducers;
+pub mod genserver;
+pub mod your_turn;
+
 /// Every scene of the chapter, in the book's order.
-pub const ALL: &[Scene] = &[];
+pub const ALL: &[Scene] = &[
+    scene!(
+        "core_reducers",
+        "The core: reducers and fold",
+        core_reducers::core_reducers
+    ),
+    scene!(
+        "boundary_send",
+        "A hand-made boundary: send, receive, loop",
+        boundary_send::boundary_send
+    ),
+    scene!(
+        "api_crash",
+        "An API over the boundary, and a crash",
+        api_crash::api_crash
+    ),
+    scene!(
+        "genserver",
+        "The same service as a GenServer",
+        genserver::genserver
+    ),
+    scene!(
+        "your_turn",
+        "Your turn: the exercises",
+        your_turn::your_turn
+    ),
+];
+
+/// `:timer.tc/1`: awaits `fut` and returns how long it took on tokio's clock, in
+/// microseconds, beside its output. Under a scene's paused clock the time is exact.
+pub async fn tc<F: std::future::Future>(fut: F) -> (u128, F::Output) {
+    let started = tokio::time::Instant::now();
+    let out = fut.await;
+    (started.elapsed().as_micros(), out)
+}
