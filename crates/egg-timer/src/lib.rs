@@ -8,6 +8,8 @@
 //!   timed message to itself and fires it in `handle_info`;
 //! - this module: the API layer, functions that hide the server's messages from its callers.
 //!
+//! [`anatomy`] shows every GenServer response tuple beside its Rust counterpart.
+//!
 //! ```
 //! use egg_timer::Timers;
 //! use otp_core::{io, shell};
@@ -25,6 +27,7 @@
 //! assert_eq!(out, "Ok([(:eggs, 300000, 296)])\nEggs are done\n");
 //! ```
 
+pub mod anatomy;
 pub mod core;
 pub mod scenes;
 pub mod server;
