@@ -8,7 +8,8 @@
 //!   timed message to itself and fires it in `handle_info`;
 //! - this module: the API layer, functions that hide the server's messages from its callers.
 //!
-//! [`anatomy`] shows every GenServer response tuple beside its Rust counterpart.
+//! [`anatomy`] shows every GenServer response tuple beside its Rust counterpart;
+//! [`scenes`] replays the chapter's IEx sessions; [`exercises`] solves its "Your Turn".
 //!
 //! ```
 //! use egg_timer::Timers;
@@ -28,7 +29,9 @@
 //! ```
 
 pub mod anatomy;
+pub mod calculator;
 pub mod core;
+pub mod exercises;
 pub mod scenes;
 pub mod server;
 

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use otp_core::shell::Scene;
 
 pub mod anatomy;
+pub mod backpressure;
 pub mod book_code_pitfalls;
 pub mod handle_info;
 pub mod schedule_and_stop;
@@ -79,4 +80,5 @@ pub const ALL: &[Scene] = &[
     status_core::SCENE,
     status_server::SCENE,
     book_code_pitfalls::SCENE,
+    backpressure::SCENE,
 ];
