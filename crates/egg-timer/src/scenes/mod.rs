@@ -13,6 +13,7 @@ pub mod schedule_and_stop;
 pub mod status_core;
 pub mod status_server;
 pub mod timed_messages;
+pub mod your_turn_egg_timer;
 
 /// Prints an input line, evaluates it, then prints its value, as IEx does.
 ///
@@ -81,4 +82,5 @@ pub const ALL: &[Scene] = &[
     status_server::SCENE,
     book_code_pitfalls::SCENE,
     backpressure::SCENE,
+    your_turn_egg_timer::SCENE,
 ];
