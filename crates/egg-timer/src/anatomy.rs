@@ -105,6 +105,7 @@ impl GenServer for Anatomy {
         CastResult::NoReply
     }
 
+    // ANCHOR: handle_call
     async fn handle_call(&mut self, msg: Call, from: &Caller<u64>) -> CallResult<Self> {
         self.callbacks += 1;
         let n = self.callbacks;
@@ -155,6 +156,7 @@ impl GenServer for Anatomy {
             }
         }
     }
+    // ANCHOR_END: handle_call
 
     async fn handle_cast(&mut self, msg: Cast) -> CastResult<Self> {
         self.callbacks += 1;

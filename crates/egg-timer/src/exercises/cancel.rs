@@ -3,7 +3,7 @@
 //! In the book's server, an alarm taken out of the map before its timer fires crashes the
 //! server when the `{:alarm, name}` message comes (`KeyError`): the timer still runs.
 //!
-//! **Task.** Add [`cancel`]`(&t, name)` to the [`EggTimer`](super::api_layer::EggTimer): the
+//! **Task.** Add [`cancel`]`(&t, name)` to the [`EggTimer`]: the
 //! alarm is removed and its timer cancelled, so it never fires. Cancelling a name that has no
 //! alarm is fine: it does nothing, and the server carries on (`:ok` in the BEAM transcript).
 //!

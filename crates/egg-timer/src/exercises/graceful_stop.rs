@@ -5,7 +5,7 @@
 //! from its parent (a supervisor shutting it down, a linked shell exiting) kills a server that
 //! does not trap exits on the spot, without `terminate`.
 //!
-//! **Task.** Make the [`EggTimer`](super::api_layer::EggTimer) stop gracefully: trap exits in
+//! **Task.** Make the [`EggTimer`] stop gracefully: trap exits in
 //! `init` (write [`trap_exits`], which `init` calls), print
 //! `EggTimer shutting down gracefully (<reason>), dropping <n> alarm(s)` and cancel every
 //! timer in `terminate` (write [`shut_down`], which `terminate` calls), and add [`stop`]`(&t)`,

@@ -2,7 +2,7 @@
 //!
 //! - [`calls_not_casts`]: the calculator with calls instead of casts;
 //! - [`api_layer`]: an egg timer whose callers use functions, not messages;
-//! - [`cancel`]: cancelling an alarm without crashing the server;
+//! - [`cancel`](mod@cancel): cancelling an alarm without crashing the server;
 //! - [`hms_status`]: the status in hours, minutes and seconds;
 //! - [`graceful_stop`]: trapping exits in `init`, so that `terminate` runs on a shutdown.
 //!

@@ -21,6 +21,7 @@ pub const SCENE: Scene = scene!(
 /// How many operations each client sends.
 const OPS: u32 = 500;
 
+// ANCHOR: clients
 /// A client that casts an operation every 2 ms, five times faster than the server works.
 async fn cast_client(calc: ServerRef<CastCalculator>) {
     let began = Instant::now();
@@ -45,6 +46,8 @@ async fn call_client(calc: ServerRef<CallCalculator>) {
         began.elapsed().as_millis()
     ));
 }
+
+// ANCHOR_END: clients
 
 /// Prints the server's mailbox length every 200 ms, five times.
 async fn watch(sh: &Shell, server: &otp_core::Pid, began: Instant) {
