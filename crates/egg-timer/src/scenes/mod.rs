@@ -1,7 +1,86 @@
 //! The chapter's scenes, in the book's order: one async function per IEx session, each
 //! replayed by an example of the same name and snapshot-tested in `tests/scenes.rs`.
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use otp_core::shell::Scene;
 
+pub mod anatomy;
+pub mod backpressure;
+pub mod book_code_pitfalls;
+pub mod handle_info;
+pub mod schedule_and_stop;
+pub mod status_core;
+pub mod status_server;
+pub mod timed_messages;
+pub mod your_turn_egg_timer;
+
+/// Prints an input line, evaluates it, then prints its value, as IEx does.
+///
+/// `otp_core::show!` evaluates first and prints the input after, so whatever the expression
+/// prints (an alarm firing during a sleep, a crash report) would come before the line that
+/// caused it; this macro keeps IEx's order.
+#[macro_export]
+macro_rules! iex {
+    ($sh:expr, $e:expr) => {{
+        $sh.input($crate::scenes::one_line(stringify!($e)));
+        let value = $e;
+        $sh.say(otp_core::shell::inspect(&value));
+        value
+    }};
+}
+
+/// The input as one line: `stringify!` wraps long expressions over several lines.
+pub fn one_line(input: &str) -> String {
+    input.lines().map(str::trim).collect::<Vec<_>>().join(" ")
+}
+
+/// A value that outlives the shell process, as the transcripts keep a pid in `:persistent_term`
+/// to ask about it from the next shell, after a crash took the first one down.
+#[derive(Debug)]
+pub struct Kept<T>(Arc<Mutex<Option<T>>>);
+
+impl<T> Clone for Kept<T> {
+    fn clone(&self) -> Self {
+        Kept(self.0.clone())
+    }
+}
+
+impl<T: Clone> Kept<T> {
+    /// Nothing kept yet.
+    pub fn new() -> Self {
+        Kept(Arc::new(Mutex::new(None)))
+    }
+
+    /// `:persistent_term.put(key, value)`.
+    pub fn put(&self, value: T) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(value);
+    }
+
+    /// `:persistent_term.get(key)`: the value, if one was put.
+    pub fn get(&self) -> Option<T> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+impl<T: Clone> Default for Kept<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Every scene of the chapter, in the book's order.
-pub const ALL: &[Scene] = &[];
+pub const ALL: &[Scene] = &[
+    anatomy::SCENE,
+    timed_messages::SCENE,
+    handle_info::SCENE,
+    schedule_and_stop::SCENE,
+    status_core::SCENE,
+    status_server::SCENE,
+    book_code_pitfalls::SCENE,
+    backpressure::SCENE,
+    your_turn_egg_timer::SCENE,
+];

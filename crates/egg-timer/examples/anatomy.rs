@@ -1,0 +1,3 @@
+fn main() {
+    egg_timer::scenes::anatomy::SCENE.play()
+}

@@ -1,0 +1,3 @@
+fn main() {
+    egg_timer::scenes::book_code_pitfalls::SCENE.play()
+}

@@ -1,0 +1,3 @@
+fn main() {
+    egg_timer::scenes::handle_info::SCENE.play()
+}

@@ -1,0 +1,3 @@
+fn main() {
+    egg_timer::scenes::schedule_and_stop::SCENE.play()
+}

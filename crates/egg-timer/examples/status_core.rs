@@ -1,0 +1,3 @@
+fn main() {
+    egg_timer::scenes::status_core::SCENE.play()
+}

@@ -1,0 +1,3 @@
+fn main() {
+    egg_timer::scenes::timed_messages::SCENE.play()
+}

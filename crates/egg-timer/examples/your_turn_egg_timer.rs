@@ -1,0 +1,3 @@
+fn main() {
+    egg_timer::scenes::your_turn_egg_timer::SCENE.play()
+}

@@ -1,0 +1,71 @@
+//! Where the book's server crashes, and what ours does instead (transcript
+//! ch2-book-code-pitfalls): two alarms under one name, an alarm the server does not hold, and
+//! how `remaining` rounds.
+
+use otp_core::shell::{Scene, Shell};
+use otp_core::{gen_server, io, process, scene};
+
+use crate::iex;
+use crate::server::{Call, Cast};
+use crate::{Alarm, Server, Timers};
+
+/// The scene, for the tour and the example.
+pub const SCENE: Scene = scene!(
+    "book_code_pitfalls",
+    "Where the book's server crashes: duplicate names, unknown alarms, rounding",
+    book_code_pitfalls
+);
+
+// ANCHOR: scene
+/// The book's server crashes with a `KeyError` in the first two cases; ours does not.
+pub async fn book_code_pitfalls(sh: Shell) {
+    sh.section("Two alarms under one name: the second replaces the first, timer included");
+    sh.run(|sh| async move {
+        let Ok(t) = iex!(sh, Server::start_link(Timers::new()).await) else {
+            return;
+        };
+        iex!(
+            sh,
+            gen_server::cast(&t, Cast::schedule("eggs", 200, || io::puts("first eggs")))
+        );
+        iex!(
+            sh,
+            gen_server::cast(&t, Cast::schedule("eggs", 400, || io::puts("second eggs")))
+        );
+        let _ = iex!(sh, gen_server::call(&t, Call::Status).await);
+        iex!(sh, process::sleep(300).await);
+        let _ = iex!(sh, gen_server::call(&t, Call::Status).await);
+        iex!(sh, process::sleep(500).await);
+        iex!(sh, t.is_alive());
+    })
+    .await;
+
+    sh.section("An alarm the server does not hold, scheduled by hand: a warning, no crash");
+    sh.run(|sh| async move {
+        let Ok(t) = iex!(sh, Server::start_link(Timers::new()).await) else {
+            return;
+        };
+        iex!(sh, Server::schedule(&t, &Alarm::new("ghost", 100)));
+        iex!(sh, process::sleep(500).await);
+        iex!(sh, t.is_alive());
+    })
+    .await;
+
+    sh.section("remaining: whole seconds, rounded up, on a clock that does not drift");
+    sh.run(|sh| async move {
+        let a = iex!(sh, Alarm::new("timer", 20_000));
+        iex!(sh, a.remaining());
+        iex!(sh, process::sleep(500).await);
+        iex!(sh, a.remaining());
+        iex!(sh, process::sleep(19_000).await);
+        iex!(sh, a.remaining());
+        iex!(sh, process::sleep(500).await);
+        iex!(sh, a.remaining());
+        iex!(sh, process::sleep(500).await);
+        iex!(sh, a.remaining());
+        iex!(sh, process::sleep(500).await);
+        iex!(sh, a.remaining());
+    })
+    .await;
+}
+// ANCHOR_END: scene
