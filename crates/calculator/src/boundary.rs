@@ -128,7 +128,7 @@ mod tests {
             seen.push(state_of(&calc, &mut inbox).await);
             process::send(&calc, Message::Clear);
             seen.push(state_of(&calc, &mut inbox).await);
-            let _ = tx.send((seen, process::message_queue_len(&calc.pid())));
+            let _ = tx.send((seen, process::message_queue_len(calc.pid())));
         });
         let (seen, queued) = rx.await.expect("the test process finishes");
         assert_eq!(

@@ -164,7 +164,7 @@ mod tests {
                     cast_op(&calc, Op::Add(1));
                 }
                 process::sleep(55).await;
-                let waiting = process::message_queue_len(&calc.pid());
+                let waiting = process::message_queue_len(calc.pid());
                 let v = value(&calc).await;
                 sh.say(format!("{waiting} {v:?}"));
             })

@@ -24,7 +24,7 @@ pub async fn boundary_send(sh: Shell) {
         show!(sh, process::send(&pid, Message::State(inbox.addr())));
         show!(sh, inbox.receive().await);
         sh.say("// `send pid, :unknown_message`: no such Message variant, so it does not compile");
-        show!(sh, process::message_queue_len(&pid.pid()));
+        show!(sh, process::message_queue_len(pid.pid()));
     })
     .await;
 }

@@ -182,7 +182,7 @@ mod tests {
                 });
                 let mut longest = 0;
                 while client.is_alive() {
-                    longest = longest.max(process::message_queue_len(&calc.pid()));
+                    longest = longest.max(process::message_queue_len(calc.pid()));
                     process::sleep(3).await;
                 }
                 sh.say(format!("{} {:?}", longest <= 1, value(&calc).await));
