@@ -17,6 +17,11 @@
 //! [`crate::io`]), so a scene's captured output holds its log lines in order. Timestamps are
 //! left out so that output is the same on every run.
 //!
+//! Install the subscriber before starting the servers whose crash reports you want: a
+//! GenServer checks once, when it starts, whether anyone listens, and only then records the
+//! messages its crash report would print. [`crate::shell`] installs it for scenes; tests that
+//! capture crash reports call [`init_console`] first.
+//!
 //! ```
 //! use otp_core::{Console, Node, logger::ConsoleLayer};
 //! use tracing_subscriber::layer::SubscriberExt;

@@ -1570,8 +1570,8 @@ pub enum Status {
     Exiting,
 }
 
-/// `Process.info/1`.
-#[derive(Clone, Debug)]
+/// `Process.info/1`. Prints as Elixir's keyword list, with the fields a tokio task has.
+#[derive(Clone)]
 pub struct ProcessInfo {
     /// The process.
     pub pid: Pid,
@@ -1594,6 +1594,37 @@ pub struct ProcessInfo {
     /// Its parent, its parent's parent, and so on up to the first process of the node
     /// (Elixir's `$ancestors`).
     pub ancestors: Vec<Pid>,
+}
+
+impl fmt::Debug for ProcessInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pids = |v: &[Pid]| {
+            v.iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let name = match &self.registered_name {
+            Some(n) => n.to_string(),
+            None => "[]".to_string(),
+        };
+        let status = match self.status {
+            Status::Running => ":running",
+            Status::Waiting => ":waiting",
+            Status::Exiting => ":exiting",
+        };
+        write!(
+            f,
+            "[registered_name: {name}, status: {status}, message_queue_len: {}, links: [{}], \
+             monitors: [{}], monitored_by: [{}], trap_exit: {}, ancestors: [{}]]",
+            self.message_queue_len,
+            pids(&self.links),
+            pids(&self.monitors),
+            pids(&self.monitored_by),
+            self.trap_exit,
+            pids(&self.ancestors)
+        )
+    }
 }
 
 /// `Process.info/1`: a snapshot of a process, or `None` if it has exited (Elixir's `nil`).

@@ -31,6 +31,7 @@
 
 use std::fmt::{Debug, Display};
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::exit::ExitReason;
@@ -45,9 +46,13 @@ use crate::process::{Addr, Mailbox, Received};
 pub struct Shell {
     node: Node,
     console: Console,
-    /// The shell process [`Shell::run`] sends its work to, while it lives.
-    process: Arc<Mutex<Option<Addr<Job>>>>,
+    /// The shell process [`Shell::run`] sends its work to, while it lives, and whether its
+    /// death has been reported.
+    process: Arc<Mutex<Option<ShellProcess>>>,
 }
+
+/// The shell process, and whether its death has been reported.
+type ShellProcess = (Addr<Job>, Arc<AtomicBool>);
 
 /// Work for the shell process: one IEx input.
 type Job = Box<dyn FnOnce() -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> + Send>;
@@ -103,7 +108,7 @@ impl Shell {
         F: FnOnce(Shell) -> Fut + Send + 'static,
         Fut: Future<Output = T> + Send + 'static,
     {
-        let shell = self.shell_process();
+        let (shell, reported) = self.shell_process();
         let (tx, rx) = tokio::sync::oneshot::channel();
         let sh = self.clone();
         let job: Job = Box::new(move || {
@@ -117,17 +122,20 @@ impl Shell {
             Ok(value) => Some(value),
             Err(_) => {
                 let reason = shell.pid().wait_exit().await;
-                self.report_exit(&shell.pid(), &reason);
+                if !reported.swap(true, Ordering::AcqRel) {
+                    self.report_exit(&shell.pid(), &reason);
+                }
                 None
             }
         }
     }
 
-    /// The live shell process, started if there is none.
-    fn shell_process(&self) -> Addr<Job> {
+    /// The live shell process, started if there is none. A watcher reports the shell's death
+    /// when it happens, as IEx does, even between two runs.
+    fn shell_process(&self) -> ShellProcess {
         let mut current = lock(&self.process);
         match &*current {
-            Some(shell) if shell.is_alive() => shell.clone(),
+            Some((shell, reported)) if shell.is_alive() => (shell.clone(), reported.clone()),
             _ => {
                 let shell = self.node.spawn(|mut inbox: Mailbox<Job>| async move {
                     loop {
@@ -136,8 +144,16 @@ impl Shell {
                         }
                     }
                 });
-                *current = Some(shell.clone());
-                shell
+                let reported = Arc::new(AtomicBool::new(false));
+                let (sh, pid, flag) = (self.clone(), shell.pid(), reported.clone());
+                tokio::spawn(async move {
+                    let reason = pid.wait_exit().await;
+                    if !flag.swap(true, Ordering::AcqRel) {
+                        sh.report_exit(&pid, &reason);
+                    }
+                });
+                *current = Some((shell.clone(), reported.clone()));
+                (shell, reported)
             }
         }
     }
@@ -193,12 +209,18 @@ pub fn inspect(value: &dyn Debug) -> String {
     }
 }
 
-/// How IEx describes a shell's exit reason.
+/// How IEx describes a shell's exit reason (Elixir's `Exception.format_exit/1`): `shutdown`,
+/// `normal` and `killed` are written out without a colon; other terms as inspected.
 fn describe_exit(reason: &ExitReason) -> String {
     match reason {
         ExitReason::Panic(message) => {
             format!("an exception was raised:\n    ** (panic) {message}")
         }
+        ExitReason::Normal => "normal".to_string(),
+        ExitReason::Shutdown => "shutdown".to_string(),
+        ExitReason::ShutdownWith(term) => format!("shutdown: {term}"),
+        ExitReason::Killed | ExitReason::Kill => "killed".to_string(),
+        ExitReason::NoProc => "no process".to_string(),
         other => other.to_string(),
     }
 }

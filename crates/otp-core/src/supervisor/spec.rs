@@ -191,12 +191,38 @@ impl ChildSpec {
     }
 }
 
+impl fmt::Display for Restart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Restart::Permanent => ":permanent",
+            Restart::Transient => ":transient",
+            Restart::Temporary => ":temporary",
+        })
+    }
+}
+
+impl fmt::Display for Shutdown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Shutdown::BrutalKill => f.write_str(":brutal_kill"),
+            Shutdown::Timeout(ms) => write!(f, "{ms}"),
+            Shutdown::Infinity => f.write_str(":infinity"),
+        }
+    }
+}
+
+/// Prints as Elixir prints a child spec map:
+/// `%{id: :superman, restart: :permanent, shutdown: 5000, type: :worker, modules: [SuperDuper.Server]}`.
 impl fmt::Debug for ChildSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "%{{id: {}, restart: {:?}, shutdown: {:?}, type: {}, modules: {:?}}}",
-            self.id, self.restart, self.shutdown, self.kind, self.modules
+            "%{{id: {}, restart: {}, shutdown: {}, type: {}, modules: [{}]}}",
+            self.id,
+            self.restart,
+            self.shutdown,
+            self.kind,
+            self.modules.join(", ")
         )
     }
 }
