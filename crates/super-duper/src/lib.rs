@@ -24,6 +24,8 @@
 //! | `SuperDuper.Application.start(:duper, [])`| [`application::start`]`(Options::new()).await`   |
 //! | `SuperDuper.say(:superman)`              | [`say`]`("superman").await`                       |
 
+#![warn(missing_docs)]
+
 pub mod application;
 pub mod core;
 pub mod exercises;
