@@ -57,7 +57,7 @@ mod tests {
             .map(|c| c.pid)
     }
 
-    /// Ends `name` in one of the five ways of the transcripts, waits until it is gone (or, for
+    /// Ends `name` in one of the ways of the transcripts and the BEAM's restart matrix, waits until it is gone (or, for
     /// a `:normal` signal, until the signal has been dealt with), and returns the old pid.
     async fn end(name: &str, how: &str) -> Pid {
         let old = whereis(name).expect("the character runs");
@@ -69,6 +69,8 @@ mod tests {
                 .await
                 .unwrap(),
             "shutdown signal" => process::exit(&old, ExitReason::Shutdown),
+            "custom signal" => process::exit(&old, ExitReason::custom("custom")),
+            "terminate_child" => supervisor::terminate_child(SUPERVISOR, name).await.unwrap(),
             other => unreachable!("no way to end a character called {other}"),
         }
         if how != "normal signal" {
@@ -179,6 +181,46 @@ mod tests {
             assert!(renewed, "{how}");
             assert_eq!(entry, Entry::Running, "{how}");
             assert!(printed.ends_with("Starting superman\n"), "{how}: {printed}");
+        }
+    }
+
+    /// The rows of the BEAM's restart matrix (`probe-restart-matrix.txt`) for children that
+    /// do not trap exits, for every way our server can be ended: restarted under a new pid,
+    /// and what `which_children` lists afterwards.
+    #[tokio::test(start_paused = true)]
+    async fn every_row_of_the_beam_restart_matrix() {
+        use Entry::{Gone, Running, Stopped};
+        use Restart::{Permanent, Temporary, Transient};
+        let rows = [
+            (Permanent, "die", true, Running),
+            (Permanent, "stop", true, Running),
+            (Permanent, "normal signal", false, Running),
+            (Permanent, "shutdown signal", true, Running),
+            (Permanent, "custom signal", true, Running),
+            (Permanent, "kill", true, Running),
+            (Permanent, "terminate_child", false, Stopped),
+            (Transient, "die", true, Running),
+            (Transient, "stop", false, Stopped),
+            (Transient, "normal signal", false, Running),
+            (Transient, "shutdown signal", false, Stopped),
+            (Transient, "custom signal", true, Running),
+            (Transient, "kill", true, Running),
+            (Transient, "terminate_child", false, Stopped),
+            (Temporary, "die", false, Gone),
+            (Temporary, "stop", false, Gone),
+            (Temporary, "normal signal", false, Running),
+            (Temporary, "shutdown signal", false, Gone),
+            (Temporary, "custom signal", false, Gone),
+            (Temporary, "kill", false, Gone),
+            (Temporary, "terminate_child", false, Gone),
+        ];
+        for (restart, how, renewed, entry) in rows {
+            let (got_renewed, got_entry, _) = outcome(restart, how).await;
+            assert_eq!(
+                (got_renewed, got_entry),
+                (renewed, entry),
+                "{restart:?} ended by {how}"
+            );
         }
     }
 
