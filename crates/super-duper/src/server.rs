@@ -201,6 +201,7 @@ impl fmt::Debug for Call {
     }
 }
 
+// ANCHOR: last_message
 impl fmt::Debug for Cast {
     /// As the crash report's "Last message" shows it: `{:"$gen_cast", :die}`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -209,6 +210,7 @@ impl fmt::Debug for Cast {
         }
     }
 }
+// ANCHOR_END: last_message
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,7 @@ use otp_core::scene;
 use otp_core::shell::Scene;
 use otp_core::{Name, Pid, process};
 
+// ANCHOR: iex
 /// One line typed into IEx: prints `> expr`, evaluates it, then prints its value, as IEx
 /// echoes a line before anything it prints while it runs (a banner, "Starting superman").
 /// Evaluates to the value.
@@ -16,6 +17,7 @@ macro_rules! iex {
         value
     }};
 }
+// ANCHOR_END: iex
 
 pub mod manual_start;
 pub mod primitives;
