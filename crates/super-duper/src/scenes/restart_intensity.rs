@@ -1,0 +1,77 @@
+//! Restart intensity: three crashes within five seconds are repaired, a fourth makes the
+//! supervisor give up; under the application, and started from the shell (transcripts
+//! `ch3-restart-intensity` and `ch3-restart-intensity-shell`).
+
+use otp_core::shell::Shell;
+
+use crate::application::{self, Options, SUPERVISOR};
+use crate::scenes::whereis;
+use crate::server;
+
+// ANCHOR: scene
+/// Booted as mix does: three crashes of superman in 400 ms, a pause longer than the five
+/// second window, then four crashes: the supervisor gives up, and the application ends.
+pub async fn restart_intensity(sh: Shell) {
+    sh.section("Booted as mix does; three crashes within five seconds");
+    let Ok(app) = application::boot(sh.node(), Options::new()).await else {
+        return;
+    };
+    sh.run(|sh| async move {
+        iex!(
+            sh,
+            for _ in 0..3 {
+                server::die("superman");
+                sh.sleep(200).await;
+            }
+        );
+        sh.input("sh.sleep(500).await");
+        sh.sleep(500).await;
+        iex!(sh, whereis(SUPERVISOR));
+        sh.input("sh.sleep(5200).await");
+        sh.sleep(5200).await;
+    })
+    .await;
+
+    sh.section("Four crashes within five seconds");
+    sh.run(|sh| async move {
+        iex!(
+            sh,
+            for _ in 0..4 {
+                server::die("superman");
+                sh.sleep(200).await;
+            }
+        );
+        sh.input("sh.sleep(500).await");
+        sh.sleep(500).await;
+        iex!(sh, whereis(SUPERVISOR));
+        iex!(sh, whereis("superdave"));
+        iex!(sh, app.is_running());
+    })
+    .await;
+}
+// ANCHOR_END: scene
+
+// ANCHOR: shell
+/// The supervisor started from the shell, so linked to it: when it gives up, it takes the
+/// shell with it.
+pub async fn restart_intensity_shell(sh: Shell) {
+    sh.section("Started from the shell; four crashes within five seconds");
+    sh.run(|sh| async move {
+        let _ = iex!(sh, application::start(Options::new()).await);
+        iex!(
+            sh,
+            for _ in 0..4 {
+                server::die("superman");
+                sh.sleep(200).await;
+            }
+        );
+    })
+    .await;
+    sh.run(|sh| async move {
+        sh.input("sh.sleep(500).await");
+        sh.sleep(500).await;
+        iex!(sh, whereis(SUPERVISOR));
+    })
+    .await;
+}
+// ANCHOR_END: shell

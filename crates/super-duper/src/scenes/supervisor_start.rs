@@ -1,0 +1,69 @@
+//! The supervisor started from the shell: its children, their child specs, and a crash it
+//! repairs (transcript `ch3-supervisor-start`).
+
+use std::convert::Infallible;
+
+use otp_core::gen_server::{self, GenServer, Init};
+use otp_core::shell::Shell;
+use otp_core::supervisor;
+
+use crate::application::{self, Options, SUPERVISOR};
+use crate::server::{self, Args, Server};
+
+/// Elixir's `defmodule Plain do use GenServer; def init(x), do: {:ok, x} end`: a server with
+/// every default, `child_spec` among them.
+#[derive(Debug)]
+pub struct Plain(pub &'static str);
+
+impl GenServer for Plain {
+    type Arg = &'static str;
+    type Call = Infallible;
+    type Reply = ();
+    type Cast = Infallible;
+    type Info = Infallible;
+    type Continue = Infallible;
+
+    async fn init(x: &'static str) -> Init<Self> {
+        Init::Ok(Plain(x))
+    }
+}
+
+// ANCHOR: scene
+/// `SuperDuper.Application.start` from the shell, child specs, and `die` under supervision.
+pub async fn supervisor_start(sh: Shell) {
+    sh.section("The supervisor starts the characters");
+    sh.run(|sh| async move {
+        let _ = iex!(sh, application::start(Options::new()).await);
+        let _ = iex!(sh, server::say("supermario").await);
+        let _ = iex!(sh, server::say("superdave").await);
+        let _ = iex!(sh, server::say("superman").await);
+    })
+    .await;
+
+    sh.section("Child specs: the default, and the server's own");
+    sh.run(|sh| async move {
+        iex!(sh, Plain::child_spec("supermario"));
+        iex!(sh, Server::child_spec(Args::new("supermario")));
+        iex!(
+            sh,
+            Server::child_spec(Args::with_quote("superfreak", "She's alright"))
+        );
+        let _ = iex!(sh, supervisor::which_children(SUPERVISOR).await);
+        let _ = iex!(sh, supervisor::count_children(SUPERVISOR).await);
+    })
+    .await;
+
+    sh.section("A crash, repaired");
+    sh.run(|sh| async move {
+        iex!(sh, server::die("superman"));
+        sh.input("sh.sleep(500).await");
+        sh.sleep(500).await;
+        let _ = iex!(sh, server::say("superman").await);
+        let Ok(pid) = iex!(sh, gen_server::whereis::<Server>("superman")) else {
+            return;
+        };
+        iex!(sh, pid.is_alive());
+    })
+    .await;
+}
+// ANCHOR_END: scene

@@ -1,0 +1,32 @@
+//! Your turn: a fourth character, added to the running supervisor through the API, crashed
+//! and brought back (transcript `ch4-add-character-supervisor`).
+
+use otp_core::shell::Shell;
+use otp_core::supervisor;
+
+use crate::application::{self, Options, SUPERVISOR};
+
+// ANCHOR: scene
+/// `SuperDuper.say`, then `add_character(:supernova, "Expanding at light speed")`, a crash
+/// of the newcomer, and the supervisor's children.
+pub async fn yourturn_add_character(sh: Shell) {
+    sh.section("Booted as mix does; a character added through the API");
+    let Ok(_app) = application::boot(sh.node(), Options::new()).await else {
+        return;
+    };
+    sh.run(|sh| async move {
+        let _ = iex!(sh, crate::say("supermario").await);
+        let _ = iex!(
+            sh,
+            crate::add_character("supernova", "Expanding at light speed").await
+        );
+        let _ = iex!(sh, crate::say("supernova").await);
+        iex!(sh, crate::die("supernova"));
+        sh.input("sh.sleep(500).await");
+        sh.sleep(500).await;
+        let _ = iex!(sh, crate::say("supernova").await);
+        let _ = iex!(sh, supervisor::which_children(SUPERVISOR).await);
+    })
+    .await;
+}
+// ANCHOR_END: scene
