@@ -307,8 +307,8 @@ mod tests {
         assert_eq!(spec.id().as_str(), "superman");
         assert_eq!(
             format!("{spec:?}"),
-            "%{id: :superman, restart: Permanent, shutdown: Timeout(5000), type: :worker, \
-             modules: [\"SuperDuper.Server\"]}"
+            "%{id: :superman, restart: :permanent, shutdown: 5000, type: :worker, \
+             modules: [SuperDuper.Server]}"
         );
     }
 
