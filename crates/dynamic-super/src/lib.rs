@@ -9,13 +9,13 @@
 //! - [`core`]: characters as plain data (the three static ones, and new ones from a name and a
 //!   quote);
 //! - [`server`]: `SuperDuper.Server`, one GenServer per character; [`application`]: the
-//!   supervision tree and the application;
+//!   supervision tree and the application; [`via_server`]: a server named through a registry;
 //! - the API: [`static_api`] (characters as children of the top supervisor) and, at the root
 //!   of this crate, `SuperDuper` itself ([`add_character`], [`remove_character`], [`say`],
 //!   [`die`]) going through the DynamicSupervisor.
 //!
-//! [`scenes`] replays the chapter's IEx sessions. The companion text is
-//! `chapters/04-dynamic-super.md`.
+//! [`scenes`] replays the chapter's IEx sessions; [`exercises`] solves its "Your Turn"
+//! exercises. The companion text is `chapters/04-dynamic-super.md`.
 //!
 //! | Elixir (`SuperDuper`)                   | Rust                                          |
 //! |-----------------------------------------|-----------------------------------------------|
@@ -27,9 +27,11 @@
 
 pub mod application;
 pub mod core;
+pub mod exercises;
 pub mod scenes;
 pub mod server;
 pub mod static_api;
+pub mod via_server;
 
 use otp_core::gen_server::{self, CallError};
 use otp_core::supervisor::SupervisorError;
