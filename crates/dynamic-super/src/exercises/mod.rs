@@ -11,7 +11,9 @@
 //!
 //! | exercise | file |
 //! |---|---|
+//! | restart the whole program on a crash, not just one child | [`whole_tree`] |
 //! | a hand-made registry, used through via names | [`custom_registry`] |
+//! | a character's state kept in a table that outlives it | [`table_state`] |
 //!
 //! The book's fourth exercise, a distributed SuperDuper whose via registry finds a character on
 //! whichever node runs it, needs several nodes talking to each other; it comes with
@@ -21,6 +23,8 @@
 #![cfg_attr(feature = "stub-exercises", allow(unused))]
 
 pub mod custom_registry;
+pub mod table_state;
+pub mod whole_tree;
 
 /// Runs `fut` as a process (trapping exits, so a linked crash is reported rather than fatal)
 /// on a fresh node whose console is captured; returns the future's output and everything
