@@ -26,8 +26,9 @@
 //!   stops normally, which, for a temporary child, removes it.
 //! - **The room or `Rps.Games` crashes.** They sit under `Rps.Supervisor`, `rest_for_one`,
 //!   games first: a crash of `Rps.Games` ends every game and restarts the room too (its list
-//!   of games would be wrong); a crash of the room loses the waiting player but leaves the
-//!   games running.
+//!   of games would be wrong), and nobody tells those players (a player that must know should
+//!   monitor its game); a crash of the room loses the waiting player and its watch over the
+//!   running games, which play on.
 //!
 //! **What you change:** the bodies wrapped in `otp_core::solution!` in [`core`], [`game`] and
 //! [`room`]. Keep the types and signatures; the tests (in those files and at the bottom of this
