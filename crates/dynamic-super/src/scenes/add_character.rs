@@ -1,0 +1,33 @@
+//! `StaticApi.add_character`: a character from data becomes a child of the top supervisor,
+//! crashes, and comes back saying the same line (transcript `ch4-add-character-supervisor`).
+
+use otp_core::shell::Shell;
+use otp_core::supervisor::{self, Strategy};
+
+use crate as super_duper;
+use crate::application::{SUPERVISOR, Tree};
+use crate::scenes::{boot, iex, sleep};
+use crate::static_api;
+
+// ANCHOR: scene
+/// `SuperDuper.say`, then `StaticApi.add_character :supernova`, its death and its return.
+pub async fn add_character(sh: Shell) {
+    sh.section("Adding a character to the running supervisor");
+    let Some(_app) = boot!(sh, Tree::new().strategy(Strategy::RestForOne)) else {
+        return;
+    };
+    sh.run(|sh| async move {
+        let _ = iex!(sh, super_duper::say("supermario").await);
+        let _ = iex!(
+            sh,
+            static_api::add_character("supernova", "Expanding at light speed").await
+        );
+        let _ = iex!(sh, static_api::say("supernova").await);
+        iex!(sh, static_api::die("supernova"));
+        sleep(&sh, 500).await;
+        let _ = iex!(sh, static_api::say("supernova").await);
+        let _ = iex!(sh, supervisor::which_children(SUPERVISOR).await);
+    })
+    .await;
+}
+// ANCHOR_END: scene

@@ -1,0 +1,57 @@
+//! Stopping a child by hand keeps its spec; deleting forgets it; restarting needs no spec;
+//! and the errors each of them gives (transcript `ch4-stop-manually`).
+
+use otp_core::GenServer;
+use otp_core::shell::Shell;
+use otp_core::supervisor::{self, Strategy};
+
+use crate as super_duper;
+use crate::application::{SUPERVISOR, Tree};
+use crate::core::Character;
+use crate::scenes::{boot, iex};
+use crate::server::{self, Server};
+use crate::static_api;
+
+// ANCHOR: scene
+/// `terminate_child`, `delete_child`, `start_child` of a present id, `restart_child`, the
+/// `:running` and `:not_found` errors, then `StaticApi.remove_character`.
+pub async fn stop_manually(sh: Shell) {
+    sh.section("Stopping, deleting and restarting children by hand");
+    let Some(_app) = boot!(sh, Tree::new().strategy(Strategy::RestForOne)) else {
+        return;
+    };
+    sh.run(|sh| async move {
+        let app = iex!(sh, SUPERVISOR);
+        let cs = iex!(
+            sh,
+            Server::child_spec(Character::new("superfreak", "She's alright"))
+        );
+        let _ = iex!(sh, supervisor::start_child(app, cs.clone()).await);
+        let _ = iex!(sh, server::say("superfreak").await);
+        let _ = iex!(sh, supervisor::terminate_child(app, "superfreak").await);
+        let _ = iex!(sh, supervisor::which_children(app).await);
+        let _ = iex!(sh, super_duper::say("superfreak").await);
+        let _ = iex!(sh, supervisor::delete_child(app, "superfreak").await);
+        let _ = iex!(sh, supervisor::which_children(app).await);
+        let _ = iex!(sh, supervisor::start_child(app, cs.clone()).await);
+        let _ = iex!(sh, supervisor::terminate_child(app, "superfreak").await);
+        let _ = iex!(sh, supervisor::start_child(app, cs.clone()).await);
+        let _ = iex!(sh, supervisor::restart_child(app, "superfreak").await);
+        let _ = iex!(sh, supervisor::restart_child(app, "superfreak").await);
+        let _ = iex!(sh, supervisor::delete_child(app, "superfreak").await);
+        let _ = iex!(sh, supervisor::terminate_child(app, "nobody").await);
+        let _ = iex!(sh, supervisor::delete_child(app, "nobody").await);
+        let _ = iex!(sh, static_api::remove_character("superfreak").await);
+        let _ = iex!(sh, supervisor::which_children(app).await);
+        let _ = iex!(
+            sh,
+            static_api::add_character("superfreak", "She's alright").await
+        );
+        let _ = iex!(sh, supervisor::which_children(app).await);
+        let _ = iex!(sh, static_api::remove_character("superfreak").await);
+        let _ = iex!(sh, supervisor::which_children(app).await);
+        let _ = iex!(sh, static_api::remove_character("superfreak").await);
+    })
+    .await;
+}
+// ANCHOR_END: scene
