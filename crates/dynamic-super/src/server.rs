@@ -184,8 +184,8 @@ mod tests {
         assert_eq!(spec.id().to_string(), ":yoshi");
         assert_eq!(
             format!("{spec:?}"),
-            "%{id: :yoshi, restart: Permanent, shutdown: Timeout(5000), type: :worker, \
-             modules: [\"SuperDuper.Server\"]}"
+            "%{id: :yoshi, restart: :permanent, shutdown: 5000, type: :worker, \
+             modules: [SuperDuper.Server]}"
         );
     }
 }

@@ -270,6 +270,7 @@ macro_rules! scene {
     };
 }
 
+// ANCHOR: show
 /// Prints an expression and its value in a scene: `show!(sh, expr)` prints `> expr` on one
 /// line, then evaluates it (so whatever it prints, a crash report say, comes after the input,
 /// as in IEx), then prints the value's `Debug` form, and evaluates to the value.
@@ -282,6 +283,7 @@ macro_rules! show {
         value
     }};
 }
+// ANCHOR_END: show
 
 /// Joins a source fragment that `stringify!` spread over several lines into one line.
 pub fn one_line(source: &str) -> String {

@@ -6,8 +6,9 @@ use otp_core::supervisor::{self, Strategy};
 
 use crate as super_duper;
 use crate::application::{SUPERVISOR, Tree};
-use crate::scenes::{boot, iex, sleep};
+use crate::scenes::{boot, sleep};
 use crate::static_api;
+use otp_core::show;
 
 // ANCHOR: scene
 /// `SuperDuper.say`, then `StaticApi.add_character :supernova`, its death and its return.
@@ -17,16 +18,16 @@ pub async fn add_character(sh: Shell) {
         return;
     };
     sh.run(|sh| async move {
-        let _ = iex!(sh, super_duper::say("supermario").await);
-        let _ = iex!(
+        let _ = show!(sh, super_duper::say("supermario").await);
+        let _ = show!(
             sh,
             static_api::add_character("supernova", "Expanding at light speed").await
         );
-        let _ = iex!(sh, static_api::say("supernova").await);
-        iex!(sh, static_api::die("supernova"));
+        let _ = show!(sh, static_api::say("supernova").await);
+        show!(sh, static_api::die("supernova"));
         sleep(&sh, 500).await;
-        let _ = iex!(sh, static_api::say("supernova").await);
-        let _ = iex!(sh, supervisor::which_children(SUPERVISOR).await);
+        let _ = show!(sh, static_api::say("supernova").await);
+        let _ = show!(sh, supervisor::which_children(SUPERVISOR).await);
     })
     .await;
 }

@@ -8,8 +8,9 @@ use otp_core::{Name, dynamic_supervisor, process};
 
 use crate as super_duper;
 use crate::application::{DYNAMIC_SUPERVISOR, SUPERVISOR, Tree};
-use crate::scenes::{boot, iex, sleep};
+use crate::scenes::{boot, sleep};
 use crate::server;
+use otp_core::show;
 
 // ANCHOR: scene
 /// `SuperDuper.add_character` / `die` / `remove_character` through the DynamicSupervisor,
@@ -20,51 +21,51 @@ pub async fn dynamic(sh: Shell) {
         return;
     };
     sh.run(|sh| async move {
-        let _ = iex!(
+        let _ = show!(
             sh,
             super_duper::add_character("supervisor", "Keeps my eyes shaded").await
         );
-        let _ = iex!(sh, supervisor::which_children(SUPERVISOR).await);
-        let _ = iex!(
+        let _ = show!(sh, supervisor::which_children(SUPERVISOR).await);
+        let _ = show!(
             sh,
             dynamic_supervisor::which_children(DYNAMIC_SUPERVISOR).await
         );
-        let _ = iex!(
+        let _ = show!(
             sh,
             dynamic_supervisor::count_children(DYNAMIC_SUPERVISOR).await
         );
-        let _ = iex!(sh, super_duper::add_character("supervisor", "again").await);
-        iex!(sh, super_duper::die("supervisor"));
+        let _ = show!(sh, super_duper::add_character("supervisor", "again").await);
+        show!(sh, super_duper::die("supervisor"));
         sleep(&sh, 500).await;
-        let _ = iex!(
+        let _ = show!(
             sh,
             dynamic_supervisor::which_children(DYNAMIC_SUPERVISOR).await
         );
-        let _ = iex!(sh, super_duper::say("supervisor").await);
-        let _ = iex!(sh, super_duper::remove_character("supervisor").await);
-        let _ = iex!(
+        let _ = show!(sh, super_duper::say("supervisor").await);
+        let _ = show!(sh, super_duper::remove_character("supervisor").await);
+        let _ = show!(
             sh,
             dynamic_supervisor::which_children(DYNAMIC_SUPERVISOR).await
         );
-        let _ = iex!(sh, super_duper::remove_character("supervisor").await);
-        let _ = iex!(
+        let _ = show!(sh, super_duper::remove_character("supervisor").await);
+        let _ = show!(
             sh,
             super_duper::add_character("superdave", "name clash with a static child").await
         );
-        let _ = iex!(sh, super_duper::add_character("a", "A").await);
-        let _ = iex!(sh, super_duper::add_character("b", "B").await);
-        let _ = iex!(
+        let _ = show!(sh, super_duper::add_character("a", "A").await);
+        let _ = show!(sh, super_duper::add_character("b", "B").await);
+        let _ = show!(
             sh,
             dynamic_supervisor::which_children(DYNAMIC_SUPERVISOR).await
         );
-        iex!(sh, server::die("superman"));
+        show!(sh, server::die("superman"));
         sleep(&sh, 600).await;
-        let _ = iex!(sh, supervisor::which_children(SUPERVISOR).await);
-        let _ = iex!(
+        let _ = show!(sh, supervisor::which_children(SUPERVISOR).await);
+        let _ = show!(
             sh,
             dynamic_supervisor::which_children(DYNAMIC_SUPERVISOR).await
         );
-        let _ = iex!(sh, process::whereis(&Name::local("a")));
+        let _ = show!(sh, process::whereis(&Name::local("a")));
     })
     .await;
 }

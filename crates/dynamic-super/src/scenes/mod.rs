@@ -62,28 +62,6 @@ macro_rules! boot {
 pub(crate) use boot;
 // ANCHOR_END: boot
 
-// ANCHOR: iex
-/// One IEx line: prints the input (`> expr`), evaluates it, then prints its value as IEx
-/// does, and evaluates to the value. Unlike `otp_core::show!`, which evaluates first, the input
-/// comes before whatever the evaluation prints (`Starting yoshi` while a child starts), as in
-/// the BEAM transcripts.
-macro_rules! iex {
-    ($sh:expr, $e:expr) => {{
-        // On one line, however the expression was laid out in the source.
-        $sh.input(
-            stringify!($e)
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" "),
-        );
-        let value = $e;
-        $sh.say(otp_core::shell::inspect(&value));
-        value
-    }};
-}
-pub(crate) use iex;
-// ANCHOR_END: iex
-
 /// `Process.sleep(ms)`: lets `ms` milliseconds pass on the scene's clock, so that what the
 /// servers print meanwhile (crash reports, restarts) appears before the next input.
 pub async fn sleep(sh: &Shell, ms: u64) {

@@ -11,9 +11,10 @@ use otp_core::{Atom, GenServer, Name, dynamic_supervisor, gen_server, process};
 use crate::application::{SUPERVISOR, Tree};
 use crate::core::Character;
 use crate::exercises::custom_registry::NameRegistry;
-use crate::scenes::{boot, iex, sleep};
+use crate::scenes::{boot, sleep};
 use crate::server::{self, Server};
 use crate::via_server::{self, REGISTRY, Registrar, ViaServer};
+use otp_core::show;
 
 // ANCHOR: scene
 /// `whereis` of local and global names, a `Registry` and a hand-made registry behind via
@@ -24,20 +25,20 @@ pub async fn registry(sh: Shell) {
         return;
     };
     sh.run(|sh| async move {
-        let app = iex!(sh, SUPERVISOR);
-        let _ = iex!(sh, supervisor::which_children(app).await);
-        let _ = iex!(sh, gen_server::whereis::<Server>("superdave"));
-        let _ = iex!(sh, process::whereis(&Name::local("superdave")));
-        let _ = iex!(sh, gen_server::whereis::<Server>("nobody"));
-        let _ = iex!(sh, gen_server::whereis::<Server>(Name::global("nobody")));
+        let app = show!(sh, SUPERVISOR);
+        let _ = show!(sh, supervisor::which_children(app).await);
+        let _ = show!(sh, gen_server::whereis::<Server>("superdave"));
+        let _ = show!(sh, process::whereis(&Name::local("superdave")));
+        let _ = show!(sh, gen_server::whereis::<Server>("nobody"));
+        let _ = show!(sh, gen_server::whereis::<Server>(Name::global("nobody")));
 
         // Elixir's kind of registry, with unique keys.
-        let started = iex!(
+        let started = show!(
             sh,
             Registry::<Atom, ()>::start_link(registry::Options::unique().name(REGISTRY)).await
         );
         let Ok(reg) = started else { return };
-        let _ = iex!(
+        let _ = show!(
             sh,
             via_server::start_link(
                 Character::new("superfly", "Via Registry"),
@@ -45,22 +46,22 @@ pub async fn registry(sh: Shell) {
             )
             .await
         );
-        let _ = iex!(sh, via_server::say("superfly", Registrar::Registry).await);
-        let _ = iex!(sh, reg.lookup(&Atom::from("superfly")));
-        let _ = iex!(
+        let _ = show!(sh, via_server::say("superfly", Registrar::Registry).await);
+        let _ = show!(sh, reg.lookup(&Atom::from("superfly")));
+        let _ = show!(
             sh,
             process::whereis(&Name::via(reg.clone(), Atom::from("superfly")))
         );
-        let _ = iex!(sh, process::whereis(&Name::local("superfly")));
-        let _ = iex!(
+        let _ = show!(sh, process::whereis(&Name::local("superfly")));
+        let _ = show!(
             sh,
             via_server::start_link(Character::new("superfly", "dup"), Registrar::Registry).await
         );
 
         // A hand-made registry (the chapter's exercise).
-        let started = iex!(sh, NameRegistry::start_link().await);
+        let started = show!(sh, NameRegistry::start_link().await);
         let Ok(names) = started else { return };
-        let _ = iex!(
+        let _ = show!(
             sh,
             via_server::start_link(
                 Character::new("superhand", "Hand-made registry"),
@@ -68,46 +69,46 @@ pub async fn registry(sh: Shell) {
             )
             .await
         );
-        let _ = iex!(
+        let _ = show!(
             sh,
             via_server::say("superhand", Registrar::NameRegistry).await
         );
-        let _ = iex!(
+        let _ = show!(
             sh,
             process::whereis(&Name::via(names.clone(), Atom::from("superhand")))
         );
-        let _ = iex!(
+        let _ = show!(
             sh,
             via_server::start_link(Character::new("superhand", "dup"), Registrar::NameRegistry)
                 .await
         );
-        let ghost = iex!(sh, Name::via(names.clone(), Atom::from("ghost")));
-        let _ = iex!(
+        let ghost = show!(sh, Name::via(names.clone(), Atom::from("ghost")));
+        let _ = show!(
             sh,
             gen_server::call::<ViaServer>(&ghost, server::Call::Say).await
         );
 
         // A via-named server under a DynamicSupervisor: restarted, it registers again.
-        let started = iex!(
+        let started = show!(
             sh,
             dynamic_supervisor::start_link(dynamic_supervisor::Options::new()).await
         );
         let Ok(dsup) = started else { return };
-        let superreg = iex!(
+        let superreg = show!(
             sh,
             ViaServer::child_spec((
                 Character::new("superreg", "Restarted under the same name"),
                 Registrar::Registry
             ))
         );
-        let _ = iex!(sh, dynamic_supervisor::start_child(&dsup, superreg).await);
-        let name = iex!(sh, Name::via(reg.clone(), Atom::from("superreg")));
-        let old = iex!(sh, process::whereis(&name));
-        let _ = iex!(sh, via_server::die("superreg", Registrar::Registry).await);
+        let _ = show!(sh, dynamic_supervisor::start_child(&dsup, superreg).await);
+        let name = show!(sh, Name::via(reg.clone(), Atom::from("superreg")));
+        let old = show!(sh, process::whereis(&name));
+        let _ = show!(sh, via_server::die("superreg", Registrar::Registry).await);
         sleep(&sh, 300).await;
-        let new = iex!(sh, process::whereis(&name));
-        iex!(sh, old == new);
-        let _ = iex!(sh, via_server::say("superreg", Registrar::Registry).await);
+        let new = show!(sh, process::whereis(&name));
+        show!(sh, old == new);
+        let _ = show!(sh, via_server::say("superreg", Registrar::Registry).await);
     })
     .await;
 }

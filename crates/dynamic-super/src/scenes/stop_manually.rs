@@ -8,9 +8,10 @@ use otp_core::supervisor::{self, Strategy};
 use crate as super_duper;
 use crate::application::{SUPERVISOR, Tree};
 use crate::core::Character;
-use crate::scenes::{boot, iex};
+use crate::scenes::boot;
 use crate::server::{self, Server};
 use crate::static_api;
+use otp_core::show;
 
 // ANCHOR: scene
 /// `terminate_child`, `delete_child`, `start_child` of a present id, `restart_child`, the
@@ -21,36 +22,36 @@ pub async fn stop_manually(sh: Shell) {
         return;
     };
     sh.run(|sh| async move {
-        let app = iex!(sh, SUPERVISOR);
-        let cs = iex!(
+        let app = show!(sh, SUPERVISOR);
+        let cs = show!(
             sh,
             Server::child_spec(Character::new("superfreak", "She's alright"))
         );
-        let _ = iex!(sh, supervisor::start_child(app, cs.clone()).await);
-        let _ = iex!(sh, server::say("superfreak").await);
-        let _ = iex!(sh, supervisor::terminate_child(app, "superfreak").await);
-        let _ = iex!(sh, supervisor::which_children(app).await);
-        let _ = iex!(sh, super_duper::say("superfreak").await);
-        let _ = iex!(sh, supervisor::delete_child(app, "superfreak").await);
-        let _ = iex!(sh, supervisor::which_children(app).await);
-        let _ = iex!(sh, supervisor::start_child(app, cs.clone()).await);
-        let _ = iex!(sh, supervisor::terminate_child(app, "superfreak").await);
-        let _ = iex!(sh, supervisor::start_child(app, cs.clone()).await);
-        let _ = iex!(sh, supervisor::restart_child(app, "superfreak").await);
-        let _ = iex!(sh, supervisor::restart_child(app, "superfreak").await);
-        let _ = iex!(sh, supervisor::delete_child(app, "superfreak").await);
-        let _ = iex!(sh, supervisor::terminate_child(app, "nobody").await);
-        let _ = iex!(sh, supervisor::delete_child(app, "nobody").await);
-        let _ = iex!(sh, static_api::remove_character("superfreak").await);
-        let _ = iex!(sh, supervisor::which_children(app).await);
-        let _ = iex!(
+        let _ = show!(sh, supervisor::start_child(app, cs.clone()).await);
+        let _ = show!(sh, server::say("superfreak").await);
+        let _ = show!(sh, supervisor::terminate_child(app, "superfreak").await);
+        let _ = show!(sh, supervisor::which_children(app).await);
+        let _ = show!(sh, super_duper::say("superfreak").await);
+        let _ = show!(sh, supervisor::delete_child(app, "superfreak").await);
+        let _ = show!(sh, supervisor::which_children(app).await);
+        let _ = show!(sh, supervisor::start_child(app, cs.clone()).await);
+        let _ = show!(sh, supervisor::terminate_child(app, "superfreak").await);
+        let _ = show!(sh, supervisor::start_child(app, cs.clone()).await);
+        let _ = show!(sh, supervisor::restart_child(app, "superfreak").await);
+        let _ = show!(sh, supervisor::restart_child(app, "superfreak").await);
+        let _ = show!(sh, supervisor::delete_child(app, "superfreak").await);
+        let _ = show!(sh, supervisor::terminate_child(app, "nobody").await);
+        let _ = show!(sh, supervisor::delete_child(app, "nobody").await);
+        let _ = show!(sh, static_api::remove_character("superfreak").await);
+        let _ = show!(sh, supervisor::which_children(app).await);
+        let _ = show!(
             sh,
             static_api::add_character("superfreak", "She's alright").await
         );
-        let _ = iex!(sh, supervisor::which_children(app).await);
-        let _ = iex!(sh, static_api::remove_character("superfreak").await);
-        let _ = iex!(sh, supervisor::which_children(app).await);
-        let _ = iex!(sh, static_api::remove_character("superfreak").await);
+        let _ = show!(sh, supervisor::which_children(app).await);
+        let _ = show!(sh, static_api::remove_character("superfreak").await);
+        let _ = show!(sh, supervisor::which_children(app).await);
+        let _ = show!(sh, static_api::remove_character("superfreak").await);
     })
     .await;
 }

@@ -9,8 +9,9 @@ use otp_core::supervisor::{self, Strategy};
 
 use crate::application::{SUPERVISOR, Tree};
 use crate::core::Character;
-use crate::scenes::{boot, iex, sleep};
+use crate::scenes::{boot, sleep};
 use crate::server::{self, Server};
+use otp_core::show;
 
 // ANCHOR: scene
 /// `Supervisor.which_children`, `Server.child_spec({:yoshi, ...})`, `Supervisor.start_child`,
@@ -21,26 +22,26 @@ pub async fn which_children(sh: Shell) {
         return;
     };
     sh.run(|sh| async move {
-        let _ = iex!(sh, supervisor::which_children(SUPERVISOR).await);
-        let app = iex!(sh, SUPERVISOR);
-        let cspec = iex!(
+        let _ = show!(sh, supervisor::which_children(SUPERVISOR).await);
+        let app = show!(sh, SUPERVISOR);
+        let cspec = show!(
             sh,
             Server::child_spec(Character::new("yoshi", "Yoshi do! Yoshi do!"))
         );
-        let _ = iex!(sh, supervisor::start_child(app, cspec.clone()).await);
-        let _ = iex!(sh, supervisor::which_children(app).await);
-        let _ = iex!(sh, server::say("yoshi").await);
-        let _ = iex!(sh, supervisor::start_child(app, cspec.clone()).await);
+        let _ = show!(sh, supervisor::start_child(app, cspec.clone()).await);
+        let _ = show!(sh, supervisor::which_children(app).await);
+        let _ = show!(sh, server::say("yoshi").await);
+        let _ = show!(sh, supervisor::start_child(app, cspec.clone()).await);
         // Another id, but the process name `yoshi` is taken.
-        let dup = iex!(
+        let dup = show!(
             sh,
             Server::child_spec(Character::new("yoshi", "dup name")).id_as("yoshi2")
         );
-        let _ = iex!(sh, supervisor::start_child(app, dup).await);
-        let _ = iex!(sh, supervisor::count_children(app).await);
-        iex!(sh, server::die("superman"));
+        let _ = show!(sh, supervisor::start_child(app, dup).await);
+        let _ = show!(sh, supervisor::count_children(app).await);
+        show!(sh, server::die("superman"));
         sleep(&sh, 600).await;
-        let _ = iex!(sh, supervisor::which_children(app).await);
+        let _ = show!(sh, supervisor::which_children(app).await);
     })
     .await;
 }

@@ -5,7 +5,7 @@ use otp_core::shell::{Scene, Shell};
 use otp_core::{gen_server, process, scene};
 
 use crate::anatomy::{Anatomy, Call, Cast};
-use crate::iex;
+use otp_core::show;
 
 /// The scene, for the tour and the example.
 pub const SCENE: Scene = scene!(
@@ -19,47 +19,47 @@ pub const SCENE: Scene = scene!(
 pub async fn anatomy(sh: Shell) {
     sh.section("init, and a continue that runs before any message");
     sh.run(|sh| async move {
-        let started = iex!(
+        let started = show!(
             sh,
             gen_server::start_link::<Anatomy>((), gen_server::Options::new()).await
         );
         let Ok(s) = started else { return };
 
         sh.section("handle_call: reply, reply then a timeout, reply then hibernate");
-        let _ = iex!(sh, gen_server::call(&s, Call::Reply).await);
-        let _ = iex!(sh, gen_server::call(&s, Call::ReplyThenTimeout(1000)).await);
-        iex!(sh, process::sleep(1500).await);
-        let _ = iex!(sh, gen_server::call(&s, Call::ReplyThenHibernate).await);
+        let _ = show!(sh, gen_server::call(&s, Call::Reply).await);
+        let _ = show!(sh, gen_server::call(&s, Call::ReplyThenTimeout(1000)).await);
+        show!(sh, process::sleep(1500).await);
+        let _ = show!(sh, gen_server::call(&s, Call::ReplyThenHibernate).await);
 
         sh.section("handle_call: no reply now, GenServer.reply later");
-        let _ = iex!(
+        let _ = show!(
             sh,
             gen_server::call(&s, Call::NoReplyThenReplyLater(300)).await
         );
 
         sh.section("handle_cast: noreply, and noreply then a continue");
-        iex!(
+        show!(
             sh,
             gen_server::cast(&s, Cast::NoReplyThenContinue("tidy_up"))
         );
-        iex!(sh, gen_server::cast(&s, Cast::NoReply));
-        let _ = iex!(sh, gen_server::call(&s, Call::Reply).await);
+        show!(sh, gen_server::cast(&s, Cast::NoReply));
+        let _ = show!(sh, gen_server::call(&s, Call::Reply).await);
 
         sh.section("Stopping: from a call with a reply (:normal, the shell lives on)");
-        let _ = iex!(sh, gen_server::call(&s, Call::StopWithReply).await);
-        iex!(sh, s.is_alive());
+        let _ = show!(sh, gen_server::call(&s, Call::StopWithReply).await);
+        show!(sh, s.is_alive());
     })
     .await;
 
     sh.section("Stopping: from a cast, with an abnormal reason (the linked shell dies)");
     sh.run(|sh| async move {
-        let started = iex!(
+        let started = show!(
             sh,
             gen_server::start_link::<Anatomy>((), gen_server::Options::new()).await
         );
         let Ok(s) = started else { return };
-        iex!(sh, gen_server::cast(&s, Cast::Stop));
-        iex!(sh, process::sleep(100).await);
+        show!(sh, gen_server::cast(&s, Cast::Stop));
+        show!(sh, process::sleep(100).await);
     })
     .await;
 }

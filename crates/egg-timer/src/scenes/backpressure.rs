@@ -9,7 +9,7 @@ use tokio::time::Instant;
 
 use crate::calculator::{self, CastCalculator, Op, Start};
 use crate::exercises::calls_not_casts::{self, CallCalculator};
-use crate::iex;
+use otp_core::show;
 
 /// The scene, for the tour and the example.
 pub const SCENE: Scene = scene!(
@@ -72,18 +72,18 @@ pub async fn backpressure(sh: Shell) {
             value: 0,
             work_ms: 10,
         };
-        let Ok(calc) = iex!(sh, calculator::start_cast_calculator(start).await) else {
+        let Ok(calc) = show!(sh, calculator::start_cast_calculator(start).await) else {
             return;
         };
         let c = calc.clone();
-        iex!(
+        show!(
             sh,
             process::spawn_link(move |_: Mailbox<()>| cast_client(c))
         );
         process::sleep(5).await;
         watch(&sh, &calc.pid(), began).await;
         let asked = Instant::now();
-        let _ = iex!(sh, calculator::value(&calc).await);
+        let _ = show!(sh, calculator::value(&calc).await);
         sh.say(format!(
             "(that call waited {} ms)",
             asked.elapsed().as_millis()
@@ -98,19 +98,19 @@ pub async fn backpressure(sh: Shell) {
             value: 0,
             work_ms: 10,
         };
-        let Ok(calc) = iex!(sh, calls_not_casts::start_link(start).await) else {
+        let Ok(calc) = show!(sh, calls_not_casts::start_link(start).await) else {
             return;
         };
         let c = calc.clone();
-        iex!(
+        show!(
             sh,
             process::spawn_link(move |_: Mailbox<()>| call_client(c))
         );
         process::sleep(5).await;
         watch(&sh, &calc.pid(), began).await;
-        iex!(sh, process::sleep(4000).await);
+        show!(sh, process::sleep(4000).await);
         let asked = Instant::now();
-        let _ = iex!(sh, calls_not_casts::value(&calc).await);
+        let _ = show!(sh, calls_not_casts::value(&calc).await);
         sh.say(format!(
             "(that call waited {} ms)",
             asked.elapsed().as_millis()

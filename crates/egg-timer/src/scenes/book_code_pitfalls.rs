@@ -5,9 +5,9 @@
 use otp_core::shell::{Scene, Shell};
 use otp_core::{gen_server, io, process, scene};
 
-use crate::iex;
 use crate::server::{Call, Cast};
 use crate::{Alarm, Server, Timers};
+use otp_core::show;
 
 /// The scene, for the tour and the example.
 pub const SCENE: Scene = scene!(
@@ -21,50 +21,50 @@ pub const SCENE: Scene = scene!(
 pub async fn book_code_pitfalls(sh: Shell) {
     sh.section("Two alarms under one name: the second replaces the first, timer included");
     sh.run(|sh| async move {
-        let Ok(t) = iex!(sh, Server::start_link(Timers::new()).await) else {
+        let Ok(t) = show!(sh, Server::start_link(Timers::new()).await) else {
             return;
         };
-        iex!(
+        show!(
             sh,
             gen_server::cast(&t, Cast::schedule("eggs", 200, || io::puts("first eggs")))
         );
-        iex!(
+        show!(
             sh,
             gen_server::cast(&t, Cast::schedule("eggs", 400, || io::puts("second eggs")))
         );
-        let _ = iex!(sh, gen_server::call(&t, Call::Status).await);
-        iex!(sh, process::sleep(300).await);
-        let _ = iex!(sh, gen_server::call(&t, Call::Status).await);
-        iex!(sh, process::sleep(500).await);
-        iex!(sh, t.is_alive());
+        let _ = show!(sh, gen_server::call(&t, Call::Status).await);
+        show!(sh, process::sleep(300).await);
+        let _ = show!(sh, gen_server::call(&t, Call::Status).await);
+        show!(sh, process::sleep(500).await);
+        show!(sh, t.is_alive());
     })
     .await;
 
     sh.section("An alarm the server does not hold, scheduled by hand: a warning, no crash");
     sh.run(|sh| async move {
-        let Ok(t) = iex!(sh, Server::start_link(Timers::new()).await) else {
+        let Ok(t) = show!(sh, Server::start_link(Timers::new()).await) else {
             return;
         };
-        iex!(sh, Server::schedule(&t, &Alarm::new("ghost", 100)));
-        iex!(sh, process::sleep(500).await);
-        iex!(sh, t.is_alive());
+        show!(sh, Server::schedule(&t, &Alarm::new("ghost", 100)));
+        show!(sh, process::sleep(500).await);
+        show!(sh, t.is_alive());
     })
     .await;
 
     sh.section("remaining: whole seconds, rounded up, on a clock that does not drift");
     sh.run(|sh| async move {
-        let a = iex!(sh, Alarm::new("timer", 20_000));
-        iex!(sh, a.remaining());
-        iex!(sh, process::sleep(500).await);
-        iex!(sh, a.remaining());
-        iex!(sh, process::sleep(19_000).await);
-        iex!(sh, a.remaining());
-        iex!(sh, process::sleep(500).await);
-        iex!(sh, a.remaining());
-        iex!(sh, process::sleep(500).await);
-        iex!(sh, a.remaining());
-        iex!(sh, process::sleep(500).await);
-        iex!(sh, a.remaining());
+        let a = show!(sh, Alarm::new("timer", 20_000));
+        show!(sh, a.remaining());
+        show!(sh, process::sleep(500).await);
+        show!(sh, a.remaining());
+        show!(sh, process::sleep(19_000).await);
+        show!(sh, a.remaining());
+        show!(sh, process::sleep(500).await);
+        show!(sh, a.remaining());
+        show!(sh, process::sleep(500).await);
+        show!(sh, a.remaining());
+        show!(sh, process::sleep(500).await);
+        show!(sh, a.remaining());
     })
     .await;
 }

@@ -4,8 +4,8 @@
 use otp_core::shell::{Scene, Shell};
 use otp_core::{gen_server, process, scene};
 
-use crate::iex;
 use crate::{Alarm, Server, Timers};
+use otp_core::show;
 
 /// The scene, for the tour and the example.
 pub const SCENE: Scene = scene!(
@@ -19,15 +19,15 @@ pub const SCENE: Scene = scene!(
 pub async fn handle_info(sh: Shell) {
     sh.section("An alarm, a server holding it, and its timer started by hand");
     sh.run(|sh| async move {
-        let a = iex!(sh, Alarm::new("wake_up", 5000));
-        let started = iex!(
+        let a = show!(sh, Alarm::new("wake_up", 5000));
+        let started = show!(
             sh,
             Server::start_link(Timers::from([(a.name.clone(), a.clone())])).await
         );
         let Ok(t) = started else { return };
-        iex!(sh, Server::schedule(&t, &a));
-        iex!(sh, process::sleep(5500).await);
-        let _ = iex!(sh, gen_server::get_state(&t).await);
+        show!(sh, Server::schedule(&t, &a));
+        show!(sh, process::sleep(5500).await);
+        let _ = show!(sh, gen_server::get_state(&t).await);
     })
     .await;
 }

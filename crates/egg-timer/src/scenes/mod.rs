@@ -15,26 +15,6 @@ pub mod status_server;
 pub mod timed_messages;
 pub mod your_turn_egg_timer;
 
-/// Prints an input line, evaluates it, then prints its value, as IEx does.
-///
-/// `otp_core::show!` evaluates first and prints the input after, so whatever the expression
-/// prints (an alarm firing during a sleep, a crash report) would come before the line that
-/// caused it; this macro keeps IEx's order.
-#[macro_export]
-macro_rules! iex {
-    ($sh:expr, $e:expr) => {{
-        $sh.input($crate::scenes::one_line(stringify!($e)));
-        let value = $e;
-        $sh.say(otp_core::shell::inspect(&value));
-        value
-    }};
-}
-
-/// The input as one line: `stringify!` wraps long expressions over several lines.
-pub fn one_line(input: &str) -> String {
-    input.lines().map(str::trim).collect::<Vec<_>>().join(" ")
-}
-
 /// A value that outlives the shell process, as the transcripts keep a pid in `:persistent_term`
 /// to ask about it from the next shell, after a crash took the first one down.
 #[derive(Debug)]

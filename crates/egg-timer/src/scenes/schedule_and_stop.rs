@@ -5,10 +5,10 @@
 use otp_core::shell::{Scene, Shell};
 use otp_core::{gen_server, io, process, scene};
 
-use crate::iex;
 use crate::scenes::Kept;
 use crate::server::Cast;
 use crate::{Server, Timers};
+use otp_core::show;
 
 /// The scene, for the tour and the example.
 pub const SCENE: Scene = scene!(
@@ -25,43 +25,43 @@ pub async fn schedule_and_stop(sh: Shell) {
     let kept = persistent_term.clone();
     sh.run(|sh| async move {
         let persistent_term = kept;
-        let Ok(t) = iex!(sh, Server::start_link(Timers::new()).await) else {
+        let Ok(t) = show!(sh, Server::start_link(Timers::new()).await) else {
             return;
         };
-        iex!(
+        show!(
             sh,
             gen_server::cast(
                 &t,
                 Cast::schedule("wake_up", 10_000, || io::puts("Wake up!"))
             )
         );
-        iex!(sh, t.is_alive());
-        let _ = iex!(sh, gen_server::get_state(&t).await);
-        iex!(sh, process::sleep(10_500).await);
-        let _ = iex!(sh, gen_server::get_state(&t).await);
+        show!(sh, t.is_alive());
+        let _ = show!(sh, gen_server::get_state(&t).await);
+        show!(sh, process::sleep(10_500).await);
+        let _ = show!(sh, gen_server::get_state(&t).await);
 
         sh.section("The stop cast: a crash report, and the linked shell goes down too");
-        iex!(sh, persistent_term.put(t.clone()));
-        iex!(sh, gen_server::cast(&t, Cast::Stop));
-        iex!(sh, process::sleep(500).await);
+        show!(sh, persistent_term.put(t.clone()));
+        show!(sh, gen_server::cast(&t, Cast::Stop));
+        show!(sh, process::sleep(500).await);
     })
     .await;
 
     sh.section("A new shell: the server stays dead, nothing restarts it");
     sh.run(|sh| async move {
-        iex!(sh, persistent_term.get().map(|t| t.is_alive()));
-        let Ok(t2) = iex!(sh, Server::start_link(Timers::new()).await) else {
+        show!(sh, persistent_term.get().map(|t| t.is_alive()));
+        let Ok(t2) = show!(sh, Server::start_link(Timers::new()).await) else {
             return;
         };
-        iex!(
+        show!(
             sh,
             gen_server::cast(
                 &t2,
                 Cast::schedule("wake_up", 10_000, || io::puts("Wake up!"))
             )
         );
-        iex!(sh, gen_server::cast(&t2, Cast::Stop));
-        iex!(sh, process::sleep(500).await);
+        show!(sh, gen_server::cast(&t2, Cast::Stop));
+        show!(sh, process::sleep(500).await);
     })
     .await;
 }

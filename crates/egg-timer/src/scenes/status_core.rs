@@ -4,7 +4,7 @@ use otp_core::shell::{Scene, Shell};
 use otp_core::{process, scene};
 
 use crate::Alarm;
-use crate::iex;
+use otp_core::show;
 
 /// The scene, for the tour and the example.
 pub const SCENE: Scene = scene!(
@@ -18,16 +18,16 @@ pub const SCENE: Scene = scene!(
 pub async fn status_core(sh: Shell) {
     sh.section("A 20-second alarm, asked for its status as time passes");
     sh.run(|sh| async move {
-        let a = iex!(sh, Alarm::new("timer", 20_000));
-        iex!(sh, a.status());
-        iex!(sh, process::sleep(5000).await);
-        iex!(sh, a.status());
-        iex!(sh, process::sleep(5000).await);
-        iex!(sh, a.status());
-        iex!(sh, process::sleep(7000).await);
-        iex!(sh, a.status());
-        iex!(sh, process::sleep(4000).await);
-        iex!(sh, a.status());
+        let a = show!(sh, Alarm::new("timer", 20_000));
+        show!(sh, a.status());
+        show!(sh, process::sleep(5000).await);
+        show!(sh, a.status());
+        show!(sh, process::sleep(5000).await);
+        show!(sh, a.status());
+        show!(sh, process::sleep(7000).await);
+        show!(sh, a.status());
+        show!(sh, process::sleep(4000).await);
+        show!(sh, a.status());
     })
     .await;
 }

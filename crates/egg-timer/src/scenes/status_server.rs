@@ -4,9 +4,9 @@
 use otp_core::shell::{Scene, Shell};
 use otp_core::{gen_server, io, process, scene};
 
-use crate::iex;
 use crate::server::{Call, Cast};
 use crate::{Server, Timers};
+use otp_core::show;
 
 /// The scene, for the tour and the example.
 pub const SCENE: Scene = scene!(
@@ -20,38 +20,38 @@ pub const SCENE: Scene = scene!(
 pub async fn status_server(sh: Shell) {
     sh.section("Two alarms, and their status four seconds apart");
     sh.run(|sh| async move {
-        let Ok(t) = iex!(sh, Server::start_link(Timers::new()).await) else {
+        let Ok(t) = show!(sh, Server::start_link(Timers::new()).await) else {
             return;
         };
-        iex!(
+        show!(
             sh,
             gen_server::cast(
                 &t,
                 Cast::schedule("eggs", 300_000, || io::puts("Eggs are done"))
             )
         );
-        iex!(
+        show!(
             sh,
             gen_server::cast(
                 &t,
                 Cast::schedule("waffles", 600_000, || io::puts("Waffles are done"))
             )
         );
-        let _ = iex!(sh, gen_server::call(&t, Call::Status).await);
-        iex!(sh, process::sleep(4000).await);
-        let _ = iex!(sh, gen_server::call(&t, Call::Status).await);
+        let _ = show!(sh, gen_server::call(&t, Call::Status).await);
+        show!(sh, process::sleep(4000).await);
+        let _ = show!(sh, gen_server::call(&t, Call::Status).await);
 
         sh.section("Eggs again, for three seconds: the new alarm replaces the old one");
-        iex!(
+        show!(
             sh,
             gen_server::cast(
                 &t,
                 Cast::schedule("eggs", 3_000, || io::puts("Eggs (rescheduled) are done"))
             )
         );
-        let _ = iex!(sh, gen_server::call(&t, Call::Status).await);
-        iex!(sh, process::sleep(3500).await);
-        let _ = iex!(sh, gen_server::call(&t, Call::Status).await);
+        let _ = show!(sh, gen_server::call(&t, Call::Status).await);
+        show!(sh, process::sleep(3500).await);
+        let _ = show!(sh, gen_server::call(&t, Call::Status).await);
     })
     .await;
 }

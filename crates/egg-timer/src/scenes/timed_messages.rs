@@ -3,9 +3,8 @@
 
 use otp_core::process::Received;
 use otp_core::shell::{Scene, Shell};
+use otp_core::show;
 use otp_core::{Atom, Mailbox, io, process, scene, timer};
-
-use crate::iex;
 
 /// The scene, for the tour and the example.
 pub const SCENE: Scene = scene!(
@@ -33,15 +32,15 @@ pub async fn timed_messages(sh: Shell) {
     sh.section("send_after: a message to ourselves, two seconds later");
     sh.run_with_mailbox(|sh, mut inbox: Mailbox<Atom>| async move {
         let me = inbox.addr();
-        iex!(sh, timer::send_after(&me, Atom::from("hi"), 2000));
-        iex!(sh, inbox.receive().await);
-        iex!(sh, io::puts("Done!"));
+        show!(sh, timer::send_after(&me, Atom::from("hi"), 2000));
+        show!(sh, inbox.receive().await);
+        show!(sh, io::puts("Done!"));
 
         sh.section("send_interval: a tick every second, read with flush");
-        iex!(sh, timer::send_interval(1000, &me, Atom::from("tick")));
-        iex!(sh, process::sleep(2100).await);
+        show!(sh, timer::send_interval(1000, &me, Atom::from("tick")));
+        show!(sh, process::sleep(2100).await);
         flush(&sh, &mut inbox);
-        iex!(sh, process::sleep(2100).await);
+        show!(sh, process::sleep(2100).await);
         flush(&sh, &mut inbox);
     })
     .await;

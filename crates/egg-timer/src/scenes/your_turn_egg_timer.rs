@@ -5,8 +5,8 @@ use otp_core::shell::{Scene, Shell};
 use otp_core::{Atom, ExitReason, Mailbox, io, process, scene};
 
 use crate::exercises;
-use crate::iex;
 use crate::scenes::timed_messages::flush;
+use otp_core::show;
 
 /// The scene, for the tour and the example.
 pub const SCENE: Scene = scene!(
@@ -20,49 +20,49 @@ pub const SCENE: Scene = scene!(
 pub async fn your_turn_egg_timer(sh: Shell) {
     sh.section("Four alarms, their status, and two cancels");
     sh.run_with_mailbox(|sh, mut inbox: Mailbox<Atom>| async move {
-        let Ok(t) = iex!(sh, exercises::start_link().await) else {
+        let Ok(t) = show!(sh, exercises::start_link().await) else {
             return;
         };
-        iex!(
+        show!(
             sh,
             exercises::schedule(&t, "eggs", 300_000, || io::puts("Eggs are done"))
         );
-        let roast = iex!(sh, 2 * 3_600_000 + 5 * 60_000);
-        iex!(
+        let roast = show!(sh, 2 * 3_600_000 + 5 * 60_000);
+        show!(
             sh,
             exercises::schedule(&t, "roast", roast, || io::puts("Roast is done"))
         );
-        iex!(
+        show!(
             sh,
             exercises::schedule(&t, "tea", 1_000, || io::puts("Tea is ready"))
         );
-        iex!(
+        show!(
             sh,
             exercises::schedule(&t, "toast", 1_500, || io::puts("Toast is ready"))
         );
-        let _ = iex!(sh, exercises::status(&t).await);
-        iex!(sh, exercises::cancel(&t, "toast"));
-        iex!(sh, exercises::cancel(&t, "not_there"));
-        iex!(sh, process::sleep(2000).await);
-        let _ = iex!(sh, exercises::status(&t).await);
-        iex!(sh, t.is_alive());
+        let _ = show!(sh, exercises::status(&t).await);
+        show!(sh, exercises::cancel(&t, "toast"));
+        show!(sh, exercises::cancel(&t, "not_there"));
+        show!(sh, process::sleep(2000).await);
+        let _ = show!(sh, exercises::status(&t).await);
+        show!(sh, t.is_alive());
 
         sh.section("A graceful stop: terminate runs");
-        let _ = iex!(sh, exercises::stop(&t).await);
-        iex!(sh, process::sleep(300).await);
-        iex!(sh, t.is_alive());
+        let _ = show!(sh, exercises::stop(&t).await);
+        show!(sh, process::sleep(300).await);
+        show!(sh, t.is_alive());
 
         sh.section("A shutdown signal from the parent: the timer traps it, so terminate runs");
-        let Ok(t) = iex!(sh, exercises::start_link().await) else {
+        let Ok(t) = show!(sh, exercises::start_link().await) else {
             return;
         };
-        iex!(sh, process::trap_exit(true));
-        iex!(
+        show!(sh, process::trap_exit(true));
+        show!(
             sh,
             exercises::schedule(&t, "eggs", 300_000, || io::puts("Eggs are done"))
         );
-        iex!(sh, process::exit(&t.pid(), ExitReason::Shutdown));
-        iex!(sh, process::sleep(300).await);
+        show!(sh, process::exit(&t.pid(), ExitReason::Shutdown));
+        show!(sh, process::sleep(300).await);
         flush(&sh, &mut inbox);
     })
     .await;

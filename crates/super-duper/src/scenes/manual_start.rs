@@ -9,6 +9,7 @@ use otp_core::supervisor;
 use otp_core::{ExitReason, Pid, Timeout};
 
 use crate::application::{self, Options};
+use otp_core::show;
 
 /// `Process.info/1`'s answer, printed as IEx prints the keyword list, with the fields this
 /// runtime keeps (see the chapter for the BEAM's others).
@@ -61,20 +62,20 @@ impl fmt::Debug for Info {
 pub async fn manual_start(sh: Shell) {
     sh.section("The application's supervisor, started and stopped by hand");
     sh.run(|sh| async move {
-        let Ok(sup) = iex!(sh, application::start(Options::new()).await) else {
+        let Ok(sup) = show!(sh, application::start(Options::new()).await) else {
             return;
         };
-        let _ = iex!(
+        let _ = show!(
             sh,
             supervisor::stop(&sup, ExitReason::Normal, Timeout::Infinity).await
         );
-        iex!(sh, sup.is_alive());
-        let Ok(duper) = iex!(sh, application::start(Options::new()).await) else {
+        show!(sh, sup.is_alive());
+        let Ok(duper) = show!(sh, application::start(Options::new()).await) else {
             return;
         };
-        iex!(sh, info(&sup.pid()));
-        iex!(sh, info(&duper.pid()));
-        iex!(sh, process::self_pid());
+        show!(sh, info(&sup.pid()));
+        show!(sh, info(&duper.pid()));
+        show!(sh, process::self_pid());
     })
     .await;
 }

@@ -5,20 +5,6 @@ use otp_core::scene;
 use otp_core::shell::Scene;
 use otp_core::{Name, Pid, process};
 
-// ANCHOR: iex
-/// One line typed into IEx: prints `> expr`, evaluates it, then prints its value, as IEx
-/// echoes a line before anything it prints while it runs (a banner, "Starting superman").
-/// Evaluates to the value.
-macro_rules! iex {
-    ($sh:expr, $e:expr) => {{
-        $sh.input(stringify!($e));
-        let value = $e;
-        $sh.console().println(otp_core::shell::inspect(&value));
-        value
-    }};
-}
-// ANCHOR_END: iex
-
 pub mod manual_start;
 pub mod primitives;
 pub mod restart_intensity;

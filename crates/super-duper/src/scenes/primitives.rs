@@ -4,6 +4,7 @@
 use otp_core::Mailbox;
 use otp_core::process::{self, Received};
 use otp_core::shell::Shell;
+use otp_core::show;
 
 // ANCHOR: problem
 /// Elixir's `problem = fn -> raise "oh snap" end`: a function that panics.
@@ -34,43 +35,43 @@ fn rescue(f: impl FnOnce()) -> Result<(), String> {
 pub async fn primitives(sh: Shell) {
     sh.section("A function that panics, called by the shell");
     sh.run(|sh| async move {
-        let _ = iex!(sh, rescue(problem));
-        iex!(sh, process::self_pid());
+        let _ = show!(sh, rescue(problem));
+        show!(sh, process::self_pid());
     })
     .await;
 
     sh.section("spawn: the process dies and is reported; the shell lives");
     sh.run(|sh| async move {
-        iex!(sh, process::spawn(run_problem));
+        show!(sh, process::spawn(run_problem));
         sh.input("sh.sleep(300).await");
         sh.sleep(300).await;
-        iex!(sh, process::self_pid());
+        show!(sh, process::self_pid());
     })
     .await;
 
     sh.section("spawn_link: the shell dies with it");
     sh.run(|sh| async move {
-        iex!(sh, process::spawn_link(run_problem));
+        show!(sh, process::spawn_link(run_problem));
         sh.input("sh.sleep(300).await");
         sh.sleep(300).await;
     })
     .await;
     sh.run(|sh| async move {
-        iex!(sh, process::self_pid());
+        show!(sh, process::self_pid());
     })
     .await;
 
     sh.section("spawn_monitor: the shell gets a message instead");
     sh.run_with_mailbox(|sh, mut inbox: Mailbox<()>| async move {
-        let (pid, reference) = iex!(sh, process::spawn_monitor(run_problem));
+        let (pid, reference) = show!(sh, process::spawn_monitor(run_problem));
         sh.input("sh.sleep(300).await");
         sh.sleep(300).await;
-        iex!(sh, pid.is_alive());
+        show!(sh, pid.is_alive());
         sh.input("inbox.receive().await");
         match inbox.receive().await {
             Received::Down(down) => {
                 sh.say(&down);
-                iex!(sh, down.reference == reference);
+                show!(sh, down.reference == reference);
             }
             other => sh.say(format!("{other:?}")),
         }

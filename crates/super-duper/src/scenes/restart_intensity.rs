@@ -7,6 +7,7 @@ use otp_core::shell::Shell;
 use crate::application::{self, Options, SUPERVISOR};
 use crate::scenes::whereis;
 use crate::server;
+use otp_core::show;
 
 // ANCHOR: scene
 /// Booted as mix does: three crashes of superman in 400 ms, a pause longer than the five
@@ -17,7 +18,7 @@ pub async fn restart_intensity(sh: Shell) {
         return;
     };
     sh.run(|sh| async move {
-        iex!(
+        show!(
             sh,
             for _ in 0..3 {
                 server::die("superman");
@@ -26,7 +27,7 @@ pub async fn restart_intensity(sh: Shell) {
         );
         sh.input("sh.sleep(500).await");
         sh.sleep(500).await;
-        iex!(sh, whereis(SUPERVISOR));
+        show!(sh, whereis(SUPERVISOR));
         sh.input("sh.sleep(5200).await");
         sh.sleep(5200).await;
     })
@@ -34,7 +35,7 @@ pub async fn restart_intensity(sh: Shell) {
 
     sh.section("Four crashes within five seconds");
     sh.run(|sh| async move {
-        iex!(
+        show!(
             sh,
             for _ in 0..4 {
                 server::die("superman");
@@ -43,9 +44,9 @@ pub async fn restart_intensity(sh: Shell) {
         );
         sh.input("sh.sleep(500).await");
         sh.sleep(500).await;
-        iex!(sh, whereis(SUPERVISOR));
-        iex!(sh, whereis("superdave"));
-        iex!(sh, app.is_running());
+        show!(sh, whereis(SUPERVISOR));
+        show!(sh, whereis("superdave"));
+        show!(sh, app.is_running());
     })
     .await;
 }
@@ -57,8 +58,8 @@ pub async fn restart_intensity(sh: Shell) {
 pub async fn restart_intensity_shell(sh: Shell) {
     sh.section("Started from the shell; four crashes within five seconds");
     sh.run(|sh| async move {
-        let _ = iex!(sh, application::start(Options::new()).await);
-        iex!(
+        let _ = show!(sh, application::start(Options::new()).await);
+        show!(
             sh,
             for _ in 0..4 {
                 server::die("superman");
@@ -70,7 +71,7 @@ pub async fn restart_intensity_shell(sh: Shell) {
     sh.run(|sh| async move {
         sh.input("sh.sleep(500).await");
         sh.sleep(500).await;
-        iex!(sh, whereis(SUPERVISOR));
+        show!(sh, whereis(SUPERVISOR));
     })
     .await;
 }

@@ -5,26 +5,27 @@ use otp_core::shell::Shell;
 
 use crate::core;
 use crate::server;
+use otp_core::show;
 
 // ANCHOR: scene
 /// `SuperDuper.Core.info/1`, then `Server.start_link :superdave`, `say` and `die`.
 pub async fn server_alone(sh: Shell) {
     sh.section("The core");
     sh.run(|sh| async move {
-        let _ = iex!(sh, core::info("supermario"));
-        let _ = iex!(sh, core::info("superman"));
-        let _ = iex!(sh, core::info("superdave"));
-        let _ = iex!(sh, core::info("superbad"));
+        let _ = show!(sh, core::info("supermario"));
+        let _ = show!(sh, core::info("superman"));
+        let _ = show!(sh, core::info("superdave"));
+        let _ = show!(sh, core::info("superbad"));
     })
     .await;
 
     sh.section("A character's server, with no supervisor");
     sh.run(|sh| async move {
-        let Ok(pid) = iex!(sh, server::start_link("superdave").await) else {
+        let Ok(pid) = show!(sh, server::start_link("superdave").await) else {
             return;
         };
-        let _ = iex!(sh, server::say(&pid).await);
-        iex!(sh, server::die(&pid));
+        let _ = show!(sh, server::say(&pid).await);
+        show!(sh, server::die(&pid));
         sh.input("sh.sleep(500).await");
         sh.sleep(500).await;
     })

@@ -8,6 +8,7 @@ use otp_core::{ExitReason, Timeout};
 
 use crate::application::{self, Options, SUPERVISOR};
 use crate::server;
+use otp_core::show;
 
 // ANCHOR: scene
 /// Boots the application with `strategy`, the characters trapping exits or not; kills each
@@ -28,35 +29,35 @@ pub async fn strategy(sh: Shell, strategy: Strategy, trap_exit: bool) {
         return;
     };
     sh.run(|sh| async move {
-        let _ = iex!(sh, supervisor::which_children(SUPERVISOR).await);
+        let _ = show!(sh, supervisor::which_children(SUPERVISOR).await);
 
-        iex!(sh, server::die("superdave"));
+        show!(sh, server::die("superdave"));
         sh.input("sh.sleep(600).await");
         sh.sleep(600).await;
-        let _ = iex!(sh, supervisor::which_children(SUPERVISOR).await);
+        let _ = show!(sh, supervisor::which_children(SUPERVISOR).await);
 
-        iex!(sh, server::die("superman"));
+        show!(sh, server::die("superman"));
         sh.input("sh.sleep(600).await");
         sh.sleep(600).await;
-        let _ = iex!(sh, supervisor::which_children(SUPERVISOR).await);
+        let _ = show!(sh, supervisor::which_children(SUPERVISOR).await);
 
-        iex!(sh, server::die("supermario"));
+        show!(sh, server::die("supermario"));
         sh.input("sh.sleep(600).await");
         sh.sleep(600).await;
-        let _ = iex!(sh, supervisor::which_children(SUPERVISOR).await);
+        let _ = show!(sh, supervisor::which_children(SUPERVISOR).await);
     })
     .await;
 
     sh.section("Stopping the application's supervisor, then one started from the shell");
     sh.run(|sh| async move {
-        let _ = iex!(
+        let _ = show!(
             sh,
             supervisor::stop(SUPERVISOR, ExitReason::Normal, Timeout::Infinity).await
         );
         sh.input("sh.sleep(500).await");
         sh.sleep(500).await;
-        let _ = iex!(sh, application::start(opts).await);
-        let _ = iex!(
+        let _ = show!(sh, application::start(opts).await);
+        let _ = show!(
             sh,
             supervisor::stop(SUPERVISOR, ExitReason::Normal, Timeout::Infinity).await
         );

@@ -9,6 +9,7 @@ use otp_core::supervisor;
 
 use crate::application::{self, Options, SUPERVISOR};
 use crate::server::{self, Args, Server};
+use otp_core::show;
 
 /// Elixir's `defmodule Plain do use GenServer; def init(x), do: {:ok, x} end`: a server with
 /// every default, `child_spec` among them.
@@ -33,36 +34,36 @@ impl GenServer for Plain {
 pub async fn supervisor_start(sh: Shell) {
     sh.section("The supervisor starts the characters");
     sh.run(|sh| async move {
-        let _ = iex!(sh, application::start(Options::new()).await);
-        let _ = iex!(sh, server::say("supermario").await);
-        let _ = iex!(sh, server::say("superdave").await);
-        let _ = iex!(sh, server::say("superman").await);
+        let _ = show!(sh, application::start(Options::new()).await);
+        let _ = show!(sh, server::say("supermario").await);
+        let _ = show!(sh, server::say("superdave").await);
+        let _ = show!(sh, server::say("superman").await);
     })
     .await;
 
     sh.section("Child specs: the default, and the server's own");
     sh.run(|sh| async move {
-        iex!(sh, Plain::child_spec("supermario"));
-        iex!(sh, Server::child_spec(Args::new("supermario")));
-        iex!(
+        show!(sh, Plain::child_spec("supermario"));
+        show!(sh, Server::child_spec(Args::new("supermario")));
+        show!(
             sh,
             Server::child_spec(Args::with_quote("superfreak", "She's alright"))
         );
-        let _ = iex!(sh, supervisor::which_children(SUPERVISOR).await);
-        let _ = iex!(sh, supervisor::count_children(SUPERVISOR).await);
+        let _ = show!(sh, supervisor::which_children(SUPERVISOR).await);
+        let _ = show!(sh, supervisor::count_children(SUPERVISOR).await);
     })
     .await;
 
     sh.section("A crash, repaired");
     sh.run(|sh| async move {
-        iex!(sh, server::die("superman"));
+        show!(sh, server::die("superman"));
         sh.input("sh.sleep(500).await");
         sh.sleep(500).await;
-        let _ = iex!(sh, server::say("superman").await);
-        let Ok(pid) = iex!(sh, gen_server::whereis::<Server>("superman")) else {
+        let _ = show!(sh, server::say("superman").await);
+        let Ok(pid) = show!(sh, gen_server::whereis::<Server>("superman")) else {
             return;
         };
-        iex!(sh, pid.is_alive());
+        show!(sh, pid.is_alive());
     })
     .await;
 }

@@ -5,6 +5,7 @@ use otp_core::shell::Shell;
 use otp_core::supervisor;
 
 use crate::application::{self, Options, SUPERVISOR};
+use otp_core::show;
 
 // ANCHOR: scene
 /// `SuperDuper.say`, then `add_character(:supernova, "Expanding at light speed")`, a crash
@@ -15,17 +16,17 @@ pub async fn yourturn_add_character(sh: Shell) {
         return;
     };
     sh.run(|sh| async move {
-        let _ = iex!(sh, crate::say("supermario").await);
-        let _ = iex!(
+        let _ = show!(sh, crate::say("supermario").await);
+        let _ = show!(
             sh,
             crate::add_character("supernova", "Expanding at light speed").await
         );
-        let _ = iex!(sh, crate::say("supernova").await);
-        iex!(sh, crate::die("supernova"));
+        let _ = show!(sh, crate::say("supernova").await);
+        show!(sh, crate::die("supernova"));
         sh.input("sh.sleep(500).await");
         sh.sleep(500).await;
-        let _ = iex!(sh, crate::say("supernova").await);
-        let _ = iex!(sh, supervisor::which_children(SUPERVISOR).await);
+        let _ = show!(sh, crate::say("supernova").await);
+        let _ = show!(sh, supervisor::which_children(SUPERVISOR).await);
     })
     .await;
 }

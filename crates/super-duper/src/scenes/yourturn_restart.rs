@@ -13,6 +13,7 @@ use crate::core::CHARACTERS;
 use crate::exercises::restart_types;
 use crate::scenes::whereis;
 use crate::server::{self, Server};
+use otp_core::show;
 
 // ANCHOR: scene
 /// Boots the characters with the restart type `restart` and ends them one way after another:
@@ -24,58 +25,58 @@ pub async fn restart_type(sh: Shell, restart: Restart) {
         return;
     };
     sh.run(|sh| async move {
-        let _ = iex!(sh, supervisor::which_children(SUPERVISOR).await);
+        let _ = show!(sh, supervisor::which_children(SUPERVISOR).await);
 
         sh.section("1. die: a panic, an abnormal exit");
-        iex!(sh, server::die("superdave"));
+        show!(sh, server::die("superdave"));
         sh.input("sh.sleep(500).await");
         sh.sleep(500).await;
-        iex!(sh, whereis("superdave"));
-        let _ = iex!(sh, supervisor::which_children(SUPERVISOR).await);
+        show!(sh, whereis("superdave"));
+        let _ = show!(sh, supervisor::which_children(SUPERVISOR).await);
 
         sh.section("2. a kill: the exit reason is :killed");
-        iex!(
+        show!(
             sh,
             whereis("superman").map(|pid| process::exit(&pid, ExitReason::Kill))
         );
         sh.input("sh.sleep(500).await");
         sh.sleep(500).await;
-        iex!(sh, whereis("superman"));
-        let _ = iex!(sh, supervisor::which_children(SUPERVISOR).await);
+        show!(sh, whereis("superman"));
+        let _ = show!(sh, supervisor::which_children(SUPERVISOR).await);
 
         sh.section("3. a :normal exit signal, to a process that does not trap exits");
-        iex!(
+        show!(
             sh,
             whereis("supermario").map(|pid| process::exit(&pid, ExitReason::Normal))
         );
         sh.input("sh.sleep(200).await");
         sh.sleep(200).await;
-        iex!(sh, whereis("supermario"));
+        show!(sh, whereis("supermario"));
         sh.input("sh.sleep(5100).await");
         sh.sleep(5100).await;
 
         sh.section("4. GenServer.stop: the exit reason is :normal, terminate runs");
-        let _ = iex!(
+        let _ = show!(
             sh,
             gen_server::stop::<Server>("supermario", ExitReason::Normal, Infinity).await
         );
         sh.input("sh.sleep(500).await");
         sh.sleep(500).await;
-        iex!(sh, whereis("supermario"));
-        let _ = iex!(sh, supervisor::which_children(SUPERVISOR).await);
+        show!(sh, whereis("supermario"));
+        let _ = show!(sh, supervisor::which_children(SUPERVISOR).await);
 
         sh.section("5. a :shutdown exit signal, to the first character still running");
-        let n = iex!(sh, CHARACTERS.into_iter().find(|n| whereis(n).is_some()));
-        iex!(
+        let n = show!(sh, CHARACTERS.into_iter().find(|n| whereis(n).is_some()));
+        show!(
             sh,
             n.and_then(whereis)
                 .map(|pid| process::exit(&pid, ExitReason::Shutdown))
         );
         sh.input("sh.sleep(500).await");
         sh.sleep(500).await;
-        iex!(sh, n.and_then(whereis));
-        let _ = iex!(sh, supervisor::which_children(SUPERVISOR).await);
-        let _ = iex!(sh, supervisor::count_children(SUPERVISOR).await);
+        show!(sh, n.and_then(whereis));
+        let _ = show!(sh, supervisor::which_children(SUPERVISOR).await);
+        let _ = show!(sh, supervisor::count_children(SUPERVISOR).await);
     })
     .await;
 }
