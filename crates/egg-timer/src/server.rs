@@ -166,6 +166,11 @@ impl GenServer for Server {
         }
     }
 
+    /// The book's module name, as `which_children` shows it.
+    fn module() -> &'static str {
+        "EggTimer.Server"
+    }
+
     async fn handle_call(
         &mut self,
         Call::Status: Call,

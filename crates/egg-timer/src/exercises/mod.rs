@@ -4,7 +4,9 @@
 //! - [`api_layer`]: an egg timer whose callers use functions, not messages;
 //! - [`cancel`](mod@cancel): cancelling an alarm without crashing the server;
 //! - [`hms_status`]: the status in hours, minutes and seconds;
-//! - [`graceful_stop`]: trapping exits in `init`, so that `terminate` runs on a shutdown.
+//! - [`graceful_stop`]: trapping exits in `init`, so that `terminate` runs on a shutdown;
+//! - [`supervised`] (a "Your Turn" of chapter 3): the egg timer under a supervisor, crashed,
+//!   restarted, its alarms gone.
 //!
 //! Each file states its task and what to change; its tests call only the public API, so your
 //! own solution slots in. With the crate's `stub-exercises` feature every solution body
@@ -19,6 +21,7 @@ pub mod calls_not_casts;
 pub mod cancel;
 pub mod graceful_stop;
 pub mod hms_status;
+pub mod supervised;
 
 pub use api_layer::{EggTimer, schedule, start_link, status};
 pub use cancel::cancel;

@@ -8,6 +8,7 @@ use otp_core::shell::Scene;
 pub mod anatomy;
 pub mod backpressure;
 pub mod book_code_pitfalls;
+pub mod egg_supervisor;
 pub mod handle_info;
 pub mod schedule_and_stop;
 pub mod status_core;
@@ -63,4 +64,5 @@ pub const ALL: &[Scene] = &[
     book_code_pitfalls::SCENE,
     backpressure::SCENE,
     your_turn_egg_timer::SCENE,
+    egg_supervisor::SCENE,
 ];

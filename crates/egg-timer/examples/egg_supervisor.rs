@@ -1,0 +1,3 @@
+fn main() {
+    egg_timer::scenes::egg_supervisor::SCENE.play()
+}
