@@ -1,7 +1,7 @@
 # Each target is a thin alias for the cargo command the README shows.
 CARGO ?= cargo
 
-.PHONY: tour test chapters bench fmt lint book
+.PHONY: tour test chapters bench fmt lint
 
 # Every scene of every chapter, in the book's order.
 tour:

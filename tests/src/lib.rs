@@ -14,6 +14,8 @@ pub struct Chapter {
     pub number: u32,
     /// The book's title for it.
     pub title: &'static str,
+    /// The crate that holds it (`cargo run -p <crate> --example <scene>`).
+    pub krate: &'static str,
     /// Its scenes, in the book's order.
     pub scenes: &'static [Scene],
 }
@@ -24,21 +26,25 @@ pub fn chapters() -> Vec<Chapter> {
         Chapter {
             number: 1,
             title: "A basic hand-made server",
+            krate: "calculator",
             scenes: calculator::scenes::ALL,
         },
         Chapter {
             number: 2,
             title: "Communication between servers",
+            krate: "egg-timer",
             scenes: egg_timer::scenes::ALL,
         },
         Chapter {
             number: 3,
             title: "Lifecycle and supervision",
+            krate: "super-duper",
             scenes: super_duper::scenes::ALL,
         },
         Chapter {
             number: 4,
             title: "The power of a name",
+            krate: "dynamic-super",
             scenes: dynamic_super::scenes::ALL,
         },
     ]

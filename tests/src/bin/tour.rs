@@ -10,8 +10,8 @@ fn main() {
         println!("\n# Chapter {}: {}", chapter.number, chapter.title);
         for scene in chapter.scenes {
             println!(
-                "\n=== {} (cargo run -p <crate> --example {}) ===",
-                scene.title, scene.name
+                "\n=== {} (cargo run -p {} --example {}) ===",
+                scene.title, chapter.krate, scene.name
             );
             scene.play();
         }
