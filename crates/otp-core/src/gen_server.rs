@@ -902,11 +902,11 @@ pub enum CallError {
 }
 
 /// `GenServer.call/2`: sends a request and waits at most 5000 ms for the reply.
-pub async fn call<S: GenServer>(
+pub fn call<S: GenServer>(
     server: impl ToServer<S>,
     msg: S::Call,
-) -> Result<S::Reply, CallError> {
-    call_timeout(server, msg, DEFAULT_CALL_TIMEOUT).await
+) -> impl Future<Output = Result<S::Reply, CallError>> {
+    call_timeout(server, msg, DEFAULT_CALL_TIMEOUT)
 }
 
 /// `GenServer.call/3`: sends a request and waits at most `timeout` (milliseconds, a
@@ -975,7 +975,7 @@ pub async fn call_timeout<S: GenServer>(
 fn poll_deadline(
     at: tokio::time::Instant,
     now: Option<tokio::time::Instant>,
-    own: &mut Option<CallTimer>,
+    own: &mut Option<Box<CallTimer>>,
     cx: &mut Context<'_>,
 ) -> Poll<()> {
     match process::with_call_timer(|timer| poll_timer(timer, at, now, cx)) {
@@ -994,27 +994,24 @@ pub(crate) struct CallTimer {
 /// `now`, when given, is the current time, which lets an armed timer whose deadline is still
 /// ahead be trusted without asking tokio anything.
 fn poll_timer(
-    slot: &mut Option<CallTimer>,
+    slot: &mut Option<Box<CallTimer>>,
     at: tokio::time::Instant,
     now: Option<tokio::time::Instant>,
     cx: &mut Context<'_>,
 ) -> Poll<()> {
-    if let (
-        Some(now),
-        Some(CallTimer {
-            armed: Some((d, w)),
-            ..
-        }),
-    ) = (now, &*slot)
+    if let (Some(now), Some(timer)) = (now, &*slot)
+        && let Some((d, w)) = &timer.armed
         && *d > now
         && *d <= at
         && w.will_wake(cx.waker())
     {
         return Poll::Pending;
     }
-    let timer = slot.get_or_insert_with(|| CallTimer {
-        sleep: Box::pin(tokio::time::sleep_until(at)),
-        armed: None,
+    let timer = slot.get_or_insert_with(|| {
+        Box::new(CallTimer {
+            sleep: Box::pin(tokio::time::sleep_until(at)),
+            armed: None,
+        })
     });
     if timer.sleep.deadline() > at || timer.sleep.is_elapsed() {
         timer.sleep.as_mut().reset(at);
@@ -1163,13 +1160,32 @@ struct LastMessage {
     text: String,
 }
 
+/// A cast, info or continue result: what comes next, or the reason to stop with.
+#[inline]
+fn noreply_step<S: GenServer>(
+    result: Result<CastResult<S>, String>,
+) -> Result<Option<Then<S::Continue>>, ExitReason> {
+    match result {
+        Ok(CastResult::NoReply) => Ok(None),
+        Ok(CastResult::NoReplyThen(then)) => Ok(Some(then)),
+        Ok(CastResult::Stop(reason)) => Err(reason),
+        Err(message) => Err(ExitReason::panic(message)),
+    }
+}
+
 impl LastMessage {
+    #[inline]
     fn record(&mut self, msg: &dyn fmt::Debug) {
         if self.on {
-            use fmt::Write as _;
-            self.text.clear();
-            let _ = write!(self.text, "{msg:?}");
+            self.write(msg);
         }
+    }
+
+    #[cold]
+    fn write(&mut self, msg: &dyn fmt::Debug) {
+        use fmt::Write as _;
+        self.text.clear();
+        let _ = write!(self.text, "{msg:?}");
     }
 
     fn record_text(&mut self, text: impl FnOnce() -> String) {
@@ -1252,21 +1268,17 @@ impl Ctx {
         reason
     }
 
+    /// What a cast, info or continue result means. The common results need no waiting, so
+    /// this is a plain function; only a stop goes on to `terminate`, in its own boxed future.
     async fn after_noreply<S: GenServer>(
         &self,
         state: &mut S,
         result: Result<CastResult<S>, String>,
         kind: Kind,
     ) -> Step<S::Continue> {
-        match result {
-            Ok(CastResult::NoReply) => Step::Go(None),
-            Ok(CastResult::NoReplyThen(then)) => Step::Go(Some(then)),
-            Ok(CastResult::Stop(reason)) => {
-                Step::Exit(Box::pin(self.terminate(state, reason, kind)).await)
-            }
-            Err(message) => {
-                Step::Exit(Box::pin(self.terminate(state, ExitReason::panic(message), kind)).await)
-            }
+        match noreply_step(result) {
+            Ok(then) => Step::Go(then),
+            Err(reason) => Step::Exit(Box::pin(self.terminate(state, reason, kind)).await),
         }
     }
 
@@ -1312,7 +1324,10 @@ impl Ctx {
     async fn cast<S: GenServer>(&mut self, state: &mut S, msg: S::Cast) -> Step<S::Continue> {
         self.last.record(&msg);
         let result = catch_unwind(state.handle_cast(msg)).await;
-        self.after_noreply(state, result, Kind::Cast).await
+        match noreply_step(result) {
+            Ok(then) => Step::Go(then),
+            Err(reason) => Step::Exit(Box::pin(self.terminate(state, reason, Kind::Cast)).await),
+        }
     }
 
     async fn info<S: GenServer>(&mut self, state: &mut S, msg: Info<S::Info>) -> Step<S::Continue> {
@@ -1383,6 +1398,7 @@ async fn run_server<S: GenServer>(
         },
     };
     let _ = ack.send(Ok(()));
+    let mut burst = 0u32;
 
     loop {
         // A continue runs before any message already waiting.
@@ -1407,7 +1423,23 @@ async fn run_server<S: GenServer>(
             tokio::task::yield_now().await;
         }
         let received = match idle {
-            None => mailbox.receive().await,
+            // Messages already waiting are taken without a trip through the scheduler; every
+            // 64 of them the server yields, so a busy one cannot keep others from running.
+            None => match mailbox.try_receive() {
+                Some(received) if burst < 64 => {
+                    burst += 1;
+                    received
+                }
+                Some(received) => {
+                    burst = 0;
+                    tokio::task::yield_now().await;
+                    received
+                }
+                None => {
+                    burst = 0;
+                    mailbox.receive().await
+                }
+            },
             // Boxed: the timer is large and idle timeouts are rare, so servers that never use one
             // do not carry its space.
             Some(d) => match Box::pin(tokio::time::timeout(d, mailbox.receive())).await {

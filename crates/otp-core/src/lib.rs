@@ -50,6 +50,7 @@ pub mod dynamic_supervisor;
 pub mod exercise;
 pub mod exit;
 pub mod gen_server;
+mod hash;
 pub mod io;
 pub mod logger;
 pub mod name;

@@ -838,7 +838,7 @@ impl<M> fmt::Debug for Mailbox<M> {
 /// so it needs no lock.
 pub(crate) struct Current {
     pid: Pid,
-    call_timer: Option<crate::gen_server::CallTimer>,
+    call_timer: Option<Box<crate::gen_server::CallTimer>>,
 }
 
 thread_local! {
@@ -860,7 +860,7 @@ pub(crate) fn with_current<R>(f: impl FnOnce(Option<&Pid>) -> R) -> R {
 
 /// Runs `f` on the calling process's call timer; `None` outside any process.
 pub(crate) fn with_call_timer<R>(
-    f: impl FnOnce(&mut Option<crate::gen_server::CallTimer>) -> R,
+    f: impl FnOnce(&mut Option<Box<crate::gen_server::CallTimer>>) -> R,
 ) -> Option<R> {
     CURRENT.with(|c| {
         let mut current = c.try_borrow_mut().ok()?;

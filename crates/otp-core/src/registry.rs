@@ -34,13 +34,13 @@
 //! ```
 
 use std::collections::HashMap;
-use std::collections::hash_map::DefaultHasher;
 use std::fmt;
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 use std::sync::{Arc, Mutex, RwLock, Weak};
 
 use crate::exit::ExitReason;
 use crate::gen_server::{self, GenServer, Init, StartError};
+use crate::hash::{FxBuild, part_of};
 use crate::name::{Name, Via};
 use crate::node::{lock, read, write};
 use crate::pid::Pid;
@@ -120,10 +120,10 @@ struct Entry<V> {
 }
 
 /// One partition: key -> the entries under it.
-type Partition<K, V> = Padded<RwLock<HashMap<K, Vec<Entry<V>>>>>;
+type Partition<K, V> = Padded<RwLock<HashMap<K, Vec<Entry<V>>, FxBuild>>>;
 
 /// One part of the owner index: process -> the keys it holds.
-type OwnerIndex<K> = Padded<Mutex<HashMap<Pid, Vec<K>>>>;
+type OwnerIndex<K> = Padded<Mutex<HashMap<Pid, Vec<K>, FxBuild>>>;
 
 struct Inner<K, V> {
     keys: Keys,
@@ -151,12 +151,6 @@ impl<K, V> fmt::Debug for Registry<K, V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Registry({})", self.inner.name)
     }
-}
-
-fn slot<T: Hash + ?Sized>(x: &T, n: usize) -> usize {
-    let mut h = DefaultHasher::new();
-    x.hash(&mut h);
-    (h.finish() as usize) % n
 }
 
 /// The process that owns a registry.
@@ -195,10 +189,10 @@ where
                 name,
                 owner: owner.clone(),
                 partitions: (0..opts.partitions)
-                    .map(|_| Padded(RwLock::new(HashMap::new())))
+                    .map(|_| Padded(RwLock::new(HashMap::default())))
                     .collect(),
                 owners: (0..opts.partitions)
-                    .map(|_| Padded(Mutex::new(HashMap::new())))
+                    .map(|_| Padded(Mutex::new(HashMap::default())))
                     .collect(),
             }),
         };
@@ -273,12 +267,12 @@ where
         }
     }
 
-    fn partition(&self, key: &K) -> &RwLock<HashMap<K, Vec<Entry<V>>>> {
-        &self.inner.partitions[slot(key, self.inner.partitions.len())].0
+    fn partition(&self, key: &K) -> &RwLock<HashMap<K, Vec<Entry<V>>, FxBuild>> {
+        &self.inner.partitions[part_of(key, self.inner.partitions.len())].0
     }
 
-    fn owners(&self, pid: &Pid) -> &Mutex<HashMap<Pid, Vec<K>>> {
-        &self.inner.owners[slot(pid, self.inner.owners.len())].0
+    fn owners(&self, pid: &Pid) -> &Mutex<HashMap<Pid, Vec<K>, FxBuild>> {
+        &self.inner.owners[part_of(pid, self.inner.owners.len())].0
     }
 
     /// `Registry.register/3`: registers the calling process under `key` with `value`.

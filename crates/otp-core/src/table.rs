@@ -37,13 +37,13 @@
 //! ```
 
 use std::collections::HashMap;
-use std::collections::hash_map::DefaultHasher;
 use std::fmt;
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock, Weak};
 
 use crate::exit::{Atom, ExitReason};
+use crate::hash::{FxBuild, part_of};
 use crate::node::{lock, read, write};
 use crate::pid::Pid;
 use crate::process;
@@ -169,7 +169,7 @@ struct Inner<K, V> {
 }
 
 /// One part of the table: key -> the objects under it.
-type Shard<K, V> = Padded<RwLock<HashMap<K, Vec<V>>>>;
+type Shard<K, V> = Padded<RwLock<HashMap<K, Vec<V>, FxBuild>>>;
 
 /// A handle on a table: cheap to clone, usable from any process the access allows.
 pub struct Table<K, V> {
@@ -191,9 +191,7 @@ impl<K, V> fmt::Debug for Table<K, V> {
 }
 
 fn shard_of<K: Hash>(k: &K) -> usize {
-    let mut h = DefaultHasher::new();
-    k.hash(&mut h);
-    (h.finish() as usize) % SHARDS
+    part_of(k, SHARDS)
 }
 
 impl<K, V> Table<K, V>
@@ -221,7 +219,7 @@ where
                 heir: Mutex::new(opts.heir),
                 deleted: AtomicBool::new(false),
                 shards: (0..SHARDS)
-                    .map(|_| Padded(RwLock::new(HashMap::new())))
+                    .map(|_| Padded(RwLock::new(HashMap::default())))
                     .collect(),
             }),
         };
@@ -296,7 +294,7 @@ where
         }
     }
 
-    fn shard(&self, k: &K) -> &RwLock<HashMap<K, Vec<V>>> {
+    fn shard(&self, k: &K) -> &RwLock<HashMap<K, Vec<V>, FxBuild>> {
         &self.inner.shards[shard_of(k)].0
     }
 
