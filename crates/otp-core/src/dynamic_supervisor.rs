@@ -230,7 +230,7 @@ impl GenServer for DynamicSupervisor {
                     active: self
                         .children
                         .values()
-                        .filter(|c| c.pid.pid().is_some())
+                        .filter(|c| c.pid.pid().is_some_and(Pid::is_alive))
                         .count(),
                     supervisors,
                     workers: self.children.len() - supervisors,
