@@ -274,23 +274,10 @@ where
             Access::Protected => writes,
             Access::Private => true,
         };
-        if !needs_owner {
-            return Ok(());
-        }
-        let owner = lock(&self.inner.owner).clone();
-        let caller = process::current();
-        match owner {
-            Some(owner) if caller.as_ref() == Some(&owner) => Ok(()),
-            Some(owner) => Err(TableError::Access {
-                op,
-                table: self.inner.label.clone(),
-                access: self.inner.access,
-                owner,
-                caller: caller
-                    .map(|c| c.to_string())
-                    .unwrap_or_else(|| "outside any process".to_string()),
-            }),
-            None => Err(TableError::Deleted(self.inner.label.clone())),
+        if needs_owner {
+            self.check_owner(op)
+        } else {
+            Ok(())
         }
     }
 

@@ -8,6 +8,9 @@ use otp_core::gen_server::{self, CastResult, GenServer, Init, Options as GsOptio
 use otp_core::supervisor::{ChildPid, ChildSpec, Counts, Restart, Shutdown, SupervisorError};
 use otp_core::{ExitReason, Node, Pid, process};
 
+mod common;
+use common::in_node;
+
 type Log = Arc<Mutex<Vec<String>>>;
 
 /// A worker that traps exits and takes `terminate_ms` to terminate.
@@ -60,18 +63,6 @@ fn slow(name: &str, log: &Log, terminate_ms: u64) -> ChildSpec {
         }
     })
     .modules(["Slow"])
-}
-
-async fn in_node<T: Send + 'static>(
-    node: &Node,
-    f: impl std::future::Future<Output = T> + Send + 'static,
-) -> T {
-    node.run(async move {
-        process::trap_exit(true);
-        f.await
-    })
-    .await
-    .expect("the test process survives")
 }
 
 #[tokio::test(start_paused = true)]

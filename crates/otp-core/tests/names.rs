@@ -9,6 +9,9 @@ use otp_core::gen_server::{
 use otp_core::registry::{Options, Registry, RegistryError};
 use otp_core::{Atom, ExitReason, Mailbox, Name, Node, Pid, Received, Via, process};
 
+mod common;
+use common::in_node;
+
 /// A named server that says its name.
 #[derive(Debug)]
 struct Named(String);
@@ -32,18 +35,6 @@ impl GenServer for Named {
     async fn handle_call(&mut self, _: (), _from: &Caller<String>) -> CallResult<Self> {
         CallResult::Reply(self.0.clone())
     }
-}
-
-async fn in_node<T: Send + 'static>(
-    node: &Node,
-    f: impl std::future::Future<Output = T> + Send + 'static,
-) -> T {
-    node.run(async move {
-        process::trap_exit(true);
-        f.await
-    })
-    .await
-    .expect("the test process survives")
 }
 
 /// A hand-written via registry, as chapter 4's exercise writes one: a GenServer-free map

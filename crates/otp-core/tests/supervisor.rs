@@ -13,6 +13,9 @@ use otp_core::supervisor::{
 };
 use otp_core::{ExitReason, Name, Node, Pid, process};
 
+mod common;
+use common::in_node;
+
 type Log = Arc<Mutex<Vec<String>>>;
 
 fn entries(l: &Log) -> Vec<String> {
@@ -116,19 +119,6 @@ fn spec_how(name: &str, log: &Log, how: How) -> ChildSpec {
 
 fn whereis(name: &str) -> Option<Pid> {
     process::whereis(&Name::local(name))
-}
-
-/// Runs `f` in a process that traps exits, so a supervisor's exit never takes the test down.
-async fn in_node<T: Send + 'static>(
-    node: &Node,
-    f: impl std::future::Future<Output = T> + Send + 'static,
-) -> T {
-    node.run(async move {
-        process::trap_exit(true);
-        f.await
-    })
-    .await
-    .expect("the test process survives")
 }
 
 #[tokio::test(start_paused = true)]

@@ -5,17 +5,8 @@ use otp_core::supervisor::{self, ChildSpec, Options as SupOptions};
 use otp_core::table::{Options, Table, TableError};
 use otp_core::{Console, ExitReason, Mailbox, Node, Received, process};
 
-async fn in_node<T: Send + 'static>(
-    node: &Node,
-    f: impl std::future::Future<Output = T> + Send + 'static,
-) -> T {
-    node.run(async move {
-        process::trap_exit(true);
-        f.await
-    })
-    .await
-    .expect("the test process survives")
-}
+mod common;
+use common::in_node;
 
 /// Spawns a process that makes a table with `opts`, hands it over, and waits to be told to
 /// exit.
