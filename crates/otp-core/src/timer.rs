@@ -197,22 +197,23 @@ impl TimerRef {
     }
 }
 
-/// `:timer.tc/1`: runs `fut` and returns how long it took on tokio's clock, with its output.
-/// Under a paused clock the time is the virtual time that passed.
+/// `:timer.tc/1`: runs `fut` and returns how long it took on tokio's clock, in microseconds as
+/// Erlang counts it, with its output. Under a paused clock the time is the virtual time that
+/// passed.
 ///
 /// ```
 /// # tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(async {
-/// let (took, answer) = otp_core::timer::tc(async {
+/// let (micros, answer) = otp_core::timer::tc(async {
 ///     otp_core::process::sleep(5000).await;
 ///     42
 /// }).await;
-/// assert_eq!((took.as_millis(), answer), (5000, 42));
+/// assert_eq!((micros, answer), (5_000_000, 42));
 /// # });
 /// ```
-pub async fn tc<F: std::future::Future>(fut: F) -> (Duration, F::Output) {
+pub async fn tc<F: std::future::Future>(fut: F) -> (u128, F::Output) {
     let began = Instant::now();
     let out = fut.await;
-    (began.elapsed(), out)
+    (began.elapsed().as_micros(), out)
 }
 
 fn remaining(inner: &TimerInner) -> Duration {

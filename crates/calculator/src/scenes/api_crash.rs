@@ -6,7 +6,7 @@ use otp_core::{Mailbox, show};
 
 use crate as calculator;
 use crate::boundary::Reply;
-use crate::scenes::tc;
+use otp_core::timer::tc;
 
 // ANCHOR: scene
 /// `Calculator.start 10`, a few sums, then a division by zero.

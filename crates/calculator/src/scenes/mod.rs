@@ -38,11 +38,3 @@ pub const ALL: &[Scene] = &[
         your_turn::your_turn
     ),
 ];
-
-/// `:timer.tc/1`: awaits `fut` and returns how long it took on tokio's clock, in
-/// microseconds, beside its output. Under a scene's paused clock the time is exact.
-pub async fn tc<F: std::future::Future>(fut: F) -> (u128, F::Output) {
-    let started = tokio::time::Instant::now();
-    let out = fut.await;
-    (started.elapsed().as_micros(), out)
-}
