@@ -44,7 +44,7 @@ impl GenServer for Slow {
     }
 
     async fn terminate(&mut self, reason: &ExitReason) {
-        tokio::time::sleep(Duration::from_millis(self.terminate_ms)).await;
+        process::sleep(self.terminate_ms).await;
         self.log
             .lock()
             .unwrap()

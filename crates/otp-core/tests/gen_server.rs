@@ -102,7 +102,7 @@ impl GenServer for Probe {
         match msg {
             Call::Get => CallResult::Reply(self.count),
             Call::Sleep(ms) => {
-                tokio::time::sleep(Duration::from_millis(ms)).await;
+                process::sleep(ms).await;
                 CallResult::Reply(ms as i64)
             }
             Call::Panic => panic!("call blew up"),
@@ -287,7 +287,7 @@ async fn init_timeout_kills_the_server() {
         type Info = Infallible;
         type Continue = Infallible;
         async fn init(_: ()) -> Init<Self> {
-            tokio::time::sleep(Duration::from_secs(60)).await;
+            process::sleep(60_000).await;
             Init::Ok(Slow)
         }
     }
@@ -461,7 +461,15 @@ async fn stop_runs_terminate_and_returns_once_the_server_is_gone() {
 async fn the_idle_timeout_fires_unless_a_message_comes() {
     let node = Node::new();
     let (server, l) = start(&node, Start::Timeout(1000)).await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Nothing before the timeout's 1000 ms, then the timeout message.
+    tokio::time::advance(Duration::from_millis(999)).await;
+    assert!(entries(&l).is_empty());
+    for _ in 0..100 {
+        if !entries(&l).is_empty() {
+            break;
+        }
+        tokio::time::advance(Duration::from_millis(1)).await;
+    }
     assert_eq!(entries(&l), vec!["info timeout"]);
 
     // A message before the timeout cancels it.
@@ -469,12 +477,16 @@ async fn the_idle_timeout_fires_unless_a_message_comes() {
     node.run(async move {
         gen_server::cast(&s, Cast::Idle(1000));
         gen_server::call(&s, Call::Get).await.unwrap();
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        process::sleep(500).await;
         gen_server::cast(&s, Cast::Add(1));
     })
     .await
     .unwrap();
-    tokio::time::sleep(Duration::from_millis(3000)).await;
+    // Long past where the cancelled timeout would have fired: nothing else happened.
+    tokio::time::advance(Duration::from_millis(3000)).await;
+    node.run(async move { gen_server::call(&server, Call::Get).await.unwrap() })
+        .await
+        .unwrap();
     assert_eq!(entries(&l), vec!["info timeout", "add 1"]);
 }
 

@@ -3,8 +3,6 @@
 //! Nothing here sleeps to wait for something to happen: tests wait on exits
 //! (`Pid::wait_exit`), on messages, or on monitors.
 
-use std::time::Duration;
-
 use otp_core::process::{self, LinkError, RegisterError, Status};
 use otp_core::{Atom, ExitReason, Mailbox, Name, Node, Pid, Received};
 use tokio::sync::oneshot;
@@ -279,7 +277,7 @@ async fn a_process_waiting_at_an_await_is_stopped_there() {
     let (after_tx, mut after_rx) = tokio::sync::mpsc::unbounded_channel::<()>();
     let sleeper = node.spawn(move |_inbox: Mailbox<()>| async move {
         reached_tx.send(()).unwrap();
-        tokio::time::sleep(Duration::from_secs(3600)).await;
+        process::sleep(3_600_000).await;
         let _ = after_tx.send(());
     });
     reached_rx.await.unwrap();

@@ -87,7 +87,7 @@ impl GenServer for W {
             .unwrap()
             .push(format!("terminate {} {reason}", self.name));
         if self.terminate_ms > 0 {
-            tokio::time::sleep(Duration::from_millis(self.terminate_ms)).await;
+            process::sleep(self.terminate_ms).await;
             self.log
                 .lock()
                 .unwrap()

@@ -37,7 +37,12 @@ async fn cancel_returns_the_time_left_or_none_once_fired() {
     assert_eq!(timer::read_timer(&t), None);
 
     let fired = timer::send_after(&addr, 2, 100);
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    for _ in 0..100 {
+        if timer::read_timer(&fired).is_none() {
+            break;
+        }
+        tokio::time::advance(Duration::from_millis(10)).await;
+    }
     assert_eq!(timer::cancel_timer(&fired), None, "already fired");
 }
 
@@ -63,9 +68,9 @@ async fn send_interval_ticks_until_cancelled() {
     let (tx, rx) = oneshot::channel();
     let addr = node.spawn(move |mut inbox: Mailbox<&'static str>| async move {
         // Two "flushes" 2100 ms apart, as the chapter 2 transcript does.
-        tokio::time::sleep(Duration::from_millis(2100)).await;
+        otp_core::process::sleep(2100).await;
         let first = inbox.flush().len();
-        tokio::time::sleep(Duration::from_millis(2100)).await;
+        otp_core::process::sleep(2100).await;
         let second = inbox.flush().len();
         tx.send((first, second)).unwrap();
     });
@@ -81,6 +86,17 @@ async fn an_interval_stops_when_its_target_is_gone() {
     let addr = node.spawn(|_inbox: Mailbox<()>| async {});
     addr.pid().wait_exit().await;
     let t = timer::send_interval(10, &addr, ());
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    assert_eq!(timer::read_timer(&t), None);
+    tokio::time::advance(Duration::from_millis(9)).await;
+    assert!(
+        timer::read_timer(&t).is_some(),
+        "active until its first tick"
+    );
+    // At its first tick it finds nobody to deliver to, and stops.
+    for _ in 0..100 {
+        if timer::read_timer(&t).is_none() {
+            break;
+        }
+        tokio::time::advance(Duration::from_millis(1)).await;
+    }
+    assert_eq!(timer::read_timer(&t), None, "stopped within 100 ms");
 }
