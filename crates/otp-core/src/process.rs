@@ -1118,7 +1118,7 @@ impl<M: Send + 'static> Mailbox<M> {
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// let node = Node::new();
-    /// let worker = node.spawn(|mut inbox: Mailbox<u32>| async move {
+    /// let worker = node.spawn(|inbox: Mailbox<u32>| async move {
     ///     assert!(inbox.is_empty());
     ///     inbox.addr().send(1);
     ///     assert!(!inbox.is_empty());
