@@ -197,6 +197,48 @@ pub enum Info<I> {
 ///
 /// A server that takes no calls (or casts, or plain messages, or continues) declares that type
 /// as [`std::convert::Infallible`]: nobody can then send it one.
+///
+/// ```
+/// use std::convert::Infallible;
+/// use otp_core::gen_server::{self, CallResult, Caller, GenServer, Init, Options};
+/// use otp_core::Node;
+///
+/// // Elixir: defmodule Greeter do use GenServer ... end
+/// #[derive(Debug)]
+/// struct Greeter {
+///     greeting: String,
+/// }
+///
+/// impl GenServer for Greeter {
+///     type Arg = String;
+///     type Call = String;
+///     type Reply = String;
+///     type Cast = Infallible;
+///     type Info = Infallible;
+///     type Continue = Infallible;
+///
+///     async fn init(greeting: String) -> Init<Self> {
+///         Init::Ok(Greeter { greeting })
+///     }
+///
+///     async fn handle_call(&mut self, name: String, _from: &Caller<String>) -> CallResult<Self> {
+///         CallResult::Reply(format!("{}, {name}!", self.greeting))
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let greeter = gen_server::start_link::<Greeter>("Hello".into(), Options::new())
+///             .await
+///             .unwrap();
+///         let answer = gen_server::call(&greeter, "Ada".to_string()).await;
+///         assert_eq!(answer.as_deref(), Ok("Hello, Ada!"));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub trait GenServer: Sized + Send + fmt::Debug + 'static {
     /// The argument `init` receives.
     type Arg: Send + 'static;
