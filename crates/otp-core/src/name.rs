@@ -208,12 +208,127 @@ pub trait Via: Send + Sync + 'static {
     type Key: Clone + fmt::Debug + Send + Sync + 'static;
 
     /// Names `pid` with `key` if the key is free (`:yes`); `false` if it is taken (`:no`).
+    ///
+    /// ```
+    /// use otp_core::process::{self, RegisterError};
+    /// use otp_core::{Mailbox, Name, Node};
+    /// # use std::collections::HashMap;
+    /// # use std::sync::{Arc, Mutex};
+    /// # use otp_core::{Pid, Via};
+    /// # #[derive(Clone, Default)]
+    /// # struct Names(Arc<Mutex<HashMap<String, Pid>>>);
+    /// # impl Via for Names {
+    /// #     type Key = String;
+    /// #     fn register_name(&self, key: &String, pid: &Pid) -> bool {
+    /// #         let mut map = self.0.lock().unwrap();
+    /// #         if map.get(key).is_some_and(|p| p.is_alive()) { return false; }
+    /// #         map.insert(key.clone(), pid.clone());
+    /// #         true
+    /// #     }
+    /// #     fn unregister_name(&self, key: &String) { self.0.lock().unwrap().remove(key); }
+    /// #     fn whereis_name(&self, key: &String) -> Option<Pid> {
+    /// #         self.0.lock().unwrap().get(key).filter(|p| p.is_alive()).cloned()
+    /// #     }
+    /// # }
+    ///
+    /// // `Names` is the registry of the trait's example. Registering through a via name asks it.
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let frodo = Name::via(Names::default(), "frodo".to_string());
+    ///         let first = process::spawn(|_inbox: Mailbox<()>| std::future::pending());
+    ///         let second = process::spawn(|_inbox: Mailbox<()>| std::future::pending());
+    ///         // register_name answers :yes...
+    ///         process::register(frodo.clone(), &first).unwrap();
+    ///         // ...then :no, which names the holder.
+    ///         let taken = process::register(frodo, &second);
+    ///         assert!(matches!(taken, Err(RegisterError::Taken { holder, .. }) if holder == first.pid()));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     fn register_name(&self, key: &Self::Key, pid: &Pid) -> bool;
 
     /// Forgets `key`.
+    ///
+    /// ```
+    /// use otp_core::{Name, Node, process};
+    /// # use std::collections::HashMap;
+    /// # use std::sync::{Arc, Mutex};
+    /// # use otp_core::{Pid, Via};
+    /// # #[derive(Clone, Default)]
+    /// # struct Names(Arc<Mutex<HashMap<String, Pid>>>);
+    /// # impl Via for Names {
+    /// #     type Key = String;
+    /// #     fn register_name(&self, key: &String, pid: &Pid) -> bool {
+    /// #         let mut map = self.0.lock().unwrap();
+    /// #         if map.get(key).is_some_and(|p| p.is_alive()) { return false; }
+    /// #         map.insert(key.clone(), pid.clone());
+    /// #         true
+    /// #     }
+    /// #     fn unregister_name(&self, key: &String) { self.0.lock().unwrap().remove(key); }
+    /// #     fn whereis_name(&self, key: &String) -> Option<Pid> {
+    /// #         self.0.lock().unwrap().get(key).filter(|p| p.is_alive()).cloned()
+    /// #     }
+    /// # }
+    ///
+    /// // `Names` is the registry of the trait's example.
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let frodo = Name::via(Names::default(), "frodo".to_string());
+    ///         process::register(frodo.clone(), process::self_pid()).unwrap();
+    ///         // Elixir: Names.unregister_name("frodo"), reached through Process.unregister
+    ///         assert!(process::unregister(frodo.clone()));
+    ///         assert_eq!(process::whereis(&frodo), None);
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     fn unregister_name(&self, key: &Self::Key);
 
     /// The live process named `key`, if any.
+    ///
+    /// ```
+    /// use otp_core::{ExitReason, Mailbox, Name, Node, process};
+    /// # use std::collections::HashMap;
+    /// # use std::sync::{Arc, Mutex};
+    /// # use otp_core::{Pid, Via};
+    /// # #[derive(Clone, Default)]
+    /// # struct Names(Arc<Mutex<HashMap<String, Pid>>>);
+    /// # impl Via for Names {
+    /// #     type Key = String;
+    /// #     fn register_name(&self, key: &String, pid: &Pid) -> bool {
+    /// #         let mut map = self.0.lock().unwrap();
+    /// #         if map.get(key).is_some_and(|p| p.is_alive()) { return false; }
+    /// #         map.insert(key.clone(), pid.clone());
+    /// #         true
+    /// #     }
+    /// #     fn unregister_name(&self, key: &String) { self.0.lock().unwrap().remove(key); }
+    /// #     fn whereis_name(&self, key: &String) -> Option<Pid> {
+    /// #         self.0.lock().unwrap().get(key).filter(|p| p.is_alive()).cloned()
+    /// #     }
+    /// # }
+    ///
+    /// // `Names` is the registry of the trait's example; its whereis_name skips dead processes.
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let frodo = Name::via(Names::default(), "frodo".to_string());
+    ///         let holder = process::spawn(|_inbox: Mailbox<()>| std::future::pending());
+    ///         process::register(frodo.clone(), &holder).unwrap();
+    ///         // Elixir: GenServer.whereis({:via, Names, "frodo"})
+    ///         assert_eq!(process::whereis(&frodo), Some(holder.pid()));
+    ///         process::exit(&holder.pid(), ExitReason::Kill);
+    ///         holder.pid().wait_exit().await;
+    ///         assert_eq!(process::whereis(&frodo), None);
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     fn whereis_name(&self, key: &Self::Key) -> Option<Pid>;
 
     /// Sends `msg` to the process named `key`.
