@@ -153,9 +153,9 @@ impl Application {
     /// The application's name.
     ///
     /// ```
+    /// use otp_core::Node;
     /// use otp_core::application::Application;
     /// use otp_core::supervisor::{self, Options};
-    /// use otp_core::Node;
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// let node = Node::new();
@@ -175,9 +175,9 @@ impl Application {
     /// The top supervisor, while the application runs.
     ///
     /// ```
+    /// use otp_core::Node;
     /// use otp_core::application::Application;
     /// use otp_core::supervisor::{self, Options};
-    /// use otp_core::Node;
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// let node = Node::new();
@@ -200,9 +200,9 @@ impl Application {
     /// `true` while the application runs.
     ///
     /// ```
+    /// use otp_core::Node;
     /// use otp_core::application::Application;
     /// use otp_core::supervisor::{self, Options};
-    /// use otp_core::Node;
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// let node = Node::new();

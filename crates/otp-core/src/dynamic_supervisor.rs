@@ -236,7 +236,9 @@ impl Options {
     ///         let sup = dynamic_supervisor::start_link(opts).await.unwrap();
     ///         let greeter = ChildSpec::with_extra("greeter", |config: &Config| {
     ///             io::puts(format!("{}, says the greeter", config.greeting));
-    ///             async { Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid()) }
+    ///             async {
+    ///                 Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+    ///             }
     ///         });
     ///         dynamic_supervisor::start_child(&sup, greeter).await.unwrap();
     ///     })
@@ -696,25 +698,25 @@ pub async fn terminate_child(
 ///
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 /// Node::new()
-///     .run(async {
-///         let sup = dynamic_supervisor::start_link(Options::new()).await.unwrap();
-///         let room = || {
-///             ChildSpec::new("room", || async {
-///                 Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
-///             })
-///             .modules(["Room"])
-///         };
-///         dynamic_supervisor::start_child(&sup, room()).await.unwrap();
-///         dynamic_supervisor::start_child(&sup, room()).await.unwrap();
-///         // Elixir: DynamicSupervisor.which_children(sup)
-///         let children = dynamic_supervisor::which_children(&sup).await.unwrap();
-///         assert_eq!(
-///             format!("{children:?}"),
-///             "[{:undefined, #PID<0.102.0>, :worker, [Room]}, {:undefined, #PID<0.103.0>, :worker, [Room]}]"
-///         );
-///     })
-///     .await
-///     .unwrap();
+/// .run(async {
+///     let sup = dynamic_supervisor::start_link(Options::new()).await.unwrap();
+///     let room = || {
+///         ChildSpec::new("room", || async {
+///             Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+///         })
+///         .modules(["Room"])
+///     };
+///     dynamic_supervisor::start_child(&sup, room()).await.unwrap();
+///     dynamic_supervisor::start_child(&sup, room()).await.unwrap();
+///     // Elixir: DynamicSupervisor.which_children(sup)
+///     let children = dynamic_supervisor::which_children(&sup).await.unwrap();
+///     assert_eq!(
+///         format!("{children:?}"),
+///         "[{:undefined, #PID<0.102.0>, :worker, [Room]}, {:undefined, #PID<0.103.0>, :worker, [Room]}]"
+///     );
+/// })
+/// .await
+/// .unwrap();
 /// # });
 /// ```
 pub async fn which_children(

@@ -199,9 +199,9 @@ pub enum Info<I> {
 /// as [`std::convert::Infallible`]: nobody can then send it one.
 ///
 /// ```
-/// use std::convert::Infallible;
-/// use otp_core::gen_server::{self, CallResult, Caller, GenServer, Init, Options};
 /// use otp_core::Node;
+/// use otp_core::gen_server::{self, CallResult, Caller, GenServer, Init, Options};
+/// use std::convert::Infallible;
 ///
 /// // Elixir: defmodule Greeter do use GenServer ... end
 /// #[derive(Debug)]
@@ -229,9 +229,8 @@ pub enum Info<I> {
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 /// Node::new()
 ///     .run(async {
-///         let greeter = gen_server::start_link::<Greeter>("Hello".into(), Options::new())
-///             .await
-///             .unwrap();
+///         let greeter =
+///             gen_server::start_link::<Greeter>("Hello".into(), Options::new()).await.unwrap();
 ///         let answer = gen_server::call(&greeter, "Ada".to_string()).await;
 ///         assert_eq!(answer.as_deref(), Ok("Hello, Ada!"));
 ///     })
@@ -256,9 +255,9 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
     /// `init/1`: builds the state. Runs inside the new process; `start_link` waits for it.
     ///
     /// ```
-    /// use std::convert::Infallible;
     /// use otp_core::gen_server::{self, GenServer, Init, Options, StartError};
     /// use otp_core::{ExitReason, Node};
+    /// use std::convert::Infallible;
     ///
     /// #[derive(Debug)]
     /// struct Door {
@@ -300,9 +299,9 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
     /// [`Caller::defer`] to reply later, from this or any other process.
     ///
     /// ```
-    /// use std::convert::Infallible;
-    /// use otp_core::gen_server::{self, CallResult, Caller, GenServer, Init, Options};
     /// use otp_core::Node;
+    /// use otp_core::gen_server::{self, CallResult, Caller, GenServer, Init, Options};
+    /// use std::convert::Infallible;
     ///
     /// #[derive(Debug)]
     /// struct Stack(Vec<i32>);
@@ -352,9 +351,9 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
     /// `handle_cast/2`: handles a message that needs no reply.
     ///
     /// ```
-    /// use std::convert::Infallible;
-    /// use otp_core::gen_server::{self, CastResult, GenServer, Init, Options};
     /// use otp_core::Node;
+    /// use otp_core::gen_server::{self, CastResult, GenServer, Init, Options};
+    /// use std::convert::Infallible;
     ///
     /// #[derive(Clone, Debug)]
     /// struct Stack(Vec<i32>);
@@ -403,9 +402,11 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
     /// not handle.
     ///
     /// ```
-    /// use std::convert::Infallible;
-    /// use otp_core::gen_server::{self, CallResult, Caller, CastResult, GenServer, Info, Init, Options, Then};
+    /// use otp_core::gen_server::{
+    ///     self, CallResult, Caller, CastResult, GenServer, Info, Init, Options, Then,
+    /// };
     /// use otp_core::{Node, process};
+    /// use std::convert::Infallible;
     ///
     /// /// Counts the times it was left idle for a second.
     /// #[derive(Debug)]
@@ -466,9 +467,9 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
     /// `handle_continue/2`: runs after a callback returned `Then::Continue(c)`.
     ///
     /// ```
-    /// use std::convert::Infallible;
-    /// use otp_core::gen_server::{self, CallResult, Caller, CastResult, GenServer, Init, Options, Then};
     /// use otp_core::Node;
+    /// use otp_core::gen_server::{self, CallResult, Caller, CastResult, GenServer, Init, Options, Then};
+    /// use std::convert::Infallible;
     ///
     /// #[derive(Debug)]
     /// struct Catalog {
@@ -533,9 +534,9 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
     /// `kill`, nor after an exit signal that is not trapped.
     ///
     /// ```
-    /// use std::convert::Infallible;
     /// use otp_core::gen_server::{self, GenServer, Init, Options};
     /// use otp_core::{Console, ExitReason, Node, io};
+    /// use std::convert::Infallible;
     ///
     /// #[derive(Debug)]
     /// struct Tidy;
@@ -578,9 +579,9 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
     /// `format_status/1`: the state as crash reports print it.
     ///
     /// ```
-    /// use std::convert::Infallible;
     /// use otp_core::gen_server::{self, CastResult, GenServer, Init, Options};
     /// use otp_core::{Console, Node, logger};
+    /// use std::convert::Infallible;
     ///
     /// #[derive(Debug)]
     /// struct Vault {
@@ -640,8 +641,8 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
     /// The server's module name, as `which_children` and log lines show it.
     ///
     /// ```
-    /// use std::convert::Infallible;
     /// use otp_core::gen_server::{GenServer, Init};
+    /// use std::convert::Infallible;
     ///
     /// #[derive(Debug)]
     /// struct Plain;
@@ -689,9 +690,9 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
     /// any of that (chapter 3 gives each character its own id and name).
     ///
     /// ```
-    /// use std::convert::Infallible;
     /// use otp_core::gen_server::{GenServer, Init};
     /// use otp_core::{Node, supervisor};
+    /// use std::convert::Infallible;
     ///
     /// #[derive(Debug)]
     /// struct Counter(i64);
@@ -752,9 +753,9 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
 /// does: `<module> <pid> received unexpected message in handle_info/2: <msg>`.
 ///
 /// ```
-/// use std::convert::Infallible;
 /// use otp_core::gen_server::{self, CastResult, GenServer, Info, Init, Options};
 /// use otp_core::{Console, Node, logger};
+/// use std::convert::Infallible;
 ///
 /// #[derive(Debug)]
 /// struct Thermostat(f64);
@@ -857,9 +858,9 @@ impl<R> Caller<R> {
     /// process).
     ///
     /// ```
-    /// use std::convert::Infallible;
     /// use otp_core::gen_server::{self, CallResult, Caller, GenServer, Init, Options};
     /// use otp_core::{Node, Pid, process};
+    /// use std::convert::Infallible;
     ///
     /// #[derive(Debug)]
     /// struct WhoCalls;
@@ -902,9 +903,9 @@ impl<R> Caller<R> {
     /// Takes the reply handle, to answer later with [`reply`]. A second `defer` returns `None`.
     ///
     /// ```
-    /// use std::convert::Infallible;
-    /// use otp_core::gen_server::{self, CallResult, Caller, GenServer, Init, Options};
     /// use otp_core::Node;
+    /// use otp_core::gen_server::{self, CallResult, Caller, GenServer, Init, Options};
+    /// use std::convert::Infallible;
     ///
     /// #[derive(Debug)]
     /// struct Doubler;
@@ -964,9 +965,9 @@ impl<R> ReplyTo<R> {
     /// The process waiting for the reply, if it is still alive.
     ///
     /// ```
-    /// use std::convert::Infallible;
-    /// use otp_core::gen_server::{self, CallResult, Caller, GenServer, Init, Options};
     /// use otp_core::Node;
+    /// use otp_core::gen_server::{self, CallResult, Caller, GenServer, Init, Options};
+    /// use std::convert::Infallible;
     ///
     /// #[derive(Debug)]
     /// struct Greeter;
@@ -1020,8 +1021,10 @@ impl<R> fmt::Debug for ReplyTo<R> {
 /// (it timed out, or exited). A late reply never reaches a caller that gave up.
 ///
 /// ```
-/// use otp_core::gen_server::{self, CallResult, Caller, CastResult, GenServer, Init, Options, ReplyTo};
 /// use otp_core::Node;
+/// use otp_core::gen_server::{
+///     self, CallResult, Caller, CastResult, GenServer, Init, Options, ReplyTo,
+/// };
 /// use std::convert::Infallible;
 ///
 /// /// Holds every caller until it is opened.
@@ -1116,9 +1119,9 @@ impl<S: GenServer> ServerRef<S> {
     /// The server's pid.
     ///
     /// ```
-    /// use std::convert::Infallible;
-    /// use otp_core::gen_server::{self, GenServer, Init, Options};
     /// use otp_core::Node;
+    /// use otp_core::gen_server::{self, GenServer, Init, Options};
+    /// use std::convert::Infallible;
     ///
     /// #[derive(Debug)]
     /// struct Idle;
@@ -1153,9 +1156,9 @@ impl<S: GenServer> ServerRef<S> {
     /// `true` until the server has exited.
     ///
     /// ```
-    /// use std::convert::Infallible;
     /// use otp_core::gen_server::{self, GenServer, Init, Options};
     /// use otp_core::{ExitReason, Node};
+    /// use std::convert::Infallible;
     ///
     /// #[derive(Debug)]
     /// struct Idle;
@@ -1191,9 +1194,9 @@ impl<S: GenServer> ServerRef<S> {
     /// A handle to the process `pid` if it is a GenServer of type `S`.
     ///
     /// ```
-    /// use std::convert::Infallible;
     /// use otp_core::gen_server::{self, GenServer, Init, Options, ServerRef};
     /// use otp_core::{Mailbox, Node, process};
+    /// use std::convert::Infallible;
     ///
     /// #[derive(Debug)]
     /// struct Idle;
@@ -1284,9 +1287,9 @@ impl<S: GenServer> crate::timer::Target<S::Info> for ServerRef<S> {
 /// too, so `call(&server, msg)` costs no clone.
 ///
 /// ```
-/// use std::convert::Infallible;
 /// use otp_core::gen_server::{self, CallResult, Caller, GenServer, Init, Options};
 /// use otp_core::{Atom, Name, Node};
+/// use std::convert::Infallible;
 ///
 /// #[derive(Debug)]
 /// struct Counter(i64);
@@ -1314,7 +1317,8 @@ impl<S: GenServer> crate::timer::Target<S::Info> for ServerRef<S> {
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 /// Node::new()
 ///     .run(async {
-///         let counter = gen_server::start_link::<Counter>(7, Options::new().name("counter")).await.unwrap();
+///         let counter =
+///             gen_server::start_link::<Counter>(7, Options::new().name("counter")).await.unwrap();
 ///         // Elixir accepts a pid or a name in GenServer.call; so does every function here.
 ///         assert_eq!(gen_server::call(&counter, Get).await, Ok(7));
 ///         assert_eq!(gen_server::call::<Counter>(counter.pid(), Get).await, Ok(7));
@@ -1330,9 +1334,9 @@ pub trait ToServer<S: GenServer> {
     /// The server this addresses, if it is alive and of type `S`.
     ///
     /// ```
-    /// use std::convert::Infallible;
     /// use otp_core::gen_server::{self, CallError, GenServer, Init, Options, ToServer};
     /// use otp_core::{Mailbox, Node, Pid, process};
+    /// use std::convert::Infallible;
     ///
     /// #[derive(Debug)]
     /// struct Idle;
@@ -1369,10 +1373,10 @@ pub trait ToServer<S: GenServer> {
     /// The via name, if this is one (casts and messages go through the registry's `send`).
     ///
     /// ```
-    /// use std::convert::Infallible;
     /// use otp_core::gen_server::{GenServer, Init, ToServer};
     /// use otp_core::registry::{self, Registry};
     /// use otp_core::{Name, Node};
+    /// use std::convert::Infallible;
     ///
     /// #[derive(Debug)]
     /// struct Idle;
@@ -1489,9 +1493,9 @@ impl<S: GenServer> ToServer<S> for crate::exit::Atom {
 /// A destination to keep: a handle, a pid, or a name.
 ///
 /// ```
-/// use std::convert::Infallible;
 /// use otp_core::gen_server::{self, CallResult, Caller, Dest, GenServer, Init, Options};
 /// use otp_core::{Name, Node};
+/// use std::convert::Infallible;
 ///
 /// #[derive(Debug)]
 /// struct Counter(i64);
@@ -1519,7 +1523,8 @@ impl<S: GenServer> ToServer<S> for crate::exit::Atom {
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 /// Node::new()
 ///     .run(async {
-///         let counter = gen_server::start_link::<Counter>(1, Options::new().name("counter")).await.unwrap();
+///         let counter =
+///             gen_server::start_link::<Counter>(1, Options::new().name("counter")).await.unwrap();
 ///         // Destinations of different kinds, kept side by side.
 ///         let dests: Vec<Dest<Counter>> = vec![
 ///             counter.clone().into(),
@@ -1637,9 +1642,9 @@ pub enum WhereisError {
 /// `GenServer.whereis/1`, typed: the server of type `S` registered under `name`.
 ///
 /// ```
-/// use std::convert::Infallible;
 /// use otp_core::gen_server::{self, GenServer, Init, Options, WhereisError};
 /// use otp_core::{Mailbox, Node, process};
+/// use std::convert::Infallible;
 ///
 /// #[derive(Debug)]
 /// struct Idle;
@@ -1659,7 +1664,8 @@ pub enum WhereisError {
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 /// Node::new()
 ///     .run(async {
-///         let idle = gen_server::start_link::<Idle>((), Options::new().name("idle")).await.unwrap();
+///         let idle =
+///             gen_server::start_link::<Idle>((), Options::new().name("idle")).await.unwrap();
 ///         // Elixir: GenServer.whereis(:idle)
 ///         assert_eq!(gen_server::whereis::<Idle>("idle"), Ok(idle));
 ///         let missing = gen_server::whereis::<Idle>("nobody");
@@ -1692,9 +1698,9 @@ pub fn whereis<S: GenServer>(name: impl Into<Name>) -> Result<ServerRef<S>, Wher
 /// and for handing itself to others).
 ///
 /// ```
-/// use std::convert::Infallible;
 /// use otp_core::gen_server::{self, CallResult, Caller, CastResult, GenServer, Info, Init, Options};
 /// use otp_core::{Node, process, timer};
+/// use std::convert::Infallible;
 ///
 /// /// Ticks once a second, counting.
 /// #[derive(Debug)]
@@ -1784,9 +1790,9 @@ impl Options {
     /// `name: name`: registers the server under a local, global or via name.
     ///
     /// ```
-    /// use std::convert::Infallible;
     /// use otp_core::gen_server::{self, GenServer, Init, Options};
     /// use otp_core::{Name, Node, process};
+    /// use std::convert::Infallible;
     ///
     /// #[derive(Debug)]
     /// struct Idle;
@@ -1807,7 +1813,8 @@ impl Options {
     /// Node::new()
     ///     .run(async {
     ///         // Elixir: GenServer.start_link(Idle, nil, name: :idle)
-    ///         let idle = gen_server::start_link::<Idle>((), Options::new().name("idle")).await.unwrap();
+    ///         let idle =
+    ///             gen_server::start_link::<Idle>((), Options::new().name("idle")).await.unwrap();
     ///         assert_eq!(process::whereis(&Name::local("idle")), Some(idle.pid()));
     ///         // Elixir: name: {:global, :idle}
     ///         let global = Options::new().name(Name::global("idle"));
@@ -1827,9 +1834,9 @@ impl Options {
     /// [`StartError::Timeout`] after that. Infinity by default.
     ///
     /// ```
-    /// use std::convert::Infallible;
     /// use otp_core::gen_server::{self, GenServer, Init, Options, StartError};
     /// use otp_core::{Node, process};
+    /// use std::convert::Infallible;
     ///
     /// /// Takes `ms` milliseconds to start.
     /// #[derive(Debug)]
@@ -1852,7 +1859,8 @@ impl Options {
     /// Node::new()
     ///     .run(async {
     ///         // Elixir: GenServer.start_link(SlowStart, 10_000, timeout: 1000)
-    ///         let late = gen_server::start_link::<SlowStart>(10_000, Options::new().timeout(1000)).await;
+    ///         let late =
+    ///             gen_server::start_link::<SlowStart>(10_000, Options::new().timeout(1000)).await;
     ///         assert_eq!(late.unwrap_err(), StartError::Timeout);
     ///         let quick = gen_server::start_link::<SlowStart>(10, Options::new().timeout(1000)).await;
     ///         assert!(quick.is_ok());
@@ -1910,9 +1918,9 @@ pub enum StartError {
 /// sent the caller the exit signal).
 ///
 /// ```
-/// use std::convert::Infallible;
 /// use otp_core::gen_server::{self, GenServer, Init, Options, StartError};
 /// use otp_core::{Node, process};
+/// use std::convert::Infallible;
 ///
 /// #[derive(Debug)]
 /// struct Idle;
@@ -1933,7 +1941,8 @@ pub enum StartError {
 /// Node::new()
 ///     .run(async {
 ///         // Elixir: {:ok, pid} = GenServer.start_link(Idle, nil, name: :idle)
-///         let idle = gen_server::start_link::<Idle>((), Options::new().name("idle")).await.unwrap();
+///         let idle =
+///             gen_server::start_link::<Idle>((), Options::new().name("idle")).await.unwrap();
 ///         assert!(process::is_linked(&process::self_pid(), &idle.pid()));
 ///         // Elixir: {:error, {:already_started, pid}}
 ///         let again = gen_server::start_link::<Idle>((), Options::new().name("idle")).await;
@@ -1959,9 +1968,9 @@ pub async fn start_link<S: GenServer>(
 /// given a node through [`start_on`].
 ///
 /// ```
-/// use std::convert::Infallible;
 /// use otp_core::gen_server::{self, GenServer, Init, Options};
 /// use otp_core::{ExitReason, Node, process};
+/// use std::convert::Infallible;
 ///
 /// #[derive(Debug)]
 /// struct Idle;
@@ -2003,9 +2012,9 @@ pub async fn start<S: GenServer>(arg: S::Arg, opts: Options) -> Result<ServerRef
 /// Starts an unlinked server on `node` from anywhere, inside a process or not.
 ///
 /// ```
-/// use std::convert::Infallible;
-/// use otp_core::gen_server::{self, CallResult, Caller, CastResult, GenServer, Init, Options};
 /// use otp_core::Node;
+/// use otp_core::gen_server::{self, CallResult, Caller, CastResult, GenServer, Init, Options};
+/// use std::convert::Infallible;
 ///
 /// #[derive(Debug)]
 /// struct Counter(i64);
@@ -2152,9 +2161,9 @@ pub enum CallError {
 /// `GenServer.call/2`: sends a request and waits at most 5000 ms for the reply.
 ///
 /// ```
-/// use std::convert::Infallible;
 /// use otp_core::gen_server::{self, CallError, CallResult, Caller, GenServer, Init, Options};
 /// use otp_core::{ExitReason, Node};
+/// use std::convert::Infallible;
 ///
 /// #[derive(Debug)]
 /// struct Counter(i64);
@@ -2208,9 +2217,9 @@ pub fn call<S: GenServer>(
 /// left behind: a late reply is dropped and never reaches the caller.
 ///
 /// ```
-/// use std::convert::Infallible;
 /// use otp_core::gen_server::{self, CallError, CallResult, Caller, GenServer, Init, Options};
 /// use otp_core::{Node, Timeout, process};
+/// use std::convert::Infallible;
 ///
 /// /// Answers a call of `ms` after `ms` milliseconds.
 /// #[derive(Debug)]
@@ -2377,9 +2386,9 @@ fn poll_timer(
 /// server or an unknown name is dropped, as in OTP.
 ///
 /// ```
-/// use std::convert::Infallible;
-/// use otp_core::gen_server::{self, CallResult, Caller, CastResult, GenServer, Init, Options};
 /// use otp_core::Node;
+/// use otp_core::gen_server::{self, CallResult, Caller, CastResult, GenServer, Init, Options};
+/// use std::convert::Infallible;
 ///
 /// #[derive(Debug)]
 /// struct Counter(i64);
@@ -2434,9 +2443,9 @@ pub fn cast<S: GenServer>(server: impl ToServer<S>, msg: S::Cast) {
 /// [`Info::Msg`]. Dropped if the server is gone.
 ///
 /// ```
-/// use std::convert::Infallible;
-/// use otp_core::gen_server::{self, CastResult, GenServer, Info, Init, Options};
 /// use otp_core::Node;
+/// use otp_core::gen_server::{self, CastResult, GenServer, Info, Init, Options};
+/// use std::convert::Infallible;
 ///
 /// #[derive(Debug)]
 /// struct Pings(u32);
@@ -2521,9 +2530,9 @@ pub enum StopError {
 /// the server is gone (or the timeout runs out).
 ///
 /// ```
-/// use std::convert::Infallible;
 /// use otp_core::gen_server::{self, GenServer, Init, Options, StopError};
 /// use otp_core::{ExitReason, Node};
+/// use std::convert::Infallible;
 ///
 /// #[derive(Debug)]
 /// struct Idle;
@@ -2576,9 +2585,9 @@ pub async fn stop<S: GenServer>(
 /// `:sys.get_state/1`: a copy of the server's state, taken between two messages.
 ///
 /// ```
-/// use std::convert::Infallible;
-/// use otp_core::gen_server::{self, CastResult, GenServer, Init, Options};
 /// use otp_core::Node;
+/// use otp_core::gen_server::{self, CastResult, GenServer, Init, Options};
+/// use std::convert::Infallible;
 ///
 /// #[derive(Clone, Debug, PartialEq)]
 /// struct Counter(i64);
@@ -2621,9 +2630,9 @@ pub async fn get_state<S: GenServer + Clone>(server: impl ToServer<S>) -> Result
 /// read-only window on the state for tests and tools (what `:sys.get_state` is for).
 ///
 /// ```
-/// use std::convert::Infallible;
-/// use otp_core::gen_server::{self, GenServer, Init, Options};
 /// use otp_core::Node;
+/// use otp_core::gen_server::{self, GenServer, Init, Options};
+/// use std::convert::Infallible;
 ///
 /// /// No `Clone` needed: `inspect` only borrows the state.
 /// #[derive(Debug)]

@@ -154,8 +154,8 @@ impl ConsoleLayer {
     /// Where events from outside any process go (standard output by default).
     ///
     /// ```
-    /// use otp_core::logger::ConsoleLayer;
     /// use otp_core::Console;
+    /// use otp_core::logger::ConsoleLayer;
     /// use tracing_subscriber::layer::SubscriberExt;
     ///
     /// let outside = Console::capture();

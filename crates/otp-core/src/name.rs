@@ -334,10 +334,10 @@ pub trait Via: Send + Sync + 'static {
     /// Sends `msg` to the process named `key`.
     ///
     /// ```
-    /// use std::collections::HashMap;
-    /// use std::sync::{Arc, Mutex};
     /// use otp_core::process::{self, SendError};
     /// use otp_core::{Mailbox, Name, Node, Pid, Via};
+    /// use std::collections::HashMap;
+    /// use std::sync::{Arc, Mutex};
     ///
     /// #[derive(Clone, Default)]
     /// struct Names(Arc<Mutex<HashMap<String, Pid>>>);
@@ -452,7 +452,8 @@ impl ViaName {
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// Node::new()
     ///     .run(async {
-    ///         let rooms: Registry<String, ()> = Registry::start_link(Options::unique()).await.unwrap();
+    ///         let rooms: Registry<String, ()> =
+    ///             Registry::start_link(Options::unique()).await.unwrap();
     ///         let lobby = Name::via(rooms, "lobby".to_string());
     ///         process::register(lobby.clone(), process::self_pid()).unwrap();
     ///         if let Name::Via(via) = &lobby {

@@ -226,17 +226,18 @@ impl AnyMessage {
     /// use otp_core::{Mailbox, Node};
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// Node::new().run(async {
-    ///     let worker = process::spawn(|_inbox: Mailbox<u32>| std::future::pending());
-    ///     // A `u32` reaches a process that takes `u32`...
-    ///     assert_eq!(AnyMessage::new(7u32).deliver(&worker.pid()), Ok(()));
-    ///     assert_eq!(process::message_queue_len(&worker), 1);
-    ///     // ...and is refused by a process that takes something else.
-    ///     let refused = AnyMessage::new("seven").deliver(&worker.pid());
-    ///     assert!(matches!(refused, Err(SendError::WrongType { expected: "u32", .. })));
-    /// })
-    /// .await
-    /// .unwrap();
+    /// Node::new()
+    ///     .run(async {
+    ///         let worker = process::spawn(|_inbox: Mailbox<u32>| std::future::pending());
+    ///         // A `u32` reaches a process that takes `u32`...
+    ///         assert_eq!(AnyMessage::new(7u32).deliver(&worker.pid()), Ok(()));
+    ///         assert_eq!(process::message_queue_len(&worker), 1);
+    ///         // ...and is refused by a process that takes something else.
+    ///         let refused = AnyMessage::new("seven").deliver(&worker.pid());
+    ///         assert!(matches!(refused, Err(SendError::WrongType { expected: "u32", .. })));
+    ///     })
+    ///     .await
+    ///     .unwrap();
     /// # });
     /// ```
     pub fn new<M: Send + 'static>(msg: M) -> Self {
@@ -263,14 +264,15 @@ impl AnyMessage {
     /// use otp_core::{Mailbox, Node};
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// Node::new().run(async {
-    ///     let done = process::spawn(|_inbox: Mailbox<u32>| async {});
-    ///     done.pid().wait_exit().await;
-    ///     // Unlike a plain send, delivery says when nobody was there to take the message.
-    ///     assert_eq!(AnyMessage::new(1u32).deliver(&done.pid()), Err(SendError::NoProc));
-    /// })
-    /// .await
-    /// .unwrap();
+    /// Node::new()
+    ///     .run(async {
+    ///         let done = process::spawn(|_inbox: Mailbox<u32>| async {});
+    ///         done.pid().wait_exit().await;
+    ///         // Unlike a plain send, delivery says when nobody was there to take the message.
+    ///         assert_eq!(AnyMessage::new(1u32).deliver(&done.pid()), Err(SendError::NoProc));
+    ///     })
+    ///     .await
+    ///     .unwrap();
     /// # });
     /// ```
     pub fn deliver(self, pid: &Pid) -> Result<(), SendError> {
@@ -651,15 +653,16 @@ impl<M: Send + 'static> Addr<M> {
     /// use otp_core::{Mailbox, Node, Pid, process};
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// Node::new().run(async {
-    ///     let worker = process::spawn(|_inbox: Mailbox<()>| async {});
-    ///     let pid: Pid = worker.pid();
-    ///     assert_eq!(pid.to_string(), "#PID<0.101.0>");
-    ///     // The handle prints as its pid.
-    ///     assert_eq!(worker.to_string(), pid.to_string());
-    /// })
-    /// .await
-    /// .unwrap();
+    /// Node::new()
+    ///     .run(async {
+    ///         let worker = process::spawn(|_inbox: Mailbox<()>| async {});
+    ///         let pid: Pid = worker.pid();
+    ///         assert_eq!(pid.to_string(), "#PID<0.101.0>");
+    ///         // The handle prints as its pid.
+    ///         assert_eq!(worker.to_string(), pid.to_string());
+    ///     })
+    ///     .await
+    ///     .unwrap();
     /// # });
     /// ```
     pub fn pid(&self) -> Pid {
@@ -674,15 +677,16 @@ impl<M: Send + 'static> Addr<M> {
     /// use otp_core::{Mailbox, Node, process};
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// Node::new().run(async {
-    ///     let worker = process::spawn(|_inbox: Mailbox<()>| async {});
-    ///     // Elixir: Process.alive?(pid)
-    ///     assert!(worker.is_alive());
-    ///     worker.pid().wait_exit().await;
-    ///     assert!(!worker.is_alive());
-    /// })
-    /// .await
-    /// .unwrap();
+    /// Node::new()
+    ///     .run(async {
+    ///         let worker = process::spawn(|_inbox: Mailbox<()>| async {});
+    ///         // Elixir: Process.alive?(pid)
+    ///         assert!(worker.is_alive());
+    ///         worker.pid().wait_exit().await;
+    ///         assert!(!worker.is_alive());
+    ///     })
+    ///     .await
+    ///     .unwrap();
     /// # });
     /// ```
     pub fn is_alive(&self) -> bool {
@@ -1024,9 +1028,7 @@ impl<M: Send + 'static> Mailbox<M> {
     ///     inbox.addr().send(Msg::Chatter(1));
     ///     inbox.addr().send(Msg::Answer(42));
     ///     // Elixir: receive do {:answer, n} -> n end
-    ///     let answer = inbox
-    ///         .receive_match(|m| matches!(m, Received::Msg(Msg::Answer(_))))
-    ///         .await;
+    ///     let answer = inbox.receive_match(|m| matches!(m, Received::Msg(Msg::Answer(_)))).await;
     ///     assert!(matches!(answer, Received::Msg(Msg::Answer(42))));
     ///     // The chatter was skipped, not lost: it is still first in line.
     ///     assert!(matches!(inbox.try_receive(), Some(Received::Msg(Msg::Chatter(1)))));
@@ -1072,9 +1074,7 @@ impl<M: Send + 'static> Mailbox<M> {
     /// let worker = node.spawn(|mut inbox: Mailbox<u32>| async move {
     ///     inbox.addr().send(1);
     ///     // Elixir: receive do 2 -> :two after 500 -> :none end
-    ///     let two = inbox
-    ///         .receive_match_timeout(|m| matches!(m, Received::Msg(2)), 500)
-    ///         .await;
+    ///     let two = inbox.receive_match_timeout(|m| matches!(m, Received::Msg(2)), 500).await;
     ///     assert!(two.is_none());
     ///     assert_eq!(inbox.len(), 1, "the 1 is still waiting");
     /// });

@@ -74,7 +74,8 @@ impl Options {
     /// Node::new()
     ///     .run(async {
     ///         // Elixir: Registry.start_link(keys: :unique, name: Names)
-    ///         let names: Registry<String, ()> = Registry::start_link(Options::unique()).await.unwrap();
+    ///         let names: Registry<String, ()> =
+    ///             Registry::start_link(Options::unique()).await.unwrap();
     ///         names.register("frodo".to_string(), ()).unwrap();
     ///         // Elixir: {:error, {:already_registered, pid}}
     ///         let again = names.register("frodo".to_string(), ());
@@ -95,17 +96,19 @@ impl Options {
     /// `keys: :duplicate`.
     ///
     /// ```
-    /// use otp_core::registry::{Options, Registry};
     /// use otp_core::Node;
+    /// use otp_core::registry::{Options, Registry};
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// Node::new()
     ///     .run(async {
     ///         // Elixir: Registry.start_link(keys: :duplicate, name: Topics)
-    ///         let topics: Registry<String, u32> = Registry::start_link(Options::duplicate()).await.unwrap();
+    ///         let topics: Registry<String, u32> =
+    ///             Registry::start_link(Options::duplicate()).await.unwrap();
     ///         topics.register("news".to_string(), 1).unwrap();
     ///         topics.register("news".to_string(), 2).unwrap();
-    ///         let values: Vec<u32> = topics.lookup(&"news".to_string()).unwrap().into_iter().map(|(_, v)| v).collect();
+    ///         let values: Vec<u32> =
+    ///             topics.lookup(&"news".to_string()).unwrap().into_iter().map(|(_, v)| v).collect();
     ///         assert_eq!(values, [1, 2]);
     ///     })
     ///     .await
@@ -154,7 +157,10 @@ impl Options {
     /// let opts = Options::unique().partitions(4);
     /// assert_eq!(format!("{opts:?}"), "Options { keys: Unique, name: None, partitions: 4 }");
     /// // At least one part, whatever is asked.
-    /// assert_eq!(format!("{:?}", Options::unique().partitions(0)), "Options { keys: Unique, name: None, partitions: 1 }");
+    /// assert_eq!(
+    ///     format!("{:?}", Options::unique().partitions(0)),
+    ///     "Options { keys: Unique, name: None, partitions: 1 }"
+    /// );
     /// ```
     pub fn partitions(mut self, n: usize) -> Self {
         self.partitions = n.max(1);
@@ -326,8 +332,8 @@ where
     /// types.
     ///
     /// ```
-    /// use otp_core::registry::{Options, Registry, RegistryError};
     /// use otp_core::Node;
+    /// use otp_core::registry::{Options, Registry, RegistryError};
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// Node::new()
@@ -367,7 +373,8 @@ where
     ///     .run(async {
     ///         // The owner's exit must not take this process down with it.
     ///         process::trap_exit(true);
-    ///         let names: Registry<String, ()> = Registry::start_link(Options::unique()).await.unwrap();
+    ///         let names: Registry<String, ()> =
+    ///             Registry::start_link(Options::unique()).await.unwrap();
     ///         names.register("frodo".to_string(), ()).unwrap();
     ///         // The registry lives as long as its owner process.
     ///         process::exit(&names.pid(), ExitReason::Kill);
@@ -385,13 +392,14 @@ where
     /// Unique or duplicate keys.
     ///
     /// ```
-    /// use otp_core::registry::{Keys, Options, Registry};
     /// use otp_core::Node;
+    /// use otp_core::registry::{Keys, Options, Registry};
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// Node::new()
     ///     .run(async {
-    ///         let topics: Registry<String, ()> = Registry::start_link(Options::duplicate()).await.unwrap();
+    ///         let topics: Registry<String, ()> =
+    ///             Registry::start_link(Options::duplicate()).await.unwrap();
     ///         assert_eq!(topics.kind(), Keys::Duplicate);
     ///     })
     ///     .await
@@ -427,7 +435,8 @@ where
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// Node::new()
     ///     .run(async {
-    ///         let names: Registry<String, u32> = Registry::start_link(Options::unique()).await.unwrap();
+    ///         let names: Registry<String, u32> =
+    ///             Registry::start_link(Options::unique()).await.unwrap();
     ///         // Elixir: Registry.register(Names, "frodo", 33) (from inside the process to name)
     ///         let reader = names.clone();
     ///         let frodo = process::spawn(move |_inbox: Mailbox<()>| async move {
@@ -506,13 +515,14 @@ where
     /// `Registry.unregister/2`: removes the calling process's entries under `key`.
     ///
     /// ```
-    /// use otp_core::registry::{Options, Registry};
     /// use otp_core::Node;
+    /// use otp_core::registry::{Options, Registry};
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// Node::new()
     ///     .run(async {
-    ///         let names: Registry<String, ()> = Registry::start_link(Options::unique()).await.unwrap();
+    ///         let names: Registry<String, ()> =
+    ///             Registry::start_link(Options::unique()).await.unwrap();
     ///         let key = "frodo".to_string();
     ///         names.register(key.clone(), ()).unwrap();
     ///         // Elixir: Registry.unregister(Names, "frodo")
@@ -558,7 +568,8 @@ where
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// Node::new()
     ///     .run(async {
-    ///         let names: Registry<String, u32> = Registry::start_link(Options::unique()).await.unwrap();
+    ///         let names: Registry<String, u32> =
+    ///             Registry::start_link(Options::unique()).await.unwrap();
     ///         names.register("frodo".to_string(), 33).unwrap();
     ///         // Elixir: Registry.lookup(Names, "frodo") #=> [{pid, 33}]
     ///         assert_eq!(names.lookup(&"frodo".to_string()), Ok(vec![(process::self_pid(), 33)]));
@@ -591,7 +602,8 @@ where
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// Node::new()
     ///     .run(async {
-    ///         let names: Registry<String, ()> = Registry::start_link(Options::unique()).await.unwrap();
+    ///         let names: Registry<String, ()> =
+    ///             Registry::start_link(Options::unique()).await.unwrap();
     ///         names.register("frodo".to_string(), ()).unwrap();
     ///         assert_eq!(names.whereis(&"frodo".to_string()), Some(process::self_pid()));
     ///         assert_eq!(names.whereis(&"sam".to_string()), None);
@@ -620,11 +632,15 @@ where
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// Node::new()
     ///     .run(async {
-    ///         let topics: Registry<String, ()> = Registry::start_link(Options::duplicate()).await.unwrap();
+    ///         let topics: Registry<String, ()> =
+    ///             Registry::start_link(Options::duplicate()).await.unwrap();
     ///         topics.register("news".to_string(), ()).unwrap();
     ///         topics.register("sports".to_string(), ()).unwrap();
     ///         // Elixir: Registry.keys(Topics, self())
-    ///         assert_eq!(topics.keys(&process::self_pid()), Ok(vec!["news".to_string(), "sports".to_string()]));
+    ///         assert_eq!(
+    ///             topics.keys(&process::self_pid()),
+    ///             Ok(vec!["news".to_string(), "sports".to_string()])
+    ///         );
     ///     })
     ///     .await
     ///     .unwrap();
@@ -644,7 +660,8 @@ where
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// Node::new()
     ///     .run(async {
-    ///         let topics: Registry<String, u32> = Registry::start_link(Options::duplicate()).await.unwrap();
+    ///         let topics: Registry<String, u32> =
+    ///             Registry::start_link(Options::duplicate()).await.unwrap();
     ///         topics.register("news".to_string(), 1).unwrap();
     ///         topics.register("news".to_string(), 2).unwrap();
     ///         // Elixir: Registry.values(Topics, "news", self())
@@ -671,13 +688,14 @@ where
     /// `Registry.count/1`: how many entries the registry holds.
     ///
     /// ```
-    /// use otp_core::registry::{Options, Registry};
     /// use otp_core::Node;
+    /// use otp_core::registry::{Options, Registry};
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// Node::new()
     ///     .run(async {
-    ///         let topics: Registry<String, ()> = Registry::start_link(Options::duplicate()).await.unwrap();
+    ///         let topics: Registry<String, ()> =
+    ///             Registry::start_link(Options::duplicate()).await.unwrap();
     ///         topics.register("news".to_string(), ()).unwrap();
     ///         topics.register("news".to_string(), ()).unwrap();
     ///         topics.register("sports".to_string(), ()).unwrap();
@@ -714,7 +732,8 @@ where
     /// let console = Console::capture();
     /// Node::with_console(console.clone())
     ///     .run(async {
-    ///         let topics: Registry<String, ()> = Registry::start_link(Options::duplicate()).await.unwrap();
+    ///         let topics: Registry<String, ()> =
+    ///             Registry::start_link(Options::duplicate()).await.unwrap();
     ///         let (ready, subscribed) = tokio::sync::oneshot::channel();
     ///         let reader = topics.clone();
     ///         let fan = process::spawn(move |mut inbox: Mailbox<String>| async move {
@@ -753,13 +772,14 @@ where
     /// where Elixir takes a match pattern).
     ///
     /// ```
-    /// use otp_core::registry::{Options, Registry};
     /// use otp_core::Node;
+    /// use otp_core::registry::{Options, Registry};
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// Node::new()
     ///     .run(async {
-    ///         let players: Registry<String, u32> = Registry::start_link(Options::duplicate()).await.unwrap();
+    ///         let players: Registry<String, u32> =
+    ///             Registry::start_link(Options::duplicate()).await.unwrap();
     ///         players.register("lobby".to_string(), 3).unwrap();
     ///         players.register("lobby".to_string(), 12).unwrap();
     ///         // Elixir: Registry.match(Players, "lobby", {:"$1", :_}, [{:>=, :"$1", 10}])
@@ -788,10 +808,10 @@ where
 /// `V::default()` (Elixir stores `nil`). A duplicate registry refuses via names.
 ///
 /// ```
-/// use std::convert::Infallible;
 /// use otp_core::gen_server::{self, CallResult, Caller, GenServer, Init, Options};
 /// use otp_core::registry::{self, Registry};
 /// use otp_core::{Name, Node};
+/// use std::convert::Infallible;
 ///
 /// #[derive(Debug)]
 /// struct Room(&'static str);
@@ -811,7 +831,11 @@ where
 ///         Init::Ok(Room(topic))
 ///     }
 ///
-///     async fn handle_call(&mut self, Topic: Topic, _from: &Caller<&'static str>) -> CallResult<Self> {
+///     async fn handle_call(
+///         &mut self,
+///         Topic: Topic,
+///         _from: &Caller<&'static str>,
+///     ) -> CallResult<Self> {
 ///         CallResult::Reply(self.0)
 ///     }
 /// }

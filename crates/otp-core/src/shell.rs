@@ -165,8 +165,8 @@ impl Shell {
     /// Prints a value as IEx echoes a result (see [`inspect`]).
     ///
     /// ```
-    /// use otp_core::shell::{self, Shell};
     /// use otp_core::ExitReason;
+    /// use otp_core::shell::{self, Shell};
     ///
     /// async fn scene(sh: Shell) {
     ///     sh.value(&ExitReason::custom("boom"));

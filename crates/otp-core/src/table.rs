@@ -81,8 +81,8 @@ impl Options {
     /// `[:set, :protected]`.
     ///
     /// ```
-    /// use otp_core::table::{Options, Table};
     /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table};
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// Node::new()
@@ -109,8 +109,8 @@ impl Options {
     /// `[:bag, :protected]`.
     ///
     /// ```
-    /// use otp_core::table::{Options, Table};
     /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table};
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// Node::new()
@@ -176,7 +176,10 @@ impl Options {
     ///         let other = process::spawn(move |_inbox: Mailbox<()>| async move {
     ///             assert_eq!(shared.get(&"ada".into()), Ok(Some(1)), "anyone reads");
     ///             let write = shared.insert("bob".into(), 2);
-    ///             assert!(matches!(write, Err(TableError::Access { op: "insert", .. })), "only the owner writes");
+    ///             assert!(
+    ///                 matches!(write, Err(TableError::Access { op: "insert", .. })),
+    ///                 "only the owner writes"
+    ///             );
     ///         });
     ///         assert_eq!(other.pid().wait_exit().await, ExitReason::Normal);
     ///     })
@@ -252,8 +255,8 @@ impl Options {
     /// A name, for `Debug` output and error messages.
     ///
     /// ```
-    /// use otp_core::table::{Options, Table};
     /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table};
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// Node::new()
@@ -452,8 +455,8 @@ where
     /// is there.
     ///
     /// ```
-    /// use otp_core::table::{Options, Table};
     /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table};
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// Node::new()
@@ -488,8 +491,8 @@ where
     /// `:ets.lookup/2`: the objects under `key` (at most one in a set).
     ///
     /// ```
-    /// use otp_core::table::{Options, Table};
     /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table};
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// Node::new()
@@ -513,8 +516,8 @@ where
     /// The object under `key` in a set (the first one in a bag).
     ///
     /// ```
-    /// use otp_core::table::{Options, Table};
     /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table};
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// Node::new()
@@ -538,8 +541,8 @@ where
     /// `:ets.member/2`.
     ///
     /// ```
-    /// use otp_core::table::{Options, Table};
     /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table};
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// Node::new()
@@ -562,8 +565,8 @@ where
     /// `:ets.delete/2`: removes everything under `key`.
     ///
     /// ```
-    /// use otp_core::table::{Options, Table};
     /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table};
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// Node::new()
@@ -573,7 +576,11 @@ where
     ///         badges.insert("ada".into(), "fastest").unwrap();
     ///         // Elixir: :ets.delete(badges, "ada")
     ///         badges.delete(&"ada".into()).unwrap();
-    ///         assert_eq!(badges.member(&"ada".into()), Ok(false), "every object under the key is gone");
+    ///         assert_eq!(
+    ///             badges.member(&"ada".into()),
+    ///             Ok(false),
+    ///             "every object under the key is gone"
+    ///         );
     ///     })
     ///     .await
     ///     .unwrap();
@@ -588,8 +595,8 @@ where
     /// `:ets.delete_object/2`: removes one object from under `key`.
     ///
     /// ```
-    /// use otp_core::table::{Options, Table};
     /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table};
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// Node::new()
@@ -620,8 +627,8 @@ where
     /// `:ets.tab2list/1`: every object with its key.
     ///
     /// ```
-    /// use otp_core::table::{Options, Table};
     /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table};
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// Node::new()
@@ -656,8 +663,8 @@ where
     /// `:ets.info(t, :size)`: how many objects the table holds.
     ///
     /// ```
-    /// use otp_core::table::{Options, Table};
     /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table};
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// Node::new()
@@ -685,8 +692,8 @@ where
     /// `true` if the table holds nothing.
     ///
     /// ```
-    /// use otp_core::table::{Options, Table};
     /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table};
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// Node::new()
@@ -827,8 +834,8 @@ where
     /// `:ets.delete/1`: deletes the table (owner only).
     ///
     /// ```
-    /// use otp_core::table::{Options, Table, TableError};
     /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table, TableError};
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// Node::new()

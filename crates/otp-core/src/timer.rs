@@ -95,8 +95,8 @@ impl fmt::Debug for TimerRef {
 /// A duration in milliseconds, or a [`Duration`].
 ///
 /// ```
-/// use std::time::Duration;
 /// use otp_core::timer::IntoDuration;
+/// use std::time::Duration;
 ///
 /// // Milliseconds, as Elixir counts them, or a Duration.
 /// assert_eq!(5000.into_duration(), Duration::from_secs(5));
@@ -229,8 +229,8 @@ where
 /// `false`) if it had already fired or been cancelled.
 ///
 /// ```
-/// use std::time::Duration;
 /// use otp_core::{ExitReason, Mailbox, Node, process, timer};
+/// use std::time::Duration;
 ///
 /// # tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(async {
 /// let node = Node::new();
@@ -266,8 +266,8 @@ pub fn cancel_timer(timer: &TimerRef) -> Option<Duration> {
 /// been cancelled. For an interval timer, the time left before the next message.
 ///
 /// ```
-/// use std::time::Duration;
 /// use otp_core::{ExitReason, Mailbox, Node, process, timer};
+/// use std::time::Duration;
 ///
 /// # tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(async {
 /// let node = Node::new();

@@ -132,8 +132,8 @@ impl Intensity {
     /// At most `max_restarts` restarts in any `period`.
     ///
     /// ```
-    /// use std::time::Duration;
     /// use otp_core::supervisor::core::Intensity;
+    /// use std::time::Duration;
     ///
     /// // Elixir: max_restarts: 3, max_seconds: 5 (the defaults)
     /// let intensity = Intensity::new(3, Duration::from_secs(5));
@@ -151,8 +151,8 @@ impl Intensity {
     /// supervisor must then give up.
     ///
     /// ```
-    /// use std::time::Duration;
     /// use otp_core::supervisor::core::Intensity;
+    /// use std::time::Duration;
     /// use tokio::time::Instant;
     ///
     /// let t0 = Instant::now();
@@ -179,8 +179,8 @@ impl Intensity {
     /// Restarts counted in the window ending at the last one recorded.
     ///
     /// ```
-    /// use std::time::Duration;
     /// use otp_core::supervisor::core::Intensity;
+    /// use std::time::Duration;
     /// use tokio::time::Instant;
     ///
     /// let t0 = Instant::now();

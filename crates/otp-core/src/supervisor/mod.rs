@@ -921,26 +921,26 @@ pub async fn start_link(
 ///
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 /// Node::new()
-///     .run(async {
-///         // Elixir: children = [Cache, %{id: Workers, type: :supervisor, start: ...}]
-///         let workers = supervisor::child_spec(
-///             "Workers",
-///             Options::new().strategy(Strategy::OneForAll),
-///             || vec![worker("a"), worker("b")],
-///         );
-///         let sup = supervisor::start_link(vec![worker("cache"), workers], Options::new())
-///             .await
-///             .unwrap();
-///         let children = supervisor::which_children(&sup).await.unwrap();
-///         assert_eq!(
-///             format!("{children:?}"),
-///             "[{Workers, #PID<0.103.0>, :supervisor, [Supervisor]}, {:cache, #PID<0.102.0>, :worker, []}]"
-///         );
-///         let nested = supervisor::which_children(children[0].pid.pid().unwrap().clone()).await;
-///         assert_eq!(nested.unwrap().len(), 2);
-///     })
-///     .await
-///     .unwrap();
+/// .run(async {
+///     // Elixir: children = [Cache, %{id: Workers, type: :supervisor, start: ...}]
+///     let workers = supervisor::child_spec(
+///         "Workers",
+///         Options::new().strategy(Strategy::OneForAll),
+///         || vec![worker("a"), worker("b")],
+///     );
+///     let sup = supervisor::start_link(vec![worker("cache"), workers], Options::new())
+///         .await
+///         .unwrap();
+///     let children = supervisor::which_children(&sup).await.unwrap();
+///     assert_eq!(
+///         format!("{children:?}"),
+///         "[{Workers, #PID<0.103.0>, :supervisor, [Supervisor]}, {:cache, #PID<0.102.0>, :worker, []}]"
+///     );
+///     let nested = supervisor::which_children(children[0].pid.pid().unwrap().clone()).await;
+///     assert_eq!(nested.unwrap().len(), 2);
+/// })
+/// .await
+/// .unwrap();
 /// # });
 /// ```
 pub fn child_spec<F>(id: impl Into<Atom>, opts: Options, children: F) -> ChildSpec
@@ -1097,8 +1097,10 @@ pub async fn start_child(
 ///         // Elixir: Supervisor.terminate_child(sup, :a)
 ///         assert_eq!(supervisor::terminate_child(&sup, "a").await, Ok(()));
 ///         assert_eq!(a.exit_reason(), Some(ExitReason::Shutdown));
-///         assert_eq!(format!("{:?}", supervisor::which_children(&sup).await.unwrap()),
-///             "[{:a, :undefined, :worker, []}]");
+///         assert_eq!(
+///             format!("{:?}", supervisor::which_children(&sup).await.unwrap()),
+///             "[{:a, :undefined, :worker, []}]"
+///         );
 ///         let unknown = supervisor::terminate_child(&sup, "z").await;
 ///         assert_eq!(unknown, Err(SupervisorError::NotFound));
 ///     })

@@ -244,8 +244,10 @@ impl ChildSpec {
     /// })
     /// .shutdown(Shutdown::BrutalKill);
     /// assert_eq!(cache.shutdown_type(), Shutdown::BrutalKill);
-    /// assert_eq!(format!("{cache:?}"),
-    ///     "%{id: :cache, restart: :permanent, shutdown: :brutal_kill, type: :worker, modules: []}");
+    /// assert_eq!(
+    ///     format!("{cache:?}"),
+    ///     "%{id: :cache, restart: :permanent, shutdown: :brutal_kill, type: :worker, modules: []}"
+    /// );
     /// ```
     pub fn shutdown(mut self, shutdown: Shutdown) -> Self {
         self.shutdown = shutdown;
@@ -283,8 +285,10 @@ impl ChildSpec {
     ///     Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
     /// })
     /// .modules(["MyApp.Cache"]);
-    /// assert_eq!(format!("{cache:?}"),
-    ///     "%{id: :cache, restart: :permanent, shutdown: 5000, type: :worker, modules: [MyApp.Cache]}");
+    /// assert_eq!(
+    ///     format!("{cache:?}"),
+    ///     "%{id: :cache, restart: :permanent, shutdown: 5000, type: :worker, modules: [MyApp.Cache]}"
+    /// );
     /// ```
     pub fn modules(mut self, modules: impl IntoIterator<Item = &'static str>) -> Self {
         self.modules = modules.into_iter().collect();
