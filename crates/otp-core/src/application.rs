@@ -72,6 +72,33 @@ fn describe(reason: &ExitReason) -> String {
 impl Application {
     /// Starts application `name` on `node`: an application master process calls `start`,
     /// which starts (and links to the master) the top supervisor and returns its pid.
+    ///
+    /// ```
+    /// use otp_core::application::Application;
+    /// use otp_core::gen_server::StartError;
+    /// use otp_core::supervisor::{self, Options};
+    /// use otp_core::{ExitReason, Node};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// // Elixir: def start(_type, _args), do: Supervisor.start_link([], name: SuperDuper.Supervisor)
+    /// let app = Application::start(&node, "super_duper", || async {
+    ///     supervisor::start_link(vec![], Options::new().name("SuperDuper.Supervisor"))
+    ///         .await
+    ///         .map(|sup| sup.pid())
+    /// })
+    /// .await
+    /// .unwrap();
+    /// assert!(app.is_running());
+    ///
+    /// // A start function that fails: the application does not start.
+    /// let broken = Application::start(&node, "broken", || async {
+    ///     Err(StartError::Stop(ExitReason::custom("no_config")))
+    /// })
+    /// .await;
+    /// assert_eq!(broken.unwrap_err(), StartError::Stop(ExitReason::custom("no_config")));
+    /// # });
+    /// ```
     pub async fn start<F, Fut>(
         node: &Node,
         name: impl Into<Atom>,
@@ -124,16 +151,71 @@ impl Application {
     }
 
     /// The application's name.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::application::Application;
+    /// use otp_core::supervisor::{self, Options};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let app = Application::start(&node, "super_duper", || async {
+    ///     supervisor::start_link(vec![], Options::new()).await.map(|sup| sup.pid())
+    /// })
+    /// .await
+    /// .unwrap();
+    /// assert_eq!(app.name().as_str(), "super_duper");
+    /// assert_eq!(format!("{app:?}"), "Application(super_duper)");
+    /// # });
+    /// ```
     pub fn name(&self) -> &Atom {
         &self.name
     }
 
     /// The top supervisor, while the application runs.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::application::Application;
+    /// use otp_core::supervisor::{self, Options};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let app = Application::start(&node, "super_duper", || async {
+    ///     supervisor::start_link(vec![], Options::new().name("SuperDuper.Supervisor"))
+    ///         .await
+    ///         .map(|sup| sup.pid())
+    /// })
+    /// .await
+    /// .unwrap();
+    /// assert_eq!(app.top(), node.whereis("SuperDuper.Supervisor"));
+    /// app.stop().await;
+    /// assert_eq!(app.top(), None);
+    /// # });
+    /// ```
     pub fn top(&self) -> Option<Pid> {
         lock(&self.top).clone()
     }
 
     /// `true` while the application runs.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::application::Application;
+    /// use otp_core::supervisor::{self, Options};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let app = Application::start(&node, "super_duper", || async {
+    ///     supervisor::start_link(vec![], Options::new()).await.map(|sup| sup.pid())
+    /// })
+    /// .await
+    /// .unwrap();
+    /// assert!(app.is_running());
+    /// app.stop().await;
+    /// assert!(!app.is_running());
+    /// # });
+    /// ```
     pub fn is_running(&self) -> bool {
         self.master.is_alive()
     }
@@ -141,6 +223,29 @@ impl Application {
     /// `Application.stop/1`: stops the tree gracefully (the top supervisor stops its children
     /// in reverse order, each within its shutdown time) and returns how the application ended:
     /// `:stopped`, or the top supervisor's own reason if it had already gone.
+    ///
+    /// ```
+    /// use otp_core::application::Application;
+    /// use otp_core::supervisor::{self, Options};
+    /// use otp_core::{Console, ExitReason, Node, logger};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// logger::init_console();
+    /// let console = Console::capture();
+    /// let node = Node::with_console(console.clone());
+    /// let app = Application::start(&node, "super_duper", || async {
+    ///     supervisor::start_link(vec![], Options::new().name("SuperDuper.Supervisor"))
+    ///         .await
+    ///         .map(|sup| sup.pid())
+    /// })
+    /// .await
+    /// .unwrap();
+    /// // Elixir: Application.stop(:super_duper)
+    /// assert_eq!(app.stop().await, ExitReason::custom("stopped"));
+    /// assert_eq!(node.whereis("SuperDuper.Supervisor"), None);
+    /// assert_eq!(console.contents(), "\n[notice] Application super_duper exited: :stopped\n");
+    /// # });
+    /// ```
     pub async fn stop(&self) -> ExitReason {
         self.master.send(Control::Stop);
         self.master.pid().wait_exit().await
@@ -148,12 +253,58 @@ impl Application {
 
     /// Waits until the application ends on its own (its top supervisor exited) and returns the
     /// top supervisor's reason.
+    ///
+    /// ```
+    /// use otp_core::application::Application;
+    /// use otp_core::supervisor::{self, ChildSpec, Options};
+    /// use otp_core::{ExitReason, Mailbox, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// // A child that exits at once, under a supervisor that allows no restart.
+    /// let quitter = ChildSpec::new("quitter", || async {
+    ///     Ok(process::spawn_link(|_inbox: Mailbox<()>| async {}).pid())
+    /// });
+    /// let node = Node::new();
+    /// let app = Application::start(&node, "fragile", move || async move {
+    ///     supervisor::start_link(vec![quitter], Options::new().max_restarts(0))
+    ///         .await
+    ///         .map(|sup| sup.pid())
+    /// })
+    /// .await
+    /// .unwrap();
+    /// // The top supervisor gives up; the application ends with its reason.
+    /// assert_eq!(app.wait().await, ExitReason::Shutdown);
+    /// # });
+    /// ```
     pub async fn wait(&self) -> ExitReason {
         self.master.pid().wait_exit().await
     }
 
     /// Runs until ctrl-c, or until the application ends on its own; on ctrl-c, stops it
     /// gracefully. Returns how it ended.
+    ///
+    /// ```
+    /// use otp_core::application::Application;
+    /// use otp_core::supervisor::{self, ChildSpec, Options};
+    /// use otp_core::{ExitReason, Mailbox, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let quitter = ChildSpec::new("quitter", || async {
+    ///     Ok(process::spawn_link(|_inbox: Mailbox<()>| async {}).pid())
+    /// });
+    /// let node = Node::new();
+    /// let app = Application::start(&node, "fragile", move || async move {
+    ///     supervisor::start_link(vec![quitter], Options::new().max_restarts(0))
+    ///         .await
+    ///         .map(|sup| sup.pid())
+    /// })
+    /// .await
+    /// .unwrap();
+    /// // A program's main runs until the reader presses ctrl-c, or, as here, until the
+    /// // application ends by itself.
+    /// assert_eq!(app.run_until_ctrl_c().await, ExitReason::Shutdown);
+    /// # });
+    /// ```
     pub async fn run_until_ctrl_c(&self) -> ExitReason {
         tokio::select! {
             reason = self.wait() => reason,

@@ -95,23 +95,120 @@ impl fmt::Debug for Options {
 
 impl Options {
     /// `strategy: :one_for_one` (the only strategy), no limit on children, 3 restarts in 5 s.
+    ///
+    /// ```
+    /// use otp_core::dynamic_supervisor::Options;
+    ///
+    /// // Elixir: DynamicSupervisor.start_link(strategy: :one_for_one)
+    /// assert_eq!(
+    ///     format!("{:?}", Options::new()),
+    ///     "Options { max_children: None, max_restarts: 3, max_seconds: 5, extra_arguments: false, name: None }"
+    /// );
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// At most this many children, counting those being restarted.
+    ///
+    /// ```
+    /// use otp_core::dynamic_supervisor::{self, Options};
+    /// use otp_core::supervisor::{ChildSpec, SupervisorError};
+    /// use otp_core::{Mailbox, Node, process};
+    ///
+    /// fn worker() -> ChildSpec {
+    ///     ChildSpec::new("worker", || async {
+    ///         Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+    ///     })
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         // Elixir: DynamicSupervisor.start_link(strategy: :one_for_one, max_children: 1)
+    ///         let sup = dynamic_supervisor::start_link(Options::new().max_children(1)).await.unwrap();
+    ///         dynamic_supervisor::start_child(&sup, worker()).await.unwrap();
+    ///         // Elixir: {:error, :max_children}
+    ///         let full = dynamic_supervisor::start_child(&sup, worker()).await;
+    ///         assert_eq!(full, Err(SupervisorError::MaxChildren));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn max_children(mut self, n: usize) -> Self {
         self.max_children = Some(n);
         self
     }
 
     /// At most this many restarts within `max_seconds` (3 by default).
+    ///
+    /// ```
+    /// use otp_core::dynamic_supervisor::{self, Options};
+    /// use otp_core::supervisor::ChildSpec;
+    /// use otp_core::{ExitReason, Mailbox, Node, process};
+    ///
+    /// fn worker() -> ChildSpec {
+    ///     ChildSpec::new("worker", || async {
+    ///         Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+    ///     })
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         // The supervisor's exit must not take this process down with it.
+    ///         process::trap_exit(true);
+    ///         // Elixir: DynamicSupervisor.start_link(strategy: :one_for_one, max_restarts: 0)
+    ///         let sup = dynamic_supervisor::start_link(Options::new().max_restarts(0)).await.unwrap();
+    ///         let child = dynamic_supervisor::start_child(&sup, worker()).await.unwrap();
+    ///         process::exit(&child, ExitReason::Kill);
+    ///         // No restart allowed at all: the first crash ends the supervisor.
+    ///         assert_eq!(sup.pid().wait_exit().await, ExitReason::Shutdown);
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn max_restarts(mut self, n: u32) -> Self {
         self.max_restarts = n;
         self
     }
 
     /// The window of the restart intensity, in seconds (5 by default).
+    ///
+    /// ```
+    /// use otp_core::dynamic_supervisor::{self, Options};
+    /// use otp_core::supervisor::ChildSpec;
+    /// use otp_core::{ExitReason, Mailbox, Node, process};
+    ///
+    /// fn worker() -> ChildSpec {
+    ///     ChildSpec::new("worker", || async {
+    ///         Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+    ///     })
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         // Elixir: max_restarts: 1, max_seconds: 1
+    ///         let opts = Options::new().max_restarts(1).max_seconds(1);
+    ///         let sup = dynamic_supervisor::start_link(opts).await.unwrap();
+    ///         dynamic_supervisor::start_child(&sup, worker()).await.unwrap();
+    ///         for _ in 0..3 {
+    ///             let children = dynamic_supervisor::which_children(&sup).await.unwrap();
+    ///             let child = children[0].pid.pid().unwrap().clone();
+    ///             process::exit(&child, ExitReason::Kill);
+    ///             child.wait_exit().await;
+    ///             // Two seconds apart, no two restarts share a one-second window.
+    ///             process::sleep(2000).await;
+    ///         }
+    ///         assert_eq!(dynamic_supervisor::count_children(&sup).await.unwrap().active, 1);
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn max_seconds(mut self, s: u64) -> Self {
         self.max_seconds = s;
         self
@@ -119,12 +216,65 @@ impl Options {
 
     /// Arguments handed to every child's start function before its own (specs made with
     /// [`ChildSpec::with_extra`] receive them).
+    ///
+    /// ```
+    /// use otp_core::dynamic_supervisor::{self, Options};
+    /// use otp_core::supervisor::ChildSpec;
+    /// use otp_core::{Console, Mailbox, Node, io, process};
+    ///
+    /// /// What every child of this supervisor is given.
+    /// struct Config {
+    ///     greeting: &'static str,
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let console = Console::capture();
+    /// Node::with_console(console.clone())
+    ///     .run(async {
+    ///         // Elixir: DynamicSupervisor.start_link(strategy: :one_for_one, extra_arguments: [config])
+    ///         let opts = Options::new().extra_arguments(Config { greeting: "hello" });
+    ///         let sup = dynamic_supervisor::start_link(opts).await.unwrap();
+    ///         let greeter = ChildSpec::with_extra("greeter", |config: &Config| {
+    ///             io::puts(format!("{}, says the greeter", config.greeting));
+    ///             async {
+    ///                 Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+    ///             }
+    ///         });
+    ///         dynamic_supervisor::start_child(&sup, greeter).await.unwrap();
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// assert_eq!(console.contents(), "hello, says the greeter\n");
+    /// # });
+    /// ```
     pub fn extra_arguments<E: Send + Sync + 'static>(mut self, extra: E) -> Self {
         self.extra = Some(Arc::new(extra));
         self
     }
 
     /// Registers the supervisor under a name.
+    ///
+    /// ```
+    /// use otp_core::dynamic_supervisor::{self, Options};
+    /// use otp_core::supervisor::ChildSpec;
+    /// use otp_core::{Mailbox, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         // Elixir: DynamicSupervisor.start_link(strategy: :one_for_one, name: Rooms)
+    ///         dynamic_supervisor::start_link(Options::new().name("Rooms")).await.unwrap();
+    ///         let room = ChildSpec::new("room", || async {
+    ///             Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+    ///         });
+    ///         // Elixir: DynamicSupervisor.start_child(Rooms, spec)
+    ///         dynamic_supervisor::start_child("Rooms", room).await.unwrap();
+    ///         assert_eq!(dynamic_supervisor::count_children("Rooms").await.unwrap().active, 1);
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn name(mut self, name: impl Into<Name>) -> Self {
         self.name = Some(name.into());
         self
@@ -390,6 +540,23 @@ async fn shutdown_all(children: Vec<DynChild>) {
 /// `DynamicSupervisor.start_link/1`: starts a dynamic supervisor linked to the calling process,
 /// with no children.
 ///
+/// ```
+/// use otp_core::dynamic_supervisor::{self, Options};
+/// use otp_core::{Node, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         // Elixir: {:ok, sup} = DynamicSupervisor.start_link(strategy: :one_for_one)
+///         let sup = dynamic_supervisor::start_link(Options::new()).await.unwrap();
+///         assert!(process::is_linked(&process::self_pid(), &sup.pid()));
+///         assert_eq!(dynamic_supervisor::which_children(&sup).await, Ok(vec![]));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
+///
 /// # Panics
 /// Outside a process.
 pub async fn start_link(opts: Options) -> Result<DynamicSupervisorRef, StartError> {
@@ -402,6 +569,32 @@ pub async fn start_link(opts: Options) -> Result<DynamicSupervisorRef, StartErro
 
 /// A child spec for a dynamic supervisor started with `opts`: type supervisor, shutdown
 /// infinity, as the fourth child of chapter 4's application is.
+///
+/// ```
+/// use otp_core::dynamic_supervisor;
+/// use otp_core::supervisor::{self, ChildSpec};
+/// use otp_core::{Mailbox, Node, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         // Elixir: children = [{DynamicSupervisor, strategy: :one_for_one, name: Rooms}]
+///         let rooms = dynamic_supervisor::Options::new().name("Rooms");
+///         let children = vec![dynamic_supervisor::child_spec("Rooms", rooms)];
+///         let sup = supervisor::start_link(children, supervisor::Options::new()).await.unwrap();
+///         assert_eq!(
+///             format!("{:?}", supervisor::which_children(&sup).await.unwrap()),
+///             "[{Rooms, #PID<0.102.0>, :supervisor, [DynamicSupervisor]}]"
+///         );
+///         let room = ChildSpec::new("room", || async {
+///             Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+///         });
+///         dynamic_supervisor::start_child("Rooms", room).await.unwrap();
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub fn child_spec(id: impl Into<crate::Atom>, opts: Options) -> ChildSpec {
     ChildSpec::new(id, move || {
         let opts = opts.clone();
@@ -421,6 +614,33 @@ async fn request(
 /// `DynamicSupervisor.start_child/2`: starts a child. `MaxChildren` if the supervisor is full
 /// (children being restarted count), `Start(StartError::Ignore)` if the start was ignored
 /// (Elixir's `:ignore`; nothing is kept), `AlreadyStarted(pid)` or `Start(e)` if it failed.
+///
+/// ```
+/// use otp_core::dynamic_supervisor::{self, Options};
+/// use otp_core::gen_server::StartError;
+/// use otp_core::supervisor::{ChildSpec, SupervisorError};
+/// use otp_core::{Mailbox, Node, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let sup = dynamic_supervisor::start_link(Options::new()).await.unwrap();
+///         let room = ChildSpec::new("room", || async {
+///             Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+///         });
+///         // Elixir: {:ok, pid} = DynamicSupervisor.start_child(sup, spec)
+///         let pid = dynamic_supervisor::start_child(&sup, room).await.unwrap();
+///         assert!(pid.is_alive());
+///         // Elixir: :ignore
+///         let nothing = ChildSpec::new("nothing", || async { Err(StartError::Ignore) });
+///         let ignored = dynamic_supervisor::start_child(&sup, nothing).await;
+///         assert_eq!(ignored, Err(SupervisorError::Start(StartError::Ignore)));
+///         assert_eq!(dynamic_supervisor::count_children(&sup).await.unwrap().specs, 1);
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub async fn start_child(
     sup: impl ToServer<DynamicSupervisor>,
     spec: ChildSpec,
@@ -433,6 +653,31 @@ pub async fn start_child(
 
 /// `DynamicSupervisor.terminate_child/2`: stops a child by pid and forgets it. `NotFound` if
 /// the pid is not one of its children.
+///
+/// ```
+/// use otp_core::dynamic_supervisor::{self, Options};
+/// use otp_core::supervisor::{ChildSpec, SupervisorError};
+/// use otp_core::{ExitReason, Mailbox, Node, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let sup = dynamic_supervisor::start_link(Options::new()).await.unwrap();
+///         let room = ChildSpec::new("room", || async {
+///             Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+///         });
+///         let pid = dynamic_supervisor::start_child(&sup, room).await.unwrap();
+///         // Elixir: DynamicSupervisor.terminate_child(sup, pid)
+///         assert_eq!(dynamic_supervisor::terminate_child(&sup, &pid).await, Ok(()));
+///         assert_eq!(pid.exit_reason(), Some(ExitReason::Shutdown));
+///         // Elixir: {:error, :not_found}
+///         let again = dynamic_supervisor::terminate_child(&sup, &pid).await;
+///         assert_eq!(again, Err(SupervisorError::NotFound));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub async fn terminate_child(
     sup: impl ToServer<DynamicSupervisor>,
     pid: &Pid,
@@ -445,6 +690,35 @@ pub async fn terminate_child(
 
 /// `DynamicSupervisor.which_children/1`: `{:undefined, pid, type, modules}` for every child,
 /// in start order.
+///
+/// ```
+/// use otp_core::dynamic_supervisor::{self, Options};
+/// use otp_core::supervisor::ChildSpec;
+/// use otp_core::{Mailbox, Node, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+/// .run(async {
+///     let sup = dynamic_supervisor::start_link(Options::new()).await.unwrap();
+///     let room = || {
+///         ChildSpec::new("room", || async {
+///             Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+///         })
+///         .modules(["Room"])
+///     };
+///     dynamic_supervisor::start_child(&sup, room()).await.unwrap();
+///     dynamic_supervisor::start_child(&sup, room()).await.unwrap();
+///     // Elixir: DynamicSupervisor.which_children(sup)
+///     let children = dynamic_supervisor::which_children(&sup).await.unwrap();
+///     assert_eq!(
+///         format!("{children:?}"),
+///         "[{:undefined, #PID<0.102.0>, :worker, [Room]}, {:undefined, #PID<0.103.0>, :worker, [Room]}]"
+///     );
+/// })
+/// .await
+/// .unwrap();
+/// # });
+/// ```
 pub async fn which_children(
     sup: impl ToServer<DynamicSupervisor>,
 ) -> Result<Vec<ChildInfo>, SupervisorError> {
@@ -455,6 +729,28 @@ pub async fn which_children(
 }
 
 /// `DynamicSupervisor.count_children/1`.
+///
+/// ```
+/// use otp_core::dynamic_supervisor::{self, Options};
+/// use otp_core::supervisor::ChildSpec;
+/// use otp_core::{Mailbox, Node, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let sup = dynamic_supervisor::start_link(Options::new()).await.unwrap();
+///         let room = ChildSpec::new("room", || async {
+///             Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+///         });
+///         dynamic_supervisor::start_child(&sup, room).await.unwrap();
+///         // Elixir: DynamicSupervisor.count_children(sup)
+///         let counts = dynamic_supervisor::count_children(&sup).await.unwrap();
+///         assert_eq!(format!("{counts:?}"), "%{active: 1, specs: 1, supervisors: 0, workers: 1}");
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub async fn count_children(
     sup: impl ToServer<DynamicSupervisor>,
 ) -> Result<Counts, SupervisorError> {
@@ -465,6 +761,32 @@ pub async fn count_children(
 }
 
 /// `DynamicSupervisor.stop/3`: stops every child at once, then the supervisor.
+///
+/// ```
+/// use otp_core::dynamic_supervisor::{self, Options};
+/// use otp_core::supervisor::ChildSpec;
+/// use otp_core::{ExitReason, Mailbox, Node, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let sup = dynamic_supervisor::start_link(Options::new()).await.unwrap();
+///         let room = || {
+///             ChildSpec::new("room", || async {
+///                 Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+///             })
+///         };
+///         let a = dynamic_supervisor::start_child(&sup, room()).await.unwrap();
+///         let b = dynamic_supervisor::start_child(&sup, room()).await.unwrap();
+///         // Elixir: DynamicSupervisor.stop(sup)
+///         assert_eq!(dynamic_supervisor::stop(&sup, ExitReason::Normal, 5000).await, Ok(()));
+///         assert_eq!(a.exit_reason(), Some(ExitReason::Shutdown));
+///         assert_eq!(b.exit_reason(), Some(ExitReason::Shutdown));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub async fn stop(
     sup: impl ToServer<DynamicSupervisor>,
     reason: ExitReason,

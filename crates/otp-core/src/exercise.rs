@@ -15,6 +15,19 @@
 
 /// Marks a solution body. With the calling crate's `stub-exercises` feature on, the body is
 /// replaced by `todo!()`, so the exercise's tests must fail.
+///
+/// ```
+/// /// Your turn: the area of a circle of radius `r`.
+/// pub fn area(r: f64) -> f64 {
+///     otp_core::solution! {
+///         std::f64::consts::PI * r * r
+///     }
+/// }
+///
+/// // The exercise's test: it passes with the solution, and fails (on the `todo!()`) when the
+/// // crate is built with `--features stub-exercises`.
+/// assert_eq!(area(2.0), 4.0 * std::f64::consts::PI);
+/// ```
 #[macro_export]
 macro_rules! solution {
     ($($body:tt)*) => {{

@@ -22,11 +22,28 @@ pub struct Atom(Arc<str>);
 
 impl Atom {
     /// Makes an atom from any string.
+    ///
+    /// ```
+    /// use otp_core::Atom;
+    ///
+    /// let name = String::from("super_duper");
+    /// assert_eq!(Atom::new(&name).to_string(), ":super_duper");
+    /// assert_eq!(Atom::new("valid?").to_string(), ":valid?");
+    /// assert_eq!(Atom::new("Egg.timer").to_string(), ":\"Egg.timer\"", "not a module name");
+    /// ```
     pub fn new(name: impl AsRef<str>) -> Self {
         Atom(Arc::from(name.as_ref()))
     }
 
     /// The atom's text, without the colon.
+    ///
+    /// ```
+    /// use otp_core::Atom;
+    ///
+    /// let module = Atom::from("SuperDuper.Supervisor");
+    /// assert_eq!(module.as_str(), "SuperDuper.Supervisor");
+    /// assert_eq!(Atom::from("superman").as_str(), "superman", "no colon");
+    /// ```
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -170,16 +187,49 @@ pub enum ExitReason {
 
 impl ExitReason {
     /// A custom reason, as Elixir's `{:stop, :we_broke_something, state}` carries.
+    ///
+    /// ```
+    /// use otp_core::ExitReason;
+    ///
+    /// // Elixir: {:stop, :we_broke_something, state}
+    /// let reason = ExitReason::custom("we_broke_something");
+    /// assert_eq!(reason.to_string(), ":we_broke_something");
+    /// assert!(!reason.is_clean(), "a supervisor restarts a transient child after it");
+    /// ```
     pub fn custom(reason: impl Into<Atom>) -> Self {
         ExitReason::Custom(reason.into())
     }
 
     /// `{:shutdown, term}`.
+    ///
+    /// ```
+    /// use otp_core::ExitReason;
+    ///
+    /// // Elixir: {:shutdown, :game_over}
+    /// let reason = ExitReason::shutdown_with("game_over");
+    /// assert_eq!(reason.to_string(), "{:shutdown, :game_over}");
+    /// assert!(reason.is_clean(), "no crash report, no restart of a transient child");
+    /// ```
     pub fn shutdown_with(term: impl Into<Atom>) -> Self {
         ExitReason::ShutdownWith(term.into())
     }
 
     /// A panic reason with the given message.
+    ///
+    /// ```
+    /// use otp_core::{ExitReason, Mailbox, Node};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let pid = node
+    ///     .spawn(|_inbox: Mailbox<()>| async {
+    ///         panic!("Boom");
+    ///     })
+    ///     .pid();
+    /// assert_eq!(pid.wait_exit().await, ExitReason::panic("Boom"));
+    /// assert_eq!(ExitReason::panic("Boom").to_string(), "{panic, \"Boom\"}");
+    /// # });
+    /// ```
     pub fn panic(message: impl AsRef<str>) -> Self {
         ExitReason::Panic(Arc::from(message.as_ref()))
     }
@@ -187,6 +237,17 @@ impl ExitReason {
     /// `true` for the reasons OTP treats as a clean exit: `normal`, `shutdown` and
     /// `{shutdown, term}`. A transient child is restarted only after an exit that is not clean,
     /// and a GenServer logs a crash report only for a reason that is not clean.
+    ///
+    /// ```
+    /// use otp_core::ExitReason;
+    ///
+    /// for clean in [ExitReason::Normal, ExitReason::Shutdown, ExitReason::shutdown_with("bye")] {
+    ///     assert!(clean.is_clean(), "{clean}");
+    /// }
+    /// for abnormal in [ExitReason::Killed, ExitReason::custom("oops"), ExitReason::panic("Boom")] {
+    ///     assert!(!abnormal.is_clean(), "{abnormal}");
+    /// }
+    /// ```
     pub fn is_clean(&self) -> bool {
         matches!(
             self,
@@ -195,12 +256,38 @@ impl ExitReason {
     }
 
     /// `true` for `:normal`.
+    ///
+    /// ```
+    /// use otp_core::ExitReason;
+    ///
+    /// assert!(ExitReason::Normal.is_normal());
+    /// assert!(!ExitReason::Shutdown.is_normal(), "clean, but not :normal");
+    /// ```
     pub fn is_normal(&self) -> bool {
         matches!(self, ExitReason::Normal)
     }
 
     /// The reason a process dies with when this reason reaches it as a signal it cannot or does
     /// not trap: `kill` becomes `killed`, every other reason stays as it is.
+    ///
+    /// ```
+    /// use otp_core::{ExitReason, Mailbox, Node, process};
+    ///
+    /// assert_eq!(ExitReason::Kill.as_death(), ExitReason::Killed);
+    /// assert_eq!(ExitReason::Shutdown.as_death(), ExitReason::Shutdown);
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let worker = process::spawn(|_inbox: Mailbox<()>| std::future::pending());
+    ///         process::exit(&worker.pid(), ExitReason::Kill);
+    ///         // What the process died with, and what its links and monitors see.
+    ///         assert_eq!(worker.pid().wait_exit().await, ExitReason::Kill.as_death());
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn as_death(&self) -> ExitReason {
         match self {
             ExitReason::Kill => ExitReason::Killed,

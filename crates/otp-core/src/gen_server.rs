@@ -197,6 +197,47 @@ pub enum Info<I> {
 ///
 /// A server that takes no calls (or casts, or plain messages, or continues) declares that type
 /// as [`std::convert::Infallible`]: nobody can then send it one.
+///
+/// ```
+/// use otp_core::Node;
+/// use otp_core::gen_server::{self, CallResult, Caller, GenServer, Init, Options};
+/// use std::convert::Infallible;
+///
+/// // Elixir: defmodule Greeter do use GenServer ... end
+/// #[derive(Debug)]
+/// struct Greeter {
+///     greeting: String,
+/// }
+///
+/// impl GenServer for Greeter {
+///     type Arg = String;
+///     type Call = String;
+///     type Reply = String;
+///     type Cast = Infallible;
+///     type Info = Infallible;
+///     type Continue = Infallible;
+///
+///     async fn init(greeting: String) -> Init<Self> {
+///         Init::Ok(Greeter { greeting })
+///     }
+///
+///     async fn handle_call(&mut self, name: String, _from: &Caller<String>) -> CallResult<Self> {
+///         CallResult::Reply(format!("{}, {name}!", self.greeting))
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let greeter =
+///             gen_server::start_link::<Greeter>("Hello".into(), Options::new()).await.unwrap();
+///         let answer = gen_server::call(&greeter, "Ada".to_string()).await;
+///         assert_eq!(answer.as_deref(), Ok("Hello, Ada!"));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub trait GenServer: Sized + Send + fmt::Debug + 'static {
     /// The argument `init` receives.
     type Arg: Send + 'static;
@@ -212,10 +253,92 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
     type Continue: Send + fmt::Debug + 'static;
 
     /// `init/1`: builds the state. Runs inside the new process; `start_link` waits for it.
+    ///
+    /// ```
+    /// use otp_core::gen_server::{self, GenServer, Init, Options, StartError};
+    /// use otp_core::{ExitReason, Node};
+    /// use std::convert::Infallible;
+    ///
+    /// #[derive(Debug)]
+    /// struct Door {
+    ///     code: u32,
+    /// }
+    ///
+    /// impl GenServer for Door {
+    ///     type Arg = u32;
+    ///     type Call = Infallible;
+    ///     type Reply = ();
+    ///     type Cast = Infallible;
+    ///     type Info = Infallible;
+    ///     type Continue = Infallible;
+    ///
+    ///     // Elixir: def init(0), do: {:stop, :no_code}
+    ///     //         def init(code), do: {:ok, code}
+    ///     async fn init(code: u32) -> Init<Self> {
+    ///         match code {
+    ///             0 => Init::Stop(ExitReason::custom("no_code")),
+    ///             code => Init::Ok(Door { code }),
+    ///         }
+    ///     }
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         assert!(gen_server::start_link::<Door>(1234, Options::new()).await.is_ok());
+    ///         let refused = gen_server::start_link::<Door>(0, Options::new()).await;
+    ///         assert_eq!(refused.unwrap_err(), StartError::Stop(ExitReason::custom("no_code")));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     fn init(arg: Self::Arg) -> impl Future<Output = Init<Self>> + Send;
 
     /// `handle_call/3`: answers a request. `from` identifies the caller; keep
     /// [`Caller::defer`] to reply later, from this or any other process.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::gen_server::{self, CallResult, Caller, GenServer, Init, Options};
+    /// use std::convert::Infallible;
+    ///
+    /// #[derive(Debug)]
+    /// struct Stack(Vec<i32>);
+    ///
+    /// #[derive(Debug)]
+    /// struct Pop;
+    ///
+    /// impl GenServer for Stack {
+    ///     type Arg = Vec<i32>;
+    ///     type Call = Pop;
+    ///     type Reply = Option<i32>;
+    ///     type Cast = Infallible;
+    ///     type Info = Infallible;
+    ///     type Continue = Infallible;
+    ///
+    ///     async fn init(items: Vec<i32>) -> Init<Self> {
+    ///         Init::Ok(Stack(items))
+    ///     }
+    ///
+    ///     // Elixir: def handle_call(:pop, _from, [top | rest]), do: {:reply, top, rest}
+    ///     async fn handle_call(&mut self, Pop: Pop, _from: &Caller<Option<i32>>) -> CallResult<Self> {
+    ///         CallResult::Reply(self.0.pop())
+    ///     }
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let stack = gen_server::start_link::<Stack>(vec![1, 2], Options::new()).await.unwrap();
+    ///         assert_eq!(gen_server::call(&stack, Pop).await, Ok(Some(2)));
+    ///         assert_eq!(gen_server::call(&stack, Pop).await, Ok(Some(1)));
+    ///         assert_eq!(gen_server::call(&stack, Pop).await, Ok(None));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     fn handle_call(
         &mut self,
         msg: Self::Call,
@@ -226,6 +349,49 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
     }
 
     /// `handle_cast/2`: handles a message that needs no reply.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::gen_server::{self, CastResult, GenServer, Init, Options};
+    /// use std::convert::Infallible;
+    ///
+    /// #[derive(Clone, Debug)]
+    /// struct Stack(Vec<i32>);
+    ///
+    /// #[derive(Debug)]
+    /// struct Push(i32);
+    ///
+    /// impl GenServer for Stack {
+    ///     type Arg = ();
+    ///     type Call = Infallible;
+    ///     type Reply = ();
+    ///     type Cast = Push;
+    ///     type Info = Infallible;
+    ///     type Continue = Infallible;
+    ///
+    ///     async fn init(_: ()) -> Init<Self> {
+    ///         Init::Ok(Stack(Vec::new()))
+    ///     }
+    ///
+    ///     // Elixir: def handle_cast({:push, x}, stack), do: {:noreply, [x | stack]}
+    ///     async fn handle_cast(&mut self, Push(x): Push) -> CastResult<Self> {
+    ///         self.0.push(x);
+    ///         CastResult::NoReply
+    ///     }
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let stack = gen_server::start_link::<Stack>((), Options::new()).await.unwrap();
+    ///         gen_server::cast(&stack, Push(1));
+    ///         gen_server::cast(&stack, Push(2));
+    ///         assert_eq!(gen_server::get_state(&stack).await.unwrap().0, [1, 2]);
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     fn handle_cast(&mut self, msg: Self::Cast) -> impl Future<Output = CastResult<Self>> + Send {
         let _ = msg;
         async { CastResult::Stop(ExitReason::custom("no handle_cast/2 clause was provided")) }
@@ -234,6 +400,60 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
     /// `handle_info/2`: handles every other message. The default logs it as unexpected, as
     /// `use GenServer`'s does; an override can call [`log_unexpected`] for the messages it does
     /// not handle.
+    ///
+    /// ```
+    /// use otp_core::gen_server::{
+    ///     self, CallResult, Caller, CastResult, GenServer, Info, Init, Options, Then,
+    /// };
+    /// use otp_core::{Node, process};
+    /// use std::convert::Infallible;
+    ///
+    /// /// Counts the times it was left idle for a second.
+    /// #[derive(Debug)]
+    /// struct Idle {
+    ///     timeouts: u32,
+    /// }
+    ///
+    /// #[derive(Debug)]
+    /// struct Get;
+    ///
+    /// impl GenServer for Idle {
+    ///     type Arg = ();
+    ///     type Call = Get;
+    ///     type Reply = u32;
+    ///     type Cast = Infallible;
+    ///     type Info = Infallible;
+    ///     type Continue = Infallible;
+    ///
+    ///     // Elixir: def init(_), do: {:ok, 0, 1000}
+    ///     async fn init(_: ()) -> Init<Self> {
+    ///         Init::OkThen(Idle { timeouts: 0 }, Then::Timeout(1000))
+    ///     }
+    ///
+    ///     async fn handle_call(&mut self, Get: Get, _from: &Caller<u32>) -> CallResult<Self> {
+    ///         CallResult::Reply(self.timeouts)
+    ///     }
+    ///
+    ///     // Elixir: def handle_info(:timeout, n), do: {:noreply, n + 1}
+    ///     async fn handle_info(&mut self, msg: Info<Infallible>) -> CastResult<Self> {
+    ///         if let Info::Timeout = msg {
+    ///             self.timeouts += 1;
+    ///         }
+    ///         CastResult::NoReply
+    ///     }
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let idle = gen_server::start_link::<Idle>((), Options::new()).await.unwrap();
+    ///         process::sleep(1500).await;
+    ///         assert_eq!(gen_server::call(&idle, Get).await, Ok(1));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     fn handle_info(
         &mut self,
         msg: Info<Self::Info>,
@@ -245,6 +465,58 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
     }
 
     /// `handle_continue/2`: runs after a callback returned `Then::Continue(c)`.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::gen_server::{self, CallResult, Caller, CastResult, GenServer, Init, Options, Then};
+    /// use std::convert::Infallible;
+    ///
+    /// #[derive(Debug)]
+    /// struct Catalog {
+    ///     items: Vec<&'static str>,
+    /// }
+    ///
+    /// #[derive(Debug)]
+    /// struct Load;
+    ///
+    /// #[derive(Debug)]
+    /// struct Count;
+    ///
+    /// impl GenServer for Catalog {
+    ///     type Arg = ();
+    ///     type Call = Count;
+    ///     type Reply = usize;
+    ///     type Cast = Infallible;
+    ///     type Info = Infallible;
+    ///     type Continue = Load;
+    ///
+    ///     // Elixir: def init(_), do: {:ok, [], {:continue, :load}}
+    ///     async fn init(_: ()) -> Init<Self> {
+    ///         Init::OkThen(Catalog { items: Vec::new() }, Then::Continue(Load))
+    ///     }
+    ///
+    ///     // Elixir: def handle_continue(:load, _), do: {:noreply, ["tea", "coffee"]}
+    ///     async fn handle_continue(&mut self, Load: Load) -> CastResult<Self> {
+    ///         self.items = vec!["tea", "coffee"];
+    ///         CastResult::NoReply
+    ///     }
+    ///
+    ///     async fn handle_call(&mut self, Count: Count, _from: &Caller<usize>) -> CallResult<Self> {
+    ///         CallResult::Reply(self.items.len())
+    ///     }
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         // start_link returns before the load; the first call still sees it done.
+    ///         let catalog = gen_server::start_link::<Catalog>((), Options::new()).await.unwrap();
+    ///         assert_eq!(gen_server::call(&catalog, Count).await, Ok(2));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     fn handle_continue(
         &mut self,
         c: Self::Continue,
@@ -260,17 +532,155 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
     /// `terminate/2`: runs before the server exits after a stop result, a panic in a callback,
     /// [`stop`], or an exit signal from its parent while trapping exits. It never runs after
     /// `kill`, nor after an exit signal that is not trapped.
+    ///
+    /// ```
+    /// use otp_core::gen_server::{self, GenServer, Init, Options};
+    /// use otp_core::{Console, ExitReason, Node, io};
+    /// use std::convert::Infallible;
+    ///
+    /// #[derive(Debug)]
+    /// struct Tidy;
+    ///
+    /// impl GenServer for Tidy {
+    ///     type Arg = ();
+    ///     type Call = Infallible;
+    ///     type Reply = ();
+    ///     type Cast = Infallible;
+    ///     type Info = Infallible;
+    ///     type Continue = Infallible;
+    ///
+    ///     async fn init(_: ()) -> Init<Self> {
+    ///         Init::Ok(Tidy)
+    ///     }
+    ///
+    ///     // Elixir: def terminate(reason, _state), do: IO.puts("terminating: #{inspect(reason)}")
+    ///     async fn terminate(&mut self, reason: &ExitReason) {
+    ///         io::puts(format!("terminating: {reason}"));
+    ///     }
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let console = Console::capture();
+    /// Node::with_console(console.clone())
+    ///     .run(async {
+    ///         let tidy = gen_server::start_link::<Tidy>((), Options::new()).await.unwrap();
+    ///         gen_server::stop(&tidy, ExitReason::Normal, 5000).await.unwrap();
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// assert_eq!(console.contents(), "terminating: :normal\n");
+    /// # });
+    /// ```
     fn terminate(&mut self, reason: &ExitReason) -> impl Future<Output = ()> + Send {
         let _ = reason;
         async {}
     }
 
     /// `format_status/1`: the state as crash reports print it.
+    ///
+    /// ```
+    /// use otp_core::gen_server::{self, CastResult, GenServer, Init, Options};
+    /// use otp_core::{Console, Node, logger};
+    /// use std::convert::Infallible;
+    ///
+    /// #[derive(Debug)]
+    /// struct Vault {
+    ///     owner: String,
+    ///     secret: String,
+    /// }
+    ///
+    /// #[derive(Debug)]
+    /// enum Cast {
+    ///     Explode,
+    /// }
+    ///
+    /// impl GenServer for Vault {
+    ///     type Arg = ();
+    ///     type Call = Infallible;
+    ///     type Reply = ();
+    ///     type Cast = Cast;
+    ///     type Info = Infallible;
+    ///     type Continue = Infallible;
+    ///
+    ///     async fn init(_: ()) -> Init<Self> {
+    ///         Init::Ok(Vault { owner: "ada".into(), secret: "hunter2".into() })
+    ///     }
+    ///
+    ///     async fn handle_cast(&mut self, Cast::Explode: Cast) -> CastResult<Self> {
+    ///         panic!("boom");
+    ///     }
+    ///
+    ///     // Keep the secret out of crash reports.
+    ///     fn format_status(&self) -> String {
+    ///         format!("Vault(owner: {:?}, secret: <hidden>)", self.owner)
+    ///     }
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// logger::init_console();
+    /// let console = Console::capture();
+    /// Node::with_console(console.clone())
+    ///     .run(async {
+    ///         let vault = gen_server::start::<Vault>((), Options::new().name("vault")).await.unwrap();
+    ///         gen_server::cast(&vault, Cast::Explode);
+    ///         vault.pid().wait_exit().await;
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// assert_eq!(
+    ///     console.contents(),
+    ///     "\n[error] GenServer :vault terminating\n** (panic) boom\n\
+    ///      Last message: {:\"$gen_cast\", Explode}\nState: Vault(owner: \"ada\", secret: <hidden>)\n"
+    /// );
+    /// # });
+    /// ```
     fn format_status(&self) -> String {
         format!("{self:?}")
     }
 
     /// The server's module name, as `which_children` and log lines show it.
+    ///
+    /// ```
+    /// use otp_core::gen_server::{GenServer, Init};
+    /// use std::convert::Infallible;
+    ///
+    /// #[derive(Debug)]
+    /// struct Plain;
+    ///
+    /// #[derive(Debug)]
+    /// struct Named;
+    ///
+    /// impl GenServer for Plain {
+    ///     type Arg = ();
+    ///     type Call = Infallible;
+    ///     type Reply = ();
+    ///     type Cast = Infallible;
+    ///     type Info = Infallible;
+    ///     type Continue = Infallible;
+    ///     async fn init(_: ()) -> Init<Self> {
+    ///         Init::Ok(Plain)
+    ///     }
+    /// }
+    ///
+    /// impl GenServer for Named {
+    ///     type Arg = ();
+    ///     type Call = Infallible;
+    ///     type Reply = ();
+    ///     type Cast = Infallible;
+    ///     type Info = Infallible;
+    ///     type Continue = Infallible;
+    ///     async fn init(_: ()) -> Init<Self> {
+    ///         Init::Ok(Named)
+    ///     }
+    ///     // Elixir's module name, as `which_children` and log lines print it.
+    ///     fn module() -> &'static str {
+    ///         "SuperDuper.Server"
+    ///     }
+    /// }
+    ///
+    /// assert!(Plain::module().ends_with("Plain"), "the Rust type's path by default");
+    /// assert_eq!(Named::module(), "SuperDuper.Server");
+    /// ```
     fn module() -> &'static str {
         type_name::<Self>()
     }
@@ -278,6 +688,51 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
     /// `child_spec/1`, as `use GenServer` defines it: a worker with the module as its id, started
     /// with `start_link(arg)`, permanent, shut down with a 5000 ms timeout. Override it to change
     /// any of that (chapter 3 gives each character its own id and name).
+    ///
+    /// ```
+    /// use otp_core::gen_server::{GenServer, Init};
+    /// use otp_core::{Node, supervisor};
+    /// use std::convert::Infallible;
+    ///
+    /// #[derive(Debug)]
+    /// struct Counter(i64);
+    ///
+    /// impl GenServer for Counter {
+    ///     type Arg = i64;
+    ///     type Call = Infallible;
+    ///     type Reply = ();
+    ///     type Cast = Infallible;
+    ///     type Info = Infallible;
+    ///     type Continue = Infallible;
+    ///
+    ///     async fn init(start: i64) -> Init<Self> {
+    ///         Init::Ok(Counter(start))
+    ///     }
+    ///
+    ///     fn module() -> &'static str {
+    ///         "Counter"
+    ///     }
+    /// }
+    ///
+    /// // Elixir: Counter.child_spec(0)
+    /// assert_eq!(
+    ///     format!("{:?}", Counter::child_spec(0)),
+    ///     "%{id: Counter, restart: :permanent, shutdown: 5000, type: :worker, modules: [Counter]}"
+    /// );
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         // Elixir: Supervisor.start_link([{Counter, 0}], strategy: :one_for_one)
+    ///         let children = vec![Counter::child_spec(0)];
+    ///         let sup = supervisor::start_link(children, supervisor::Options::new()).await.unwrap();
+    ///         let running = supervisor::which_children(&sup).await.unwrap();
+    ///         assert_eq!(format!("{running:?}"), "[{Counter, #PID<0.102.0>, :worker, [Counter]}]");
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     fn child_spec(arg: Self::Arg) -> crate::supervisor::ChildSpec
     where
         Self::Arg: Clone + Sync,
@@ -296,6 +751,66 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
 
 /// Logs `msg` as a message `handle_info` did not expect, as Elixir's default `handle_info/2`
 /// does: `<module> <pid> received unexpected message in handle_info/2: <msg>`.
+///
+/// ```
+/// use otp_core::gen_server::{self, CastResult, GenServer, Info, Init, Options};
+/// use otp_core::{Console, Node, logger};
+/// use std::convert::Infallible;
+///
+/// #[derive(Debug)]
+/// struct Thermostat(f64);
+///
+/// #[derive(Debug)]
+/// enum Reading {
+///     Celsius(f64),
+///     Garbage(&'static str),
+/// }
+///
+/// impl GenServer for Thermostat {
+///     type Arg = ();
+///     type Call = Infallible;
+///     type Reply = ();
+///     type Cast = Infallible;
+///     type Info = Reading;
+///     type Continue = Infallible;
+///
+///     async fn init(_: ()) -> Init<Self> {
+///         Init::Ok(Thermostat(20.0))
+///     }
+///
+///     async fn handle_info(&mut self, msg: Info<Reading>) -> CastResult<Self> {
+///         match msg {
+///             Info::Msg(Reading::Celsius(t)) => self.0 = t,
+///             // What the catch-all clause of `use GenServer` does.
+///             other => gen_server::log_unexpected::<Self>(&other),
+///         }
+///         CastResult::NoReply
+///     }
+///
+///     fn module() -> &'static str {
+///         "Thermostat"
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// logger::init_console();
+/// let console = Console::capture();
+/// Node::with_console(console.clone())
+///     .run(async {
+///         let t = gen_server::start_link::<Thermostat>((), Options::new()).await.unwrap();
+///         gen_server::send(&t, Reading::Garbage("??"));
+///         gen_server::send(&t, Reading::Celsius(21.5));
+///         assert_eq!(gen_server::inspect(&t, |t: &Thermostat| t.0).await, Ok(21.5));
+///     })
+///     .await
+///     .unwrap();
+/// assert_eq!(
+///     console.contents(),
+///     "\n[error] Thermostat #PID<0.101.0> received unexpected message in handle_info/2: \
+///      Garbage(\"??\")\n"
+/// );
+/// # });
+/// ```
 pub fn log_unexpected<S: GenServer>(msg: &Info<S::Info>) {
     tracing::error!(
         target: "otp::gen_server",
@@ -341,11 +856,91 @@ fn describe_caller(id: Option<u64>) -> String {
 impl<R> Caller<R> {
     /// The calling process, if it is still alive (`None` too when the call came from outside any
     /// process).
+    ///
+    /// ```
+    /// use otp_core::gen_server::{self, CallResult, Caller, GenServer, Init, Options};
+    /// use otp_core::{Node, Pid, process};
+    /// use std::convert::Infallible;
+    ///
+    /// #[derive(Debug)]
+    /// struct WhoCalls;
+    ///
+    /// #[derive(Debug)]
+    /// struct Who;
+    ///
+    /// impl GenServer for WhoCalls {
+    ///     type Arg = ();
+    ///     type Call = Who;
+    ///     type Reply = Option<Pid>;
+    ///     type Cast = Infallible;
+    ///     type Info = Infallible;
+    ///     type Continue = Infallible;
+    ///
+    ///     async fn init(_: ()) -> Init<Self> {
+    ///         Init::Ok(WhoCalls)
+    ///     }
+    ///
+    ///     // Elixir: def handle_call(:who, {pid, _tag}, state), do: {:reply, pid, state}
+    ///     async fn handle_call(&mut self, Who: Who, from: &Caller<Option<Pid>>) -> CallResult<Self> {
+    ///         CallResult::Reply(from.pid())
+    ///     }
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let server = gen_server::start_link::<WhoCalls>((), Options::new()).await.unwrap();
+    ///         assert_eq!(gen_server::call(&server, Who).await, Ok(Some(process::self_pid())));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn pid(&self) -> Option<Pid> {
         lookup(self.caller)
     }
 
     /// Takes the reply handle, to answer later with [`reply`]. A second `defer` returns `None`.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::gen_server::{self, CallResult, Caller, GenServer, Init, Options};
+    /// use std::convert::Infallible;
+    ///
+    /// #[derive(Debug)]
+    /// struct Doubler;
+    ///
+    /// impl GenServer for Doubler {
+    ///     type Arg = ();
+    ///     type Call = u64;
+    ///     type Reply = u64;
+    ///     type Cast = Infallible;
+    ///     type Info = Infallible;
+    ///     type Continue = Infallible;
+    ///
+    ///     async fn init(_: ()) -> Init<Self> {
+    ///         Init::Ok(Doubler)
+    ///     }
+    ///
+    ///     async fn handle_call(&mut self, n: u64, from: &Caller<u64>) -> CallResult<Self> {
+    ///         let reply_to = from.defer().expect("the first defer takes the handle");
+    ///         assert!(from.defer().is_none(), "there is only one");
+    ///         // Elixir: GenServer.reply(from, n * 2); {:noreply, state}
+    ///         gen_server::reply(reply_to, n * 2);
+    ///         CallResult::NoReply
+    ///     }
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let doubler = gen_server::start_link::<Doubler>((), Options::new()).await.unwrap();
+    ///         assert_eq!(gen_server::call(&doubler, 21).await, Ok(42));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn defer(&self) -> Option<ReplyTo<R>> {
         lock(&self.slot).take()
     }
@@ -368,6 +963,49 @@ impl<R> fmt::Debug for Caller<R> {
 
 impl<R> ReplyTo<R> {
     /// The process waiting for the reply, if it is still alive.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::gen_server::{self, CallResult, Caller, GenServer, Init, Options};
+    /// use std::convert::Infallible;
+    ///
+    /// #[derive(Debug)]
+    /// struct Greeter;
+    ///
+    /// #[derive(Debug)]
+    /// struct Hello;
+    ///
+    /// impl GenServer for Greeter {
+    ///     type Arg = ();
+    ///     type Call = Hello;
+    ///     type Reply = String;
+    ///     type Cast = Infallible;
+    ///     type Info = Infallible;
+    ///     type Continue = Infallible;
+    ///
+    ///     async fn init(_: ()) -> Init<Self> {
+    ///         Init::Ok(Greeter)
+    ///     }
+    ///
+    ///     async fn handle_call(&mut self, Hello: Hello, from: &Caller<String>) -> CallResult<Self> {
+    ///         let reply_to = from.defer().expect("not deferred yet");
+    ///         let who = reply_to.caller().map(|pid| pid.to_string()).unwrap_or_default();
+    ///         gen_server::reply(reply_to, format!("hello, {who}"));
+    ///         CallResult::NoReply
+    ///     }
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let greeter = gen_server::start_link::<Greeter>((), Options::new()).await.unwrap();
+    ///         let answer = gen_server::call(&greeter, Hello).await;
+    ///         assert_eq!(answer.as_deref(), Ok("hello, #PID<0.100.0>"));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn caller(&self) -> Option<Pid> {
         lookup(self.caller)
     }
@@ -381,6 +1019,67 @@ impl<R> fmt::Debug for ReplyTo<R> {
 
 /// `GenServer.reply/2`: answers a deferred call. Returns `false` if the caller stopped waiting
 /// (it timed out, or exited). A late reply never reaches a caller that gave up.
+///
+/// ```
+/// use otp_core::Node;
+/// use otp_core::gen_server::{
+///     self, CallResult, Caller, CastResult, GenServer, Init, Options, ReplyTo,
+/// };
+/// use std::convert::Infallible;
+///
+/// /// Holds every caller until it is opened.
+/// #[derive(Debug, Default)]
+/// struct Gate {
+///     waiting: Vec<ReplyTo<&'static str>>,
+/// }
+///
+/// #[derive(Debug)]
+/// struct Wait;
+///
+/// #[derive(Debug)]
+/// struct Open;
+///
+/// impl GenServer for Gate {
+///     type Arg = ();
+///     type Call = Wait;
+///     type Reply = &'static str;
+///     type Cast = Open;
+///     type Info = Infallible;
+///     type Continue = Infallible;
+///
+///     async fn init(_: ()) -> Init<Self> {
+///         Init::Ok(Gate::default())
+///     }
+///
+///     // Elixir: def handle_call(:wait, from, waiting), do: {:noreply, [from | waiting]}
+///     async fn handle_call(&mut self, Wait: Wait, from: &Caller<&'static str>) -> CallResult<Self> {
+///         self.waiting.extend(from.defer());
+///         CallResult::NoReply
+///     }
+///
+///     // Elixir: Enum.each(waiting, &GenServer.reply(&1, :open))
+///     async fn handle_cast(&mut self, Open: Open) -> CastResult<Self> {
+///         for caller in self.waiting.drain(..) {
+///             gen_server::reply(caller, "open");
+///         }
+///         CastResult::NoReply
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let gate = gen_server::start_link::<Gate>((), Options::new()).await.unwrap();
+///         // The call waits at the gate; the cast sent after it opens the gate.
+///         let (answer, ()) = tokio::join!(gen_server::call(&gate, Wait), async {
+///             gen_server::cast(&gate, Open)
+///         });
+///         assert_eq!(answer, Ok("open"));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub fn reply<R>(to: ReplyTo<R>, value: R) -> bool {
     to.tx.send(value).is_ok()
 }
@@ -418,16 +1117,115 @@ impl<S: GenServer> Clone for ServerRef<S> {
 
 impl<S: GenServer> ServerRef<S> {
     /// The server's pid.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::gen_server::{self, GenServer, Init, Options};
+    /// use std::convert::Infallible;
+    ///
+    /// #[derive(Debug)]
+    /// struct Idle;
+    ///
+    /// impl GenServer for Idle {
+    ///     type Arg = ();
+    ///     type Call = Infallible;
+    ///     type Reply = ();
+    ///     type Cast = Infallible;
+    ///     type Info = Infallible;
+    ///     type Continue = Infallible;
+    ///     async fn init(_: ()) -> Init<Self> {
+    ///         Init::Ok(Idle)
+    ///     }
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let idle = gen_server::start_link::<Idle>((), Options::new()).await.unwrap();
+    ///         assert_eq!(idle.pid().to_string(), "#PID<0.101.0>");
+    ///         assert_eq!(idle.to_string(), "#PID<0.101.0>");
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn pid(&self) -> Pid {
         self.addr.pid()
     }
 
     /// `true` until the server has exited.
+    ///
+    /// ```
+    /// use otp_core::gen_server::{self, GenServer, Init, Options};
+    /// use otp_core::{ExitReason, Node};
+    /// use std::convert::Infallible;
+    ///
+    /// #[derive(Debug)]
+    /// struct Idle;
+    ///
+    /// impl GenServer for Idle {
+    ///     type Arg = ();
+    ///     type Call = Infallible;
+    ///     type Reply = ();
+    ///     type Cast = Infallible;
+    ///     type Info = Infallible;
+    ///     type Continue = Infallible;
+    ///     async fn init(_: ()) -> Init<Self> {
+    ///         Init::Ok(Idle)
+    ///     }
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let idle = gen_server::start_link::<Idle>((), Options::new()).await.unwrap();
+    ///         assert!(idle.is_alive());
+    ///         gen_server::stop(&idle, ExitReason::Normal, 5000).await.unwrap();
+    ///         assert!(!idle.is_alive());
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn is_alive(&self) -> bool {
         self.addr.is_alive()
     }
 
     /// A handle to the process `pid` if it is a GenServer of type `S`.
+    ///
+    /// ```
+    /// use otp_core::gen_server::{self, GenServer, Init, Options, ServerRef};
+    /// use otp_core::{Mailbox, Node, process};
+    /// use std::convert::Infallible;
+    ///
+    /// #[derive(Debug)]
+    /// struct Idle;
+    ///
+    /// impl GenServer for Idle {
+    ///     type Arg = ();
+    ///     type Call = Infallible;
+    ///     type Reply = ();
+    ///     type Cast = Infallible;
+    ///     type Info = Infallible;
+    ///     type Continue = Infallible;
+    ///     async fn init(_: ()) -> Init<Self> {
+    ///         Init::Ok(Idle)
+    ///     }
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let idle = gen_server::start_link::<Idle>((), Options::new()).await.unwrap();
+    ///         // A plain pid (from which_children, a registry...) back to a typed handle.
+    ///         assert_eq!(ServerRef::<Idle>::from_pid(&idle.pid()), Some(idle.clone()));
+    ///         let plain = process::spawn(|_inbox: Mailbox<()>| async {});
+    ///         assert_eq!(ServerRef::<Idle>::from_pid(&plain.pid()), None);
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn from_pid(pid: &Pid) -> Option<Self> {
         Addr::from_pid(pid).map(|addr| ServerRef { addr })
     }
@@ -487,11 +1285,127 @@ impl<S: GenServer> crate::timer::Target<S::Info> for ServerRef<S> {
 /// Anything a call, cast or message can be addressed to: a [`ServerRef`], a [`Pid`], a
 /// [`Name`], or a local name as a string or [`crate::Atom`]. References to any of these work
 /// too, so `call(&server, msg)` costs no clone.
+///
+/// ```
+/// use otp_core::gen_server::{self, CallResult, Caller, GenServer, Init, Options};
+/// use otp_core::{Atom, Name, Node};
+/// use std::convert::Infallible;
+///
+/// #[derive(Debug)]
+/// struct Counter(i64);
+///
+/// #[derive(Debug)]
+/// struct Get;
+///
+/// impl GenServer for Counter {
+///     type Arg = i64;
+///     type Call = Get;
+///     type Reply = i64;
+///     type Cast = Infallible;
+///     type Info = Infallible;
+///     type Continue = Infallible;
+///
+///     async fn init(start: i64) -> Init<Self> {
+///         Init::Ok(Counter(start))
+///     }
+///
+///     async fn handle_call(&mut self, Get: Get, _from: &Caller<i64>) -> CallResult<Self> {
+///         CallResult::Reply(self.0)
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let counter =
+///             gen_server::start_link::<Counter>(7, Options::new().name("counter")).await.unwrap();
+///         // Elixir accepts a pid or a name in GenServer.call; so does every function here.
+///         assert_eq!(gen_server::call(&counter, Get).await, Ok(7));
+///         assert_eq!(gen_server::call::<Counter>(counter.pid(), Get).await, Ok(7));
+///         assert_eq!(gen_server::call::<Counter>("counter", Get).await, Ok(7));
+///         assert_eq!(gen_server::call::<Counter>(Name::local("counter"), Get).await, Ok(7));
+///         assert_eq!(gen_server::call::<Counter>(Atom::from("counter"), Get).await, Ok(7));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub trait ToServer<S: GenServer> {
     /// The server this addresses, if it is alive and of type `S`.
+    ///
+    /// ```
+    /// use otp_core::gen_server::{self, CallError, GenServer, Init, Options, ToServer};
+    /// use otp_core::{Mailbox, Node, Pid, process};
+    /// use std::convert::Infallible;
+    ///
+    /// #[derive(Debug)]
+    /// struct Idle;
+    ///
+    /// impl GenServer for Idle {
+    ///     type Arg = ();
+    ///     type Call = Infallible;
+    ///     type Reply = ();
+    ///     type Cast = Infallible;
+    ///     type Info = Infallible;
+    ///     type Continue = Infallible;
+    ///     async fn init(_: ()) -> Init<Self> {
+    ///         Init::Ok(Idle)
+    ///     }
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let idle = gen_server::start_link::<Idle>((), Options::new()).await.unwrap();
+    ///         let plain = process::spawn(|_inbox: Mailbox<()>| std::future::pending());
+    ///         let (server, other): (Pid, Pid) = (idle.pid(), plain.pid());
+    ///         let resolved = <Pid as ToServer<Idle>>::to_server(&server).ok().map(|r| r.pid());
+    ///         assert_eq!(resolved, Some(idle.pid()));
+    ///         let wrong = <Pid as ToServer<Idle>>::to_server(&other);
+    ///         assert!(matches!(wrong, Err(CallError::WrongKind { .. })));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     fn to_server(&self) -> Result<Resolved<'_, S>, CallError>;
 
     /// The via name, if this is one (casts and messages go through the registry's `send`).
+    ///
+    /// ```
+    /// use otp_core::gen_server::{GenServer, Init, ToServer};
+    /// use otp_core::registry::{self, Registry};
+    /// use otp_core::{Name, Node};
+    /// use std::convert::Infallible;
+    ///
+    /// #[derive(Debug)]
+    /// struct Idle;
+    ///
+    /// impl GenServer for Idle {
+    ///     type Arg = ();
+    ///     type Call = Infallible;
+    ///     type Reply = ();
+    ///     type Cast = Infallible;
+    ///     type Info = Infallible;
+    ///     type Continue = Infallible;
+    ///     async fn init(_: ()) -> Init<Self> {
+    ///         Init::Ok(Idle)
+    ///     }
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let names: Registry<String, ()> =
+    ///             Registry::start_link(registry::Options::unique()).await.unwrap();
+    ///         let via = Name::via(names, "idle".to_string());
+    ///         assert!(<Name as ToServer<Idle>>::via_name(&via).is_some());
+    ///         assert!(<Name as ToServer<Idle>>::via_name(&Name::local("idle")).is_none());
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     fn via_name(&self) -> Option<&ViaName> {
         None
     }
@@ -577,6 +1491,57 @@ impl<S: GenServer> ToServer<S> for crate::exit::Atom {
 }
 
 /// A destination to keep: a handle, a pid, or a name.
+///
+/// ```
+/// use otp_core::gen_server::{self, CallResult, Caller, Dest, GenServer, Init, Options};
+/// use otp_core::{Name, Node};
+/// use std::convert::Infallible;
+///
+/// #[derive(Debug)]
+/// struct Counter(i64);
+///
+/// #[derive(Debug)]
+/// struct Get;
+///
+/// impl GenServer for Counter {
+///     type Arg = i64;
+///     type Call = Get;
+///     type Reply = i64;
+///     type Cast = Infallible;
+///     type Info = Infallible;
+///     type Continue = Infallible;
+///
+///     async fn init(start: i64) -> Init<Self> {
+///         Init::Ok(Counter(start))
+///     }
+///
+///     async fn handle_call(&mut self, Get: Get, _from: &Caller<i64>) -> CallResult<Self> {
+///         CallResult::Reply(self.0)
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let counter =
+///             gen_server::start_link::<Counter>(1, Options::new().name("counter")).await.unwrap();
+///         // Destinations of different kinds, kept side by side.
+///         let dests: Vec<Dest<Counter>> = vec![
+///             counter.clone().into(),
+///             counter.pid().into(),
+///             "counter".into(),
+///             Name::global("nobody").into(),
+///         ];
+///         assert_eq!(gen_server::call(&dests[0], Get).await, Ok(1));
+///         assert_eq!(gen_server::call(&dests[1], Get).await, Ok(1));
+///         assert_eq!(gen_server::call(&dests[2], Get).await, Ok(1));
+///         assert!(gen_server::call(&dests[3], Get).await.is_err());
+///         assert_eq!(dests[2].to_string(), ":counter");
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub enum Dest<S: GenServer> {
     /// A handle.
     Ref(ServerRef<S>),
@@ -676,6 +1641,46 @@ pub enum WhereisError {
 
 /// `GenServer.whereis/1`, typed: the server of type `S` registered under `name`.
 ///
+/// ```
+/// use otp_core::gen_server::{self, GenServer, Init, Options, WhereisError};
+/// use otp_core::{Mailbox, Node, process};
+/// use std::convert::Infallible;
+///
+/// #[derive(Debug)]
+/// struct Idle;
+///
+/// impl GenServer for Idle {
+///     type Arg = ();
+///     type Call = Infallible;
+///     type Reply = ();
+///     type Cast = Infallible;
+///     type Info = Infallible;
+///     type Continue = Infallible;
+///     async fn init(_: ()) -> Init<Self> {
+///         Init::Ok(Idle)
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let idle =
+///             gen_server::start_link::<Idle>((), Options::new().name("idle")).await.unwrap();
+///         // Elixir: GenServer.whereis(:idle)
+///         assert_eq!(gen_server::whereis::<Idle>("idle"), Ok(idle));
+///         let missing = gen_server::whereis::<Idle>("nobody");
+///         assert!(matches!(missing, Err(WhereisError::NotFound(_))));
+///         // A name held by a process of another kind is an error too.
+///         let plain = process::spawn(|_inbox: Mailbox<()>| std::future::pending());
+///         process::register("plain", &plain).unwrap();
+///         let wrong = gen_server::whereis::<Idle>("plain");
+///         assert!(matches!(wrong, Err(WhereisError::WrongKind { .. })));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
+///
 /// # Panics
 /// For a local or global name, outside a process.
 pub fn whereis<S: GenServer>(name: impl Into<Name>) -> Result<ServerRef<S>, WhereisError> {
@@ -691,6 +1696,60 @@ pub fn whereis<S: GenServer>(name: impl Into<Name>) -> Result<ServerRef<S>, Wher
 
 /// The calling process as a GenServer of type `S` (a server's own `self()`, typed, for timers
 /// and for handing itself to others).
+///
+/// ```
+/// use otp_core::gen_server::{self, CallResult, Caller, CastResult, GenServer, Info, Init, Options};
+/// use otp_core::{Node, process, timer};
+/// use std::convert::Infallible;
+///
+/// /// Ticks once a second, counting.
+/// #[derive(Debug)]
+/// struct Ticker(u32);
+///
+/// #[derive(Debug)]
+/// struct Tick;
+///
+/// #[derive(Debug)]
+/// struct Get;
+///
+/// impl GenServer for Ticker {
+///     type Arg = ();
+///     type Call = Get;
+///     type Reply = u32;
+///     type Cast = Infallible;
+///     type Info = Tick;
+///     type Continue = Infallible;
+///
+///     async fn init(_: ()) -> Init<Self> {
+///         // Elixir: Process.send_after(self(), :tick, 1000)
+///         timer::send_after(&gen_server::self_ref::<Self>(), Tick, 1000);
+///         Init::Ok(Ticker(0))
+///     }
+///
+///     async fn handle_info(&mut self, msg: Info<Tick>) -> CastResult<Self> {
+///         if let Info::Msg(Tick) = msg {
+///             self.0 += 1;
+///             timer::send_after(&gen_server::self_ref::<Self>(), Tick, 1000);
+///         }
+///         CastResult::NoReply
+///     }
+///
+///     async fn handle_call(&mut self, Get: Get, _from: &Caller<u32>) -> CallResult<Self> {
+///         CallResult::Reply(self.0)
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let ticker = gen_server::start_link::<Ticker>((), Options::new()).await.unwrap();
+///         process::sleep(3500).await;
+///         assert_eq!(gen_server::call(&ticker, Get).await, Ok(3));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 ///
 /// # Panics
 /// Outside a GenServer of type `S`.
@@ -716,11 +1775,56 @@ pub struct Options {
 
 impl Options {
     /// No name, no init timeout.
+    ///
+    /// ```
+    /// use otp_core::gen_server::Options;
+    ///
+    /// // Elixir: GenServer.start_link(M, arg, [])
+    /// let opts = Options::new();
+    /// assert_eq!(format!("{opts:?}"), "Options { name: None, timeout: None }");
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// `name: name`: registers the server under a local, global or via name.
+    ///
+    /// ```
+    /// use otp_core::gen_server::{self, GenServer, Init, Options};
+    /// use otp_core::{Name, Node, process};
+    /// use std::convert::Infallible;
+    ///
+    /// #[derive(Debug)]
+    /// struct Idle;
+    ///
+    /// impl GenServer for Idle {
+    ///     type Arg = ();
+    ///     type Call = Infallible;
+    ///     type Reply = ();
+    ///     type Cast = Infallible;
+    ///     type Info = Infallible;
+    ///     type Continue = Infallible;
+    ///     async fn init(_: ()) -> Init<Self> {
+    ///         Init::Ok(Idle)
+    ///     }
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         // Elixir: GenServer.start_link(Idle, nil, name: :idle)
+    ///         let idle =
+    ///             gen_server::start_link::<Idle>((), Options::new().name("idle")).await.unwrap();
+    ///         assert_eq!(process::whereis(&Name::local("idle")), Some(idle.pid()));
+    ///         // Elixir: name: {:global, :idle}
+    ///         let global = Options::new().name(Name::global("idle"));
+    ///         let other = gen_server::start_link::<Idle>((), global).await.unwrap();
+    ///         assert_eq!(process::whereis(&Name::global("idle")), Some(other.pid()));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn name(mut self, name: impl Into<Name>) -> Self {
         self.name = Some(name.into());
         self
@@ -728,6 +1832,43 @@ impl Options {
 
     /// `timeout: t`: how long `init` may take; the server is killed and the start fails with
     /// [`StartError::Timeout`] after that. Infinity by default.
+    ///
+    /// ```
+    /// use otp_core::gen_server::{self, GenServer, Init, Options, StartError};
+    /// use otp_core::{Node, process};
+    /// use std::convert::Infallible;
+    ///
+    /// /// Takes `ms` milliseconds to start.
+    /// #[derive(Debug)]
+    /// struct SlowStart;
+    ///
+    /// impl GenServer for SlowStart {
+    ///     type Arg = u64;
+    ///     type Call = Infallible;
+    ///     type Reply = ();
+    ///     type Cast = Infallible;
+    ///     type Info = Infallible;
+    ///     type Continue = Infallible;
+    ///     async fn init(ms: u64) -> Init<Self> {
+    ///         process::sleep(ms).await;
+    ///         Init::Ok(SlowStart)
+    ///     }
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         // Elixir: GenServer.start_link(SlowStart, 10_000, timeout: 1000)
+    ///         let late =
+    ///             gen_server::start_link::<SlowStart>(10_000, Options::new().timeout(1000)).await;
+    ///         assert_eq!(late.unwrap_err(), StartError::Timeout);
+    ///         let quick = gen_server::start_link::<SlowStart>(10, Options::new().timeout(1000)).await;
+    ///         assert!(quick.is_ok());
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn timeout(mut self, t: impl Into<Timeout>) -> Self {
         self.timeout = Some(t.into());
         self
@@ -776,6 +1917,42 @@ pub enum StartError {
 /// caller gets the error without an exit signal (OTP 26 and later behave this way; OTP 25 also
 /// sent the caller the exit signal).
 ///
+/// ```
+/// use otp_core::gen_server::{self, GenServer, Init, Options, StartError};
+/// use otp_core::{Node, process};
+/// use std::convert::Infallible;
+///
+/// #[derive(Debug)]
+/// struct Idle;
+///
+/// impl GenServer for Idle {
+///     type Arg = ();
+///     type Call = Infallible;
+///     type Reply = ();
+///     type Cast = Infallible;
+///     type Info = Infallible;
+///     type Continue = Infallible;
+///     async fn init(_: ()) -> Init<Self> {
+///         Init::Ok(Idle)
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         // Elixir: {:ok, pid} = GenServer.start_link(Idle, nil, name: :idle)
+///         let idle =
+///             gen_server::start_link::<Idle>((), Options::new().name("idle")).await.unwrap();
+///         assert!(process::is_linked(&process::self_pid(), &idle.pid()));
+///         // Elixir: {:error, {:already_started, pid}}
+///         let again = gen_server::start_link::<Idle>((), Options::new().name("idle")).await;
+///         assert_eq!(again.unwrap_err(), StartError::AlreadyStarted(idle.pid()));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
+///
 /// # Panics
 /// Outside a process (a linked server needs a process to link to; use [`start`] or
 /// [`crate::Node::run`]), or outside a tokio runtime.
@@ -790,6 +1967,41 @@ pub async fn start_link<S: GenServer>(
 /// `GenServer.start/3`: like [`start_link`], without the link. Works outside any process when
 /// given a node through [`start_on`].
 ///
+/// ```
+/// use otp_core::gen_server::{self, GenServer, Init, Options};
+/// use otp_core::{ExitReason, Node, process};
+/// use std::convert::Infallible;
+///
+/// #[derive(Debug)]
+/// struct Idle;
+///
+/// impl GenServer for Idle {
+///     type Arg = ();
+///     type Call = Infallible;
+///     type Reply = ();
+///     type Cast = Infallible;
+///     type Info = Infallible;
+///     type Continue = Infallible;
+///     async fn init(_: ()) -> Init<Self> {
+///         Init::Ok(Idle)
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         // Elixir: {:ok, pid} = GenServer.start(Idle, nil)
+///         let idle = gen_server::start::<Idle>((), Options::new()).await.unwrap();
+///         assert!(!process::is_linked(&process::self_pid(), &idle.pid()));
+///         // Its death does not reach the process that started it.
+///         process::exit(&idle.pid(), ExitReason::Kill);
+///         assert_eq!(idle.pid().wait_exit().await, ExitReason::Killed);
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
+///
 /// # Panics
 /// Outside a process.
 pub async fn start<S: GenServer>(arg: S::Arg, opts: Options) -> Result<ServerRef<S>, StartError> {
@@ -798,6 +2010,51 @@ pub async fn start<S: GenServer>(arg: S::Arg, opts: Options) -> Result<ServerRef
 }
 
 /// Starts an unlinked server on `node` from anywhere, inside a process or not.
+///
+/// ```
+/// use otp_core::Node;
+/// use otp_core::gen_server::{self, CallResult, Caller, CastResult, GenServer, Init, Options};
+/// use std::convert::Infallible;
+///
+/// #[derive(Debug)]
+/// struct Counter(i64);
+///
+/// #[derive(Debug)]
+/// struct Get;
+///
+/// #[derive(Debug)]
+/// struct Add(i64);
+///
+/// impl GenServer for Counter {
+///     type Arg = i64;
+///     type Call = Get;
+///     type Reply = i64;
+///     type Cast = Add;
+///     type Info = Infallible;
+///     type Continue = Infallible;
+///
+///     async fn init(start: i64) -> Init<Self> {
+///         Init::Ok(Counter(start))
+///     }
+///
+///     async fn handle_call(&mut self, Get: Get, _from: &Caller<i64>) -> CallResult<Self> {
+///         CallResult::Reply(self.0)
+///     }
+///
+///     async fn handle_cast(&mut self, Add(n): Add) -> CastResult<Self> {
+///         self.0 += n;
+///         CastResult::NoReply
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let node = Node::new();
+/// // No process needed: a program's main task can start, call and cast.
+/// let counter = gen_server::start_on::<Counter>(&node, 41, Options::new()).await.unwrap();
+/// gen_server::cast(&counter, Add(1));
+/// assert_eq!(gen_server::call(&counter, Get).await, Ok(42));
+/// # });
+/// ```
 pub async fn start_on<S: GenServer>(
     node: &crate::Node,
     arg: S::Arg,
@@ -902,6 +2159,49 @@ pub enum CallError {
 }
 
 /// `GenServer.call/2`: sends a request and waits at most 5000 ms for the reply.
+///
+/// ```
+/// use otp_core::gen_server::{self, CallError, CallResult, Caller, GenServer, Init, Options};
+/// use otp_core::{ExitReason, Node};
+/// use std::convert::Infallible;
+///
+/// #[derive(Debug)]
+/// struct Counter(i64);
+///
+/// #[derive(Debug)]
+/// struct Get;
+///
+/// impl GenServer for Counter {
+///     type Arg = i64;
+///     type Call = Get;
+///     type Reply = i64;
+///     type Cast = Infallible;
+///     type Info = Infallible;
+///     type Continue = Infallible;
+///
+///     async fn init(start: i64) -> Init<Self> {
+///         Init::Ok(Counter(start))
+///     }
+///
+///     async fn handle_call(&mut self, Get: Get, _from: &Caller<i64>) -> CallResult<Self> {
+///         CallResult::Reply(self.0)
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let counter = gen_server::start_link::<Counter>(7, Options::new()).await.unwrap();
+///         // Elixir: GenServer.call(pid, :get)
+///         assert_eq!(gen_server::call(&counter, Get).await, Ok(7));
+///         gen_server::stop(&counter, ExitReason::Normal, 5000).await.unwrap();
+///         // Elixir exits the caller with :noproc; here it is an error value.
+///         assert_eq!(gen_server::call(&counter, Get).await, Err(CallError::NoProc));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub fn call<S: GenServer>(
     server: impl ToServer<S>,
     msg: S::Call,
@@ -915,6 +2215,49 @@ pub fn call<S: GenServer>(
 /// A call to a dead server or an unknown name fails at once with [`CallError::NoProc`]. If the
 /// server exits before replying, the error carries its exit reason. After a timeout nothing is
 /// left behind: a late reply is dropped and never reaches the caller.
+///
+/// ```
+/// use otp_core::gen_server::{self, CallError, CallResult, Caller, GenServer, Init, Options};
+/// use otp_core::{Node, Timeout, process};
+/// use std::convert::Infallible;
+///
+/// /// Answers a call of `ms` after `ms` milliseconds.
+/// #[derive(Debug)]
+/// struct Slow;
+///
+/// impl GenServer for Slow {
+///     type Arg = ();
+///     type Call = u64;
+///     type Reply = &'static str;
+///     type Cast = Infallible;
+///     type Info = Infallible;
+///     type Continue = Infallible;
+///
+///     async fn init(_: ()) -> Init<Self> {
+///         Init::Ok(Slow)
+///     }
+///
+///     async fn handle_call(&mut self, ms: u64, _from: &Caller<&'static str>) -> CallResult<Self> {
+///         process::sleep(ms).await;
+///         CallResult::Reply("done")
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let slow = gen_server::start_link::<Slow>((), Options::new()).await.unwrap();
+///         // Elixir: GenServer.call(pid, 100, 1000)
+///         assert_eq!(gen_server::call_timeout(&slow, 100, 1000).await, Ok("done"));
+///         assert_eq!(gen_server::call_timeout(&slow, 5000, 1000).await, Err(CallError::Timeout));
+///         // Elixir: GenServer.call(pid, 60_000, :infinity)
+///         let patient = gen_server::call_timeout(&slow, 60_000, Timeout::Infinity).await;
+///         assert_eq!(patient, Ok("done"));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub async fn call_timeout<S: GenServer>(
     server: impl ToServer<S>,
     msg: S::Call,
@@ -1041,12 +2384,109 @@ fn poll_timer(
 
 /// `GenServer.cast/2`: sends a request that needs no reply. Never fails: a cast to a dead
 /// server or an unknown name is dropped, as in OTP.
+///
+/// ```
+/// use otp_core::Node;
+/// use otp_core::gen_server::{self, CallResult, Caller, CastResult, GenServer, Init, Options};
+/// use std::convert::Infallible;
+///
+/// #[derive(Debug)]
+/// struct Counter(i64);
+///
+/// #[derive(Debug)]
+/// struct Get;
+///
+/// #[derive(Debug)]
+/// struct Add(i64);
+///
+/// impl GenServer for Counter {
+///     type Arg = i64;
+///     type Call = Get;
+///     type Reply = i64;
+///     type Cast = Add;
+///     type Info = Infallible;
+///     type Continue = Infallible;
+///
+///     async fn init(start: i64) -> Init<Self> {
+///         Init::Ok(Counter(start))
+///     }
+///
+///     async fn handle_call(&mut self, Get: Get, _from: &Caller<i64>) -> CallResult<Self> {
+///         CallResult::Reply(self.0)
+///     }
+///
+///     async fn handle_cast(&mut self, Add(n): Add) -> CastResult<Self> {
+///         self.0 += n;
+///         CastResult::NoReply
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let counter = gen_server::start_link::<Counter>(10, Options::new()).await.unwrap();
+///         // Elixir: GenServer.cast(pid, {:add, 5})
+///         gen_server::cast(&counter, Add(5));
+///         assert_eq!(gen_server::call(&counter, Get).await, Ok(15));
+///         // A cast to nobody is dropped without a word, as in OTP.
+///         gen_server::cast::<Counter>("nobody", Add(1));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub fn cast<S: GenServer>(server: impl ToServer<S>, msg: S::Cast) {
     deliver(server, GenMsg::Cast(msg));
 }
 
 /// `send(server, msg)`: a plain message, which the server receives in `handle_info` as
 /// [`Info::Msg`]. Dropped if the server is gone.
+///
+/// ```
+/// use otp_core::Node;
+/// use otp_core::gen_server::{self, CastResult, GenServer, Info, Init, Options};
+/// use std::convert::Infallible;
+///
+/// #[derive(Debug)]
+/// struct Pings(u32);
+///
+/// #[derive(Debug)]
+/// struct Ping;
+///
+/// impl GenServer for Pings {
+///     type Arg = ();
+///     type Call = Infallible;
+///     type Reply = ();
+///     type Cast = Infallible;
+///     type Info = Ping;
+///     type Continue = Infallible;
+///
+///     async fn init(_: ()) -> Init<Self> {
+///         Init::Ok(Pings(0))
+///     }
+///
+///     // Elixir: def handle_info(:ping, n), do: {:noreply, n + 1}
+///     async fn handle_info(&mut self, msg: Info<Ping>) -> CastResult<Self> {
+///         if let Info::Msg(Ping) = msg {
+///             self.0 += 1;
+///         }
+///         CastResult::NoReply
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let pings = gen_server::start_link::<Pings>((), Options::new()).await.unwrap();
+///         // Elixir: send(pid, :ping)
+///         gen_server::send(&pings, Ping);
+///         gen_server::send(&pings, Ping);
+///         assert_eq!(gen_server::inspect(&pings, |p: &Pings| p.0).await, Ok(2));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub fn send<S: GenServer>(server: impl ToServer<S>, msg: S::Info) {
     deliver(server, GenMsg::Info(msg));
 }
@@ -1088,6 +2528,41 @@ pub enum StopError {
 
 /// `GenServer.stop/3`: asks the server to exit with `reason`; `terminate` runs; returns once
 /// the server is gone (or the timeout runs out).
+///
+/// ```
+/// use otp_core::gen_server::{self, GenServer, Init, Options, StopError};
+/// use otp_core::{ExitReason, Node};
+/// use std::convert::Infallible;
+///
+/// #[derive(Debug)]
+/// struct Idle;
+///
+/// impl GenServer for Idle {
+///     type Arg = ();
+///     type Call = Infallible;
+///     type Reply = ();
+///     type Cast = Infallible;
+///     type Info = Infallible;
+///     type Continue = Infallible;
+///     async fn init(_: ()) -> Init<Self> {
+///         Init::Ok(Idle)
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let idle = gen_server::start_link::<Idle>((), Options::new()).await.unwrap();
+///         // Elixir: GenServer.stop(pid, :normal, 5000)
+///         assert_eq!(gen_server::stop(&idle, ExitReason::Normal, 5000).await, Ok(()));
+///         assert!(!idle.is_alive());
+///         let again = gen_server::stop(&idle, ExitReason::Normal, 5000).await;
+///         assert_eq!(again, Err(StopError::NoProc));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub async fn stop<S: GenServer>(
     server: impl ToServer<S>,
     reason: ExitReason,
@@ -1108,12 +2583,85 @@ pub async fn stop<S: GenServer>(
 }
 
 /// `:sys.get_state/1`: a copy of the server's state, taken between two messages.
+///
+/// ```
+/// use otp_core::Node;
+/// use otp_core::gen_server::{self, CastResult, GenServer, Init, Options};
+/// use std::convert::Infallible;
+///
+/// #[derive(Clone, Debug, PartialEq)]
+/// struct Counter(i64);
+///
+/// impl GenServer for Counter {
+///     type Arg = i64;
+///     type Call = Infallible;
+///     type Reply = ();
+///     type Cast = i64;
+///     type Info = Infallible;
+///     type Continue = Infallible;
+///
+///     async fn init(start: i64) -> Init<Self> {
+///         Init::Ok(Counter(start))
+///     }
+///
+///     async fn handle_cast(&mut self, n: i64) -> CastResult<Self> {
+///         self.0 += n;
+///         CastResult::NoReply
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let counter = gen_server::start_link::<Counter>(1, Options::new()).await.unwrap();
+///         gen_server::cast(&counter, 2);
+///         // Elixir: :sys.get_state(pid)
+///         assert_eq!(gen_server::get_state(&counter).await, Ok(Counter(3)));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub async fn get_state<S: GenServer + Clone>(server: impl ToServer<S>) -> Result<S, CallError> {
     inspect(server, |s: &S| s.clone()).await
 }
 
 /// Runs `f` on the server's state between two messages and returns what it returns: a
 /// read-only window on the state for tests and tools (what `:sys.get_state` is for).
+///
+/// ```
+/// use otp_core::Node;
+/// use otp_core::gen_server::{self, GenServer, Init, Options};
+/// use std::convert::Infallible;
+///
+/// /// No `Clone` needed: `inspect` only borrows the state.
+/// #[derive(Debug)]
+/// struct Log(Vec<String>);
+///
+/// impl GenServer for Log {
+///     type Arg = Vec<String>;
+///     type Call = Infallible;
+///     type Reply = ();
+///     type Cast = Infallible;
+///     type Info = Infallible;
+///     type Continue = Infallible;
+///
+///     async fn init(lines: Vec<String>) -> Init<Self> {
+///         Init::Ok(Log(lines))
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let lines = vec!["one".to_string(), "two".to_string()];
+///         let log = gen_server::start_link::<Log>(lines, Options::new()).await.unwrap();
+///         assert_eq!(gen_server::inspect(&log, |l: &Log| l.0.len()).await, Ok(2));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub async fn inspect<S: GenServer, R: Send + 'static>(
     server: impl ToServer<S>,
     f: impl FnOnce(&S) -> R + Send + 'static,

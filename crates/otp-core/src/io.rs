@@ -36,6 +36,18 @@ struct ConsoleInner {
 
 impl Console {
     /// A console that writes to standard output.
+    ///
+    /// ```
+    /// use otp_core::{Console, Node, io};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// // What `Node::new()` uses.
+    /// let console = Console::stdout();
+    /// let node = Node::with_console(console.clone());
+    /// node.run(async { io::puts("printed on the terminal") }).await.unwrap();
+    /// assert_eq!(console.contents(), "", "nothing is kept");
+    /// # });
+    /// ```
     pub fn stdout() -> Self {
         Console {
             inner: Arc::new(ConsoleInner {
@@ -46,6 +58,17 @@ impl Console {
     }
 
     /// A console that keeps what is written, for a test to read.
+    ///
+    /// ```
+    /// use otp_core::{Console, Node, io};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let console = Console::capture();
+    /// let node = Node::with_console(console.clone());
+    /// node.run(async { io::puts("kept for the test") }).await.unwrap();
+    /// assert_eq!(console.contents(), "kept for the test\n");
+    /// # });
+    /// ```
     pub fn capture() -> Self {
         Console {
             inner: Arc::new(ConsoleInner {
@@ -56,6 +79,17 @@ impl Console {
     }
 
     /// A console that writes to standard output and also keeps a copy.
+    ///
+    /// ```
+    /// use otp_core::{Console, Node, io};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let console = Console::tee();
+    /// let node = Node::with_console(console.clone());
+    /// node.run(async { io::puts("seen and kept") }).await.unwrap();
+    /// assert_eq!(console.contents(), "seen and kept\n");
+    /// # });
+    /// ```
     pub fn tee() -> Self {
         Console {
             inner: Arc::new(ConsoleInner {
@@ -66,6 +100,16 @@ impl Console {
     }
 
     /// Writes `text` as it is.
+    ///
+    /// ```
+    /// use otp_core::Console;
+    ///
+    /// // Elixir: IO.write("no newline")
+    /// let console = Console::capture();
+    /// console.write("no ");
+    /// console.write("newline");
+    /// assert_eq!(console.contents(), "no newline");
+    /// ```
     pub fn write(&self, text: &str) {
         if let Some(buffer) = &self.inner.buffer {
             lock(buffer).push_str(text);
@@ -78,11 +122,30 @@ impl Console {
     }
 
     /// Writes `line` and a newline.
+    ///
+    /// ```
+    /// use otp_core::{Atom, Console};
+    ///
+    /// let console = Console::capture();
+    /// console.println(42);
+    /// console.println(Atom::from("ok"));
+    /// assert_eq!(console.contents(), "42\n:ok\n");
+    /// ```
     pub fn println(&self, line: impl Display) {
         self.write(&format!("{line}\n"));
     }
 
     /// What was captured so far (empty for a console that only echoes).
+    ///
+    /// ```
+    /// use otp_core::Console;
+    ///
+    /// let console = Console::capture();
+    /// console.println("one");
+    /// console.println("two");
+    /// assert_eq!(console.contents(), "one\ntwo\n");
+    /// assert_eq!(console.contents(), "one\ntwo\n", "reading leaves it in place");
+    /// ```
     pub fn contents(&self) -> String {
         self.inner
             .buffer
@@ -92,6 +155,16 @@ impl Console {
     }
 
     /// Takes what was captured so far, leaving the buffer empty.
+    ///
+    /// ```
+    /// use otp_core::Console;
+    ///
+    /// let console = Console::capture();
+    /// console.println("first part");
+    /// assert_eq!(console.take(), "first part\n");
+    /// console.println("second part");
+    /// assert_eq!(console.take(), "second part\n");
+    /// ```
     pub fn take(&self) -> String {
         self.inner
             .buffer
@@ -112,12 +185,45 @@ impl std::fmt::Debug for Console {
 }
 
 /// The console of the calling process's node, or standard output outside any process.
+///
+/// ```
+/// use otp_core::{Console, Node, io};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let captured = Console::capture();
+/// let node = Node::with_console(captured.clone());
+/// // Inside a process: its node's console (Elixir's group leader).
+/// node.run(async { io::console().println("from a process") }).await.unwrap();
+/// assert_eq!(captured.contents(), "from a process\n");
+/// // Outside any process: standard output.
+/// assert_eq!(format!("{:?}", io::console()), "Console(stdout)");
+/// # });
+/// ```
 pub fn console() -> Console {
     crate::process::with_current(|p| p.map(|p| p.node().console().clone()))
         .unwrap_or_else(Console::stdout)
 }
 
 /// `IO.puts/1`: prints a line on the console of the calling process's node.
+///
+/// ```
+/// use otp_core::{Console, Mailbox, Node, io, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let console = Console::capture();
+/// Node::with_console(console.clone())
+///     .run(async {
+///         // Elixir: IO.puts("Alarm triggered!")
+///         io::puts("Alarm triggered!");
+///         // Every process of the node prints to the same console.
+///         let child = process::spawn(|_inbox: Mailbox<()>| async { io::puts("from a child") });
+///         child.pid().wait_exit().await;
+///     })
+///     .await
+///     .unwrap();
+/// assert_eq!(console.contents(), "Alarm triggered!\nfrom a child\n");
+/// # });
+/// ```
 pub fn puts(line: impl Display) {
     console().println(line)
 }

@@ -61,6 +61,27 @@ impl Default for ConsoleLayer {
 
 impl ConsoleLayer {
     /// Shows `INFO` and above, without supervisor (SASL) reports: Elixir's defaults.
+    ///
+    /// ```
+    /// use otp_core::logger::ConsoleLayer;
+    /// use otp_core::{Console, Node};
+    /// use tracing_subscriber::layer::SubscriberExt;
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let subscriber = tracing_subscriber::registry().with(ConsoleLayer::new());
+    /// let _guard = tracing::subscriber::set_default(subscriber);
+    /// let console = Console::capture();
+    /// Node::with_console(console.clone())
+    ///     .run(async {
+    ///         // Elixir: Logger.info("ready"); Logger.debug("details")
+    ///         tracing::info!("ready");
+    ///         tracing::debug!("details");
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// assert_eq!(console.contents(), "\n[info] ready\n", "debug is below the default level");
+    /// # });
+    /// ```
     pub fn new() -> Self {
         ConsoleLayer {
             min_level: Level::INFO,
@@ -70,18 +91,80 @@ impl ConsoleLayer {
     }
 
     /// Also shows supervisor reports (Elixir's `handle_sasl_reports: true`).
+    ///
+    /// ```
+    /// use otp_core::logger::ConsoleLayer;
+    /// use otp_core::supervisor::{self, ChildSpec, Options};
+    /// use otp_core::{Console, Mailbox, Node, process};
+    /// use tracing_subscriber::layer::SubscriberExt;
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// // Elixir: config :logger, handle_sasl_reports: true
+    /// let layer = ConsoleLayer::new().with_sasl_reports(true);
+    /// let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(layer));
+    /// let console = Console::capture();
+    /// Node::with_console(console.clone())
+    ///     .run(async {
+    ///         let worker = ChildSpec::new("worker", || async {
+    ///             Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+    ///         });
+    ///         supervisor::start_link(vec![worker], Options::new()).await.unwrap();
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// let report = console.contents();
+    /// assert!(report.starts_with(
+    ///     "\n[debug] Child :worker of Supervisor #PID<0.101.0> started\nPid: #PID<0.102.0>\n"
+    /// ));
+    /// # });
+    /// ```
     pub fn with_sasl_reports(mut self, on: bool) -> Self {
         self.sasl = on;
         self
     }
 
     /// Shows events at `level` and above.
+    ///
+    /// ```
+    /// use otp_core::logger::ConsoleLayer;
+    /// use otp_core::{Console, Node};
+    /// use tracing::Level;
+    /// use tracing_subscriber::layer::SubscriberExt;
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// // Elixir: config :logger, level: :warning
+    /// let layer = ConsoleLayer::new().with_min_level(Level::WARN);
+    /// let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(layer));
+    /// let console = Console::capture();
+    /// Node::with_console(console.clone())
+    ///     .run(async {
+    ///         tracing::info!("routine");
+    ///         tracing::warn!("low battery");
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// assert_eq!(console.contents(), "\n[warning] low battery\n");
+    /// # });
+    /// ```
     pub fn with_min_level(mut self, level: Level) -> Self {
         self.min_level = level;
         self
     }
 
     /// Where events from outside any process go (standard output by default).
+    ///
+    /// ```
+    /// use otp_core::Console;
+    /// use otp_core::logger::ConsoleLayer;
+    /// use tracing_subscriber::layer::SubscriberExt;
+    ///
+    /// let outside = Console::capture();
+    /// let layer = ConsoleLayer::new().with_fallback(outside.clone());
+    /// let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(layer));
+    /// // No process here, so no node console: the fallback takes the line.
+    /// tracing::error!("disk full");
+    /// assert_eq!(outside.contents(), "\n[error] disk full\n");
+    /// ```
     pub fn with_fallback(mut self, console: Console) -> Self {
         self.fallback = Some(console);
         self
@@ -160,6 +243,21 @@ impl<S: Subscriber> Layer<S> for ConsoleLayer {
 /// call site's interest program-wide, so subscribers set per thread can miss events), and the
 /// layer sends each event to the console of the node it came from, so tests stay apart.
 /// Returns `false` if another global subscriber was installed first.
+///
+/// ```
+/// use otp_core::{Console, Node, logger};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// assert!(logger::init_console());
+/// assert!(logger::init_console(), "installed once; asking again is harmless");
+/// // Each node's processes log to that node's console.
+/// let (a, b) = (Console::capture(), Console::capture());
+/// Node::with_console(a.clone()).run(async { tracing::warn!("from a") }).await.unwrap();
+/// Node::with_console(b.clone()).run(async { tracing::warn!("from b") }).await.unwrap();
+/// assert_eq!(a.contents(), "\n[warning] from a\n");
+/// assert_eq!(b.contents(), "\n[warning] from b\n");
+/// # });
+/// ```
 pub fn init_console() -> bool {
     use std::sync::OnceLock;
     use tracing_subscriber::layer::SubscriberExt;
@@ -173,6 +271,15 @@ pub fn init_console() -> bool {
 /// Installs a global subscriber that prints through [`ConsoleLayer`] with Elixir's defaults,
 /// filtered by `RUST_LOG` when it is set. For binaries and examples; returns `false` if a
 /// global subscriber was already installed.
+///
+/// ```
+/// use otp_core::logger;
+///
+/// // At the top of a program's main: RUST_LOG=warn filters, as Logger's level does.
+/// assert!(logger::init());
+/// assert!(!logger::init(), "only one global subscriber per program");
+/// tracing::info!("started");
+/// ```
 pub fn init() -> bool {
     use tracing_subscriber::layer::SubscriberExt;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()

@@ -44,11 +44,51 @@ impl Name {
     }
 
     /// A global name: node-wide until there is distribution.
+    ///
+    /// ```
+    /// use otp_core::{Mailbox, Name, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let worker = process::spawn(|_inbox: Mailbox<()>| std::future::pending());
+    ///         // Elixir: :global.register_name(:worker, pid)
+    ///         process::register(Name::global("worker"), &worker).unwrap();
+    ///         assert_eq!(process::whereis(&Name::global("worker")), Some(worker.pid()));
+    ///         // The global table is apart from the local one.
+    ///         assert_eq!(process::whereis(&Name::local("worker")), None);
+    ///         assert_eq!(Name::global("worker").to_string(), "{:global, :worker}");
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn global(name: impl Into<Atom>) -> Self {
         Name::Global(name.into())
     }
 
     /// A via name: `key` in `registry`.
+    ///
+    /// ```
+    /// use otp_core::registry::{Options, Registry};
+    /// use otp_core::{Mailbox, Name, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let rooms: Registry<String, ()> =
+    ///             Registry::start_link(Options::unique().name("Rooms")).await.unwrap();
+    ///         // Elixir: {:via, Registry, {Rooms, "lobby"}}
+    ///         let lobby = Name::via(rooms, "lobby".to_string());
+    ///         let room = process::spawn(|_inbox: Mailbox<()>| std::future::pending());
+    ///         process::register(lobby.clone(), &room).unwrap();
+    ///         assert_eq!(process::whereis(&lobby), Some(room.pid()));
+    ///         assert_eq!(lobby.to_string(), "{Rooms, \"lobby\"}");
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn via<R: Via>(registry: R, key: R::Key) -> Self {
         Name::Via(ViaName(Arc::new(ViaEntry { registry, key })))
     }
@@ -168,15 +208,171 @@ pub trait Via: Send + Sync + 'static {
     type Key: Clone + fmt::Debug + Send + Sync + 'static;
 
     /// Names `pid` with `key` if the key is free (`:yes`); `false` if it is taken (`:no`).
+    ///
+    /// ```
+    /// use otp_core::process::{self, RegisterError};
+    /// use otp_core::{Mailbox, Name, Node};
+    /// # use std::collections::HashMap;
+    /// # use std::sync::{Arc, Mutex};
+    /// # use otp_core::{Pid, Via};
+    /// # #[derive(Clone, Default)]
+    /// # struct Names(Arc<Mutex<HashMap<String, Pid>>>);
+    /// # impl Via for Names {
+    /// #     type Key = String;
+    /// #     fn register_name(&self, key: &String, pid: &Pid) -> bool {
+    /// #         let mut map = self.0.lock().unwrap();
+    /// #         if map.get(key).is_some_and(|p| p.is_alive()) { return false; }
+    /// #         map.insert(key.clone(), pid.clone());
+    /// #         true
+    /// #     }
+    /// #     fn unregister_name(&self, key: &String) { self.0.lock().unwrap().remove(key); }
+    /// #     fn whereis_name(&self, key: &String) -> Option<Pid> {
+    /// #         self.0.lock().unwrap().get(key).filter(|p| p.is_alive()).cloned()
+    /// #     }
+    /// # }
+    ///
+    /// // `Names` is the registry of the trait's example. Registering through a via name asks it.
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let frodo = Name::via(Names::default(), "frodo".to_string());
+    ///         let first = process::spawn(|_inbox: Mailbox<()>| std::future::pending());
+    ///         let second = process::spawn(|_inbox: Mailbox<()>| std::future::pending());
+    ///         // register_name answers :yes...
+    ///         process::register(frodo.clone(), &first).unwrap();
+    ///         // ...then :no, which names the holder.
+    ///         let taken = process::register(frodo, &second);
+    ///         assert!(matches!(taken, Err(RegisterError::Taken { holder, .. }) if holder == first.pid()));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     fn register_name(&self, key: &Self::Key, pid: &Pid) -> bool;
 
     /// Forgets `key`.
+    ///
+    /// ```
+    /// use otp_core::{Name, Node, process};
+    /// # use std::collections::HashMap;
+    /// # use std::sync::{Arc, Mutex};
+    /// # use otp_core::{Pid, Via};
+    /// # #[derive(Clone, Default)]
+    /// # struct Names(Arc<Mutex<HashMap<String, Pid>>>);
+    /// # impl Via for Names {
+    /// #     type Key = String;
+    /// #     fn register_name(&self, key: &String, pid: &Pid) -> bool {
+    /// #         let mut map = self.0.lock().unwrap();
+    /// #         if map.get(key).is_some_and(|p| p.is_alive()) { return false; }
+    /// #         map.insert(key.clone(), pid.clone());
+    /// #         true
+    /// #     }
+    /// #     fn unregister_name(&self, key: &String) { self.0.lock().unwrap().remove(key); }
+    /// #     fn whereis_name(&self, key: &String) -> Option<Pid> {
+    /// #         self.0.lock().unwrap().get(key).filter(|p| p.is_alive()).cloned()
+    /// #     }
+    /// # }
+    ///
+    /// // `Names` is the registry of the trait's example.
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let frodo = Name::via(Names::default(), "frodo".to_string());
+    ///         process::register(frodo.clone(), process::self_pid()).unwrap();
+    ///         // Elixir: Names.unregister_name("frodo"), reached through Process.unregister
+    ///         assert!(process::unregister(frodo.clone()));
+    ///         assert_eq!(process::whereis(&frodo), None);
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     fn unregister_name(&self, key: &Self::Key);
 
     /// The live process named `key`, if any.
+    ///
+    /// ```
+    /// use otp_core::{ExitReason, Mailbox, Name, Node, process};
+    /// # use std::collections::HashMap;
+    /// # use std::sync::{Arc, Mutex};
+    /// # use otp_core::{Pid, Via};
+    /// # #[derive(Clone, Default)]
+    /// # struct Names(Arc<Mutex<HashMap<String, Pid>>>);
+    /// # impl Via for Names {
+    /// #     type Key = String;
+    /// #     fn register_name(&self, key: &String, pid: &Pid) -> bool {
+    /// #         let mut map = self.0.lock().unwrap();
+    /// #         if map.get(key).is_some_and(|p| p.is_alive()) { return false; }
+    /// #         map.insert(key.clone(), pid.clone());
+    /// #         true
+    /// #     }
+    /// #     fn unregister_name(&self, key: &String) { self.0.lock().unwrap().remove(key); }
+    /// #     fn whereis_name(&self, key: &String) -> Option<Pid> {
+    /// #         self.0.lock().unwrap().get(key).filter(|p| p.is_alive()).cloned()
+    /// #     }
+    /// # }
+    ///
+    /// // `Names` is the registry of the trait's example; its whereis_name skips dead processes.
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let frodo = Name::via(Names::default(), "frodo".to_string());
+    ///         let holder = process::spawn(|_inbox: Mailbox<()>| std::future::pending());
+    ///         process::register(frodo.clone(), &holder).unwrap();
+    ///         // Elixir: GenServer.whereis({:via, Names, "frodo"})
+    ///         assert_eq!(process::whereis(&frodo), Some(holder.pid()));
+    ///         process::exit(&holder.pid(), ExitReason::Kill);
+    ///         holder.pid().wait_exit().await;
+    ///         assert_eq!(process::whereis(&frodo), None);
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     fn whereis_name(&self, key: &Self::Key) -> Option<Pid>;
 
     /// Sends `msg` to the process named `key`.
+    ///
+    /// ```
+    /// use otp_core::process::{self, SendError};
+    /// use otp_core::{Mailbox, Name, Node, Pid, Via};
+    /// use std::collections::HashMap;
+    /// use std::sync::{Arc, Mutex};
+    ///
+    /// #[derive(Clone, Default)]
+    /// struct Names(Arc<Mutex<HashMap<String, Pid>>>);
+    ///
+    /// impl Via for Names {
+    ///     type Key = String;
+    ///     fn register_name(&self, key: &String, pid: &Pid) -> bool {
+    ///         self.0.lock().unwrap().insert(key.clone(), pid.clone()).is_none()
+    ///     }
+    ///     fn unregister_name(&self, key: &String) {
+    ///         self.0.lock().unwrap().remove(key);
+    ///     }
+    ///     fn whereis_name(&self, key: &String) -> Option<Pid> {
+    ///         self.0.lock().unwrap().get(key).filter(|p| p.is_alive()).cloned()
+    ///     }
+    ///     // `send` keeps its default: look the key up, deliver to that process.
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let names = Names::default();
+    ///         let sam = process::spawn(|_inbox: Mailbox<u32>| std::future::pending());
+    ///         process::register(Name::via(names.clone(), "sam".to_string()), &sam).unwrap();
+    ///         // Elixir: send({:via, Names, "sam"}, 1)
+    ///         let sent = process::send_named(&Name::via(names.clone(), "sam".to_string()), 1u32);
+    ///         assert_eq!(sent, Ok(()));
+    ///         assert_eq!(process::message_queue_len(&sam), 1);
+    ///         let nobody = process::send_named(&Name::via(names, "frodo".to_string()), 1u32);
+    ///         assert_eq!(nobody, Err(SendError::NoProc));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     fn send(&self, key: &Self::Key, msg: AnyMessage) -> Result<(), SendError> {
         match self.whereis_name(key) {
             Some(pid) => msg.deliver(&pid),
@@ -185,6 +381,26 @@ pub trait Via: Send + Sync + 'static {
     }
 
     /// How a name in this registry prints in crash reports and errors.
+    ///
+    /// ```
+    /// use otp_core::{Name, Pid, Via};
+    ///
+    /// struct Names;
+    ///
+    /// impl Via for Names {
+    ///     type Key = String;
+    ///     fn register_name(&self, _key: &String, _pid: &Pid) -> bool {
+    ///         false
+    ///     }
+    ///     fn unregister_name(&self, _key: &String) {}
+    ///     fn whereis_name(&self, _key: &String) -> Option<Pid> {
+    ///         None
+    ///     }
+    /// }
+    ///
+    /// // By default a via name prints as Elixir's tuple, with the registry's type as the module.
+    /// assert_eq!(Name::via(Names, "sam".to_string()).to_string(), "{:via, Names, \"sam\"}");
+    /// ```
     fn describe(&self, key: &Self::Key) -> String {
         let module = type_name::<Self>().rsplit("::").next().unwrap_or("Via");
         format!("{{:via, {module}, {key:?}}}")
@@ -228,6 +444,26 @@ impl<R: Via> ViaKey for ViaEntry<R> {
 
 impl ViaName {
     /// The live process this name stands for, as the registry answers.
+    ///
+    /// ```
+    /// use otp_core::registry::{Options, Registry};
+    /// use otp_core::{Name, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let rooms: Registry<String, ()> =
+    ///             Registry::start_link(Options::unique()).await.unwrap();
+    ///         let lobby = Name::via(rooms, "lobby".to_string());
+    ///         process::register(lobby.clone(), process::self_pid()).unwrap();
+    ///         if let Name::Via(via) = &lobby {
+    ///             assert_eq!(via.whereis(), Some(process::self_pid()));
+    ///         }
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn whereis(&self) -> Option<Pid> {
         self.0.whereis()
     }

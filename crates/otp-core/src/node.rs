@@ -69,11 +69,36 @@ impl Default for Node {
 
 impl Node {
     /// A fresh node that prints to standard output.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// // Two nodes never share pids, names or processes.
+    /// let (a, b) = (Node::new(), Node::new());
+    /// assert_ne!(a.id(), b.id());
+    /// let first = a.run(async { otp_core::process::self_pid() }).await.unwrap();
+    /// let also_first = b.run(async { otp_core::process::self_pid() }).await.unwrap();
+    /// assert_eq!(first.to_string(), also_first.to_string(), "both count from #PID<0.100.0>");
+    /// assert_ne!(first, also_first, "but they are different processes");
+    /// # });
+    /// ```
     pub fn new() -> Self {
         Self::with_console(Console::stdout())
     }
 
     /// A fresh node whose processes print to `console` (see [`Console::capture`]).
+    ///
+    /// ```
+    /// use otp_core::{Console, Node, io};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let console = Console::capture();
+    /// let node = Node::with_console(console.clone());
+    /// node.run(async { io::puts("hello") }).await.unwrap();
+    /// assert_eq!(console.contents(), "hello\n");
+    /// # });
+    /// ```
     pub fn with_console(console: Console) -> Self {
         crate::panic::install_hook();
         Node {
@@ -90,11 +115,29 @@ impl Node {
     }
 
     /// This node's number, distinct for every node made in this program.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    ///
+    /// let node = Node::new();
+    /// assert_eq!(node.clone().id(), node.id(), "clones are the same node");
+    /// assert_ne!(Node::new().id(), node.id());
+    /// assert_eq!(format!("{node:?}"), format!("Node({})", node.id()));
+    /// ```
     pub fn id(&self) -> u64 {
         self.inner.id
     }
 
     /// The console this node's processes print to.
+    ///
+    /// ```
+    /// use otp_core::{Console, Node};
+    ///
+    /// let node = Node::with_console(Console::capture());
+    /// // Code outside any process can print where the node's processes print.
+    /// node.console().println("a line from outside");
+    /// assert_eq!(node.console().contents(), "a line from outside\n");
+    /// ```
     pub fn console(&self) -> &Console {
         &self.inner.console
     }
@@ -122,6 +165,18 @@ impl Node {
     }
 
     /// The live process with this number, if any.
+    ///
+    /// ```
+    /// use otp_core::{Mailbox, Node};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let worker = node.spawn(|_inbox: Mailbox<()>| std::future::pending());
+    /// // Elixir: pid(0, 100, 0)
+    /// assert_eq!(node.process(100), Some(worker.pid()));
+    /// assert_eq!(node.process(101), None);
+    /// # });
+    /// ```
     pub fn process(&self, id: u64) -> Option<Pid> {
         lock(&self.inner.processes[(id as usize) % SHARDS])
             .get(&id)
@@ -129,6 +184,18 @@ impl Node {
     }
 
     /// Every live process of this node, in pid order (`Process.list/0`).
+    ///
+    /// ```
+    /// use otp_core::{Mailbox, Node};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let a = node.spawn(|_inbox: Mailbox<()>| std::future::pending());
+    /// let b = node.spawn(|_inbox: Mailbox<()>| std::future::pending());
+    /// // Elixir: Process.list()
+    /// assert_eq!(node.processes(), [a.pid(), b.pid()]);
+    /// # });
+    /// ```
     pub fn processes(&self) -> Vec<Pid> {
         let mut all: Vec<Pid> = self
             .inner
@@ -141,16 +208,63 @@ impl Node {
     }
 
     /// How many processes of this node are alive. Tests use it to prove nothing leaked.
+    ///
+    /// ```
+    /// use otp_core::{ExitReason, Mailbox, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let worker = node.spawn(|_inbox: Mailbox<()>| std::future::pending()).pid();
+    /// assert_eq!(node.process_count(), 1);
+    /// let target = worker.clone();
+    /// node.run(async move { process::exit(&target, ExitReason::Kill) }).await.unwrap();
+    /// worker.wait_exit().await;
+    /// // Nothing left behind: neither the worker nor the process that killed it.
+    /// assert_eq!(node.process_count(), 0);
+    /// # });
+    /// ```
     pub fn process_count(&self) -> usize {
         self.inner.processes.iter().map(|s| lock(s).len()).sum()
     }
 
     /// The process registered under a local name (`Process.whereis/1`).
+    ///
+    /// ```
+    /// use otp_core::{Mailbox, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let worker = node.spawn(|_inbox: Mailbox<()>| std::future::pending());
+    /// let pid = worker.pid();
+    /// node.run(async move { process::register("worker", pid).unwrap() }).await.unwrap();
+    /// // From outside any process. Elixir: Process.whereis(:worker)
+    /// assert_eq!(node.whereis("worker"), Some(worker.pid()));
+    /// assert_eq!(node.whereis("nobody"), None);
+    /// # });
+    /// ```
     pub fn whereis(&self, name: impl Into<Atom>) -> Option<Pid> {
         read(&self.inner.locals).get(&name.into()).cloned()
     }
 
     /// Every local name in use, sorted (`Process.registered/0`).
+    ///
+    /// ```
+    /// use otp_core::{Mailbox, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let z = node.spawn(|_inbox: Mailbox<()>| std::future::pending()).pid();
+    /// let a = node.spawn(|_inbox: Mailbox<()>| std::future::pending()).pid();
+    /// node.run(async move {
+    ///     process::register("zeta", z).unwrap();
+    ///     process::register("alpha", a).unwrap();
+    /// })
+    /// .await
+    /// .unwrap();
+    /// // Elixir: Process.registered()
+    /// assert_eq!(node.registered(), ["alpha", "zeta"]);
+    /// # });
+    /// ```
     pub fn registered(&self) -> Vec<Atom> {
         let mut names: Vec<Atom> = read(&self.inner.locals).keys().cloned().collect();
         names.sort();
@@ -159,6 +273,24 @@ impl Node {
 
     /// Spawns a process on this node from outside any process: the root of a program or test.
     /// Inside a process use [`crate::process::spawn`].
+    ///
+    /// ```
+    /// use otp_core::{Console, ExitReason, Mailbox, Node, Received, io};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let console = Console::capture();
+    /// let node = Node::with_console(console.clone());
+    /// // The first process of a program: no parent, nothing to link to.
+    /// let greeter = node.spawn(|mut inbox: Mailbox<String>| async move {
+    ///     if let Received::Msg(name) = inbox.receive().await {
+    ///         io::puts(format!("hello, {name}"));
+    ///     }
+    /// });
+    /// greeter.send("ada".to_string());
+    /// assert_eq!(greeter.pid().wait_exit().await, ExitReason::Normal);
+    /// assert_eq!(console.contents(), "hello, ada\n");
+    /// # });
+    /// ```
     pub fn spawn<M, F, Fut>(&self, f: F) -> Addr<M>
     where
         M: Send + 'static,
@@ -173,6 +305,25 @@ impl Node {
     /// Returns the future's output, or `Err(reason)` if the process exited before finishing:
     /// killed by a linked process, say, as a crashing `start_link`ed server takes the IEx shell
     /// down with it.
+    ///
+    /// ```
+    /// use otp_core::{ExitReason, Mailbox, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// assert_eq!(node.run(async { 6 * 7 }).await, Ok(42));
+    /// // A crash in a linked process takes the shell down, as in IEx.
+    /// let crashed = node
+    ///     .run(async {
+    ///         process::spawn_link(|_inbox: Mailbox<()>| async {
+    ///             process::exit_self(ExitReason::custom("boom")).await;
+    ///         });
+    ///         std::future::pending::<()>().await
+    ///     })
+    ///     .await;
+    /// assert_eq!(crashed, Err(ExitReason::custom("boom")));
+    /// # });
+    /// ```
     pub async fn run<T, Fut>(&self, fut: Fut) -> Result<T, ExitReason>
     where
         T: Send + 'static,

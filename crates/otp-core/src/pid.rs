@@ -52,11 +52,33 @@ impl Pid {
     }
 
     /// The process's number: the `N` of `#PID<0.N.0>`.
+    ///
+    /// ```
+    /// use otp_core::{Mailbox, Node};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let pid = node.spawn(|_inbox: Mailbox<()>| async {}).pid();
+    /// assert_eq!(pid.id(), 100);
+    /// assert_eq!(pid.to_string(), "#PID<0.100.0>");
+    /// # });
+    /// ```
     pub fn id(&self) -> u64 {
         self.core().id
     }
 
     /// The node the process runs on.
+    ///
+    /// ```
+    /// use otp_core::{Mailbox, Node};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let pid = node.spawn(|_inbox: Mailbox<()>| async {}).pid();
+    /// // Elixir: node(pid)
+    /// assert_eq!(pid.node().id(), node.id());
+    /// # });
+    /// ```
     pub fn node(&self) -> Node {
         self.core().node.clone()
     }
@@ -76,17 +98,63 @@ impl Pid {
     }
 
     /// The reason the process exited with, once it has.
+    ///
+    /// ```
+    /// use otp_core::{ExitReason, Mailbox, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let pid = node
+    ///     .spawn(|_inbox: Mailbox<()>| async {
+    ///         process::exit_self(ExitReason::custom("done")).await;
+    ///     })
+    ///     .pid();
+    /// assert_eq!(pid.exit_reason(), None, "still running");
+    /// pid.wait_exit().await;
+    /// assert_eq!(pid.exit_reason(), Some(ExitReason::custom("done")));
+    /// # });
+    /// ```
     pub fn exit_reason(&self) -> Option<ExitReason> {
         self.core().exit_reason()
     }
 
     /// Waits until the process has exited and returns its exit reason. Returns at once for a
     /// process that is already gone. Unlike a monitor, this needs no mailbox: any task can wait.
+    ///
+    /// ```
+    /// use otp_core::{ExitReason, Mailbox, Node};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let pid = node
+    ///     .spawn(|_inbox: Mailbox<()>| async {
+    ///         panic!("boom");
+    ///     })
+    ///     .pid();
+    /// // Any task may wait, no mailbox or monitor needed.
+    /// assert_eq!(pid.wait_exit().await, ExitReason::panic("boom"));
+    /// // Once gone, it answers at once.
+    /// assert_eq!(pid.wait_exit().await, ExitReason::panic("boom"));
+    /// # });
+    /// ```
     pub async fn wait_exit(&self) -> ExitReason {
         self.core().wait_exit().await
     }
 
     /// A typed handle to this process if its messages are of type `M`.
+    ///
+    /// ```
+    /// use otp_core::{Mailbox, Node, Pid};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let pid: Pid = node.spawn(|_inbox: Mailbox<u32>| std::future::pending()).pid();
+    /// // A plain pid (from a registry, say) back to a handle that can send.
+    /// let addr = pid.downcast::<u32>().expect("its messages are u32");
+    /// addr.send(7);
+    /// assert!(pid.downcast::<String>().is_none());
+    /// # });
+    /// ```
     pub fn downcast<M: Send + 'static>(&self) -> Option<crate::process::Addr<M>> {
         crate::process::Addr::from_pid(self)
     }
@@ -146,6 +214,22 @@ pub struct MonitorRef {
 
 impl MonitorRef {
     /// The monitored process.
+    ///
+    /// ```
+    /// use otp_core::{Mailbox, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let worker = process::spawn(|_inbox: Mailbox<()>| std::future::pending());
+    ///         let reference = process::monitor(&worker.pid());
+    ///         assert_eq!(reference.target(), &worker.pid());
+    ///         assert_eq!(reference.to_string(), "#Reference<0.0.0.1>");
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn target(&self) -> &Pid {
         &self.target
     }

@@ -82,6 +82,15 @@ pub enum Timeout {
 
 impl Timeout {
     /// `Some(duration)`, or `None` for infinity.
+    ///
+    /// ```
+    /// use otp_core::Timeout;
+    /// use std::time::Duration;
+    ///
+    /// // Elixir: 5000 and :infinity
+    /// assert_eq!(Timeout::millis(5000).as_duration(), Some(Duration::from_secs(5)));
+    /// assert_eq!(Timeout::Infinity.as_duration(), None);
+    /// ```
     pub fn as_duration(self) -> Option<Duration> {
         match self {
             Timeout::After(d) => Some(d),
@@ -90,6 +99,14 @@ impl Timeout {
     }
 
     /// A timeout in milliseconds.
+    ///
+    /// ```
+    /// use otp_core::Timeout;
+    ///
+    /// // Usable in constants, as the default call timeout is.
+    /// const PATIENCE: Timeout = Timeout::millis(5000);
+    /// assert_eq!(PATIENCE, Timeout::from(5000));
+    /// ```
     pub const fn millis(ms: u64) -> Self {
         Timeout::After(Duration::from_millis(ms))
     }
@@ -117,6 +134,18 @@ pub(crate) async fn with_timeout<F: Future>(t: Timeout, fut: F) -> Option<F::Out
 
 /// `Process.sleep/1`: suspends the calling task for `ms` milliseconds of tokio's clock (which a
 /// test can pause and advance).
+///
+/// ```
+/// use otp_core::process;
+/// use tokio::time::{Duration, Instant};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(async {
+/// let started = Instant::now();
+/// // Elixir: Process.sleep(1000)
+/// process::sleep(1000).await;
+/// assert_eq!(started.elapsed(), Duration::from_millis(1000));
+/// # });
+/// ```
 pub async fn sleep(ms: u64) {
     tokio::time::sleep(Duration::from_millis(ms)).await
 }
@@ -191,6 +220,26 @@ type DeliverFn = Box<dyn FnOnce(&Pid) -> Result<(), SendError> + Send>;
 
 impl AnyMessage {
     /// Wraps a message for a hand-made process whose messages are `M`.
+    ///
+    /// ```
+    /// use otp_core::process::{self, AnyMessage, SendError};
+    /// use otp_core::{Mailbox, Node};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let worker = process::spawn(|_inbox: Mailbox<u32>| std::future::pending());
+    ///         // A `u32` reaches a process that takes `u32`...
+    ///         assert_eq!(AnyMessage::new(7u32).deliver(&worker.pid()), Ok(()));
+    ///         assert_eq!(process::message_queue_len(&worker), 1);
+    ///         // ...and is refused by a process that takes something else.
+    ///         let refused = AnyMessage::new("seven").deliver(&worker.pid());
+    ///         assert!(matches!(refused, Err(SendError::WrongType { expected: "u32", .. })));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn new<M: Send + 'static>(msg: M) -> Self {
         AnyMessage {
             deliver: Box::new(move |pid: &Pid| match Addr::<M>::from_pid(pid) {
@@ -209,6 +258,23 @@ impl AnyMessage {
     }
 
     /// Delivers the message to `pid`.
+    ///
+    /// ```
+    /// use otp_core::process::{self, AnyMessage, SendError};
+    /// use otp_core::{Mailbox, Node};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let done = process::spawn(|_inbox: Mailbox<u32>| async {});
+    ///         done.pid().wait_exit().await;
+    ///         // Unlike a plain send, delivery says when nobody was there to take the message.
+    ///         assert_eq!(AnyMessage::new(1u32).deliver(&done.pid()), Err(SendError::NoProc));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn deliver(self, pid: &Pid) -> Result<(), SendError> {
         (self.deliver)(pid)
     }
@@ -230,6 +296,16 @@ pub(crate) fn wrong_type<M: 'static>(pid: &Pid) -> SendError {
 
 /// What a process body's output means as an exit reason: `()` is `:normal`; an
 /// [`ExitReason`] is itself; `Result<(), ExitReason>` is `:normal` or the error.
+///
+/// ```
+/// use otp_core::ExitReason;
+/// use otp_core::process::IntoExitReason;
+///
+/// assert_eq!(().into_exit_reason(), ExitReason::Normal);
+/// assert_eq!(ExitReason::Shutdown.into_exit_reason(), ExitReason::Shutdown);
+/// let failed: Result<(), ExitReason> = Err(ExitReason::custom("boom"));
+/// assert_eq!(failed.into_exit_reason(), ExitReason::custom("boom"));
+/// ```
 pub trait IntoExitReason {
     /// The exit reason.
     fn into_exit_reason(self) -> ExitReason;
@@ -572,6 +648,23 @@ impl<M> Clone for Addr<M> {
 
 impl<M: Send + 'static> Addr<M> {
     /// The process's pid.
+    ///
+    /// ```
+    /// use otp_core::{Mailbox, Node, Pid, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let worker = process::spawn(|_inbox: Mailbox<()>| async {});
+    ///         let pid: Pid = worker.pid();
+    ///         assert_eq!(pid.to_string(), "#PID<0.101.0>");
+    ///         // The handle prints as its pid.
+    ///         assert_eq!(worker.to_string(), pid.to_string());
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn pid(&self) -> Pid {
         Pid {
             cell: self.shared.clone(),
@@ -579,16 +672,66 @@ impl<M: Send + 'static> Addr<M> {
     }
 
     /// `true` until the process has exited.
+    ///
+    /// ```
+    /// use otp_core::{Mailbox, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let worker = process::spawn(|_inbox: Mailbox<()>| async {});
+    ///         // Elixir: Process.alive?(pid)
+    ///         assert!(worker.is_alive());
+    ///         worker.pid().wait_exit().await;
+    ///         assert!(!worker.is_alive());
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn is_alive(&self) -> bool {
         !self.shared.core.is_dead()
     }
 
     /// Sends `msg`; a message to a dead process is dropped, as in OTP.
+    ///
+    /// ```
+    /// use otp_core::{Console, Mailbox, Node, Received, io};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let console = Console::capture();
+    /// let node = Node::with_console(console.clone());
+    /// let echo = node.spawn(|mut inbox: Mailbox<String>| async move {
+    ///     if let Received::Msg(text) = inbox.receive().await {
+    ///         io::puts(text);
+    ///     }
+    /// });
+    /// // Elixir: send(pid, "hello")
+    /// echo.send("hello".to_string());
+    /// echo.pid().wait_exit().await;
+    /// assert_eq!(console.contents(), "hello\n");
+    /// // Sending to a process that has exited does nothing, as on the BEAM.
+    /// echo.send("anyone there?".to_string());
+    /// # });
+    /// ```
     pub fn send(&self, msg: M) {
         let _ = self.shared.push(Received::Msg(msg));
     }
 
     /// Sends `msg`, saying whether the process was alive to take it.
+    ///
+    /// ```
+    /// use otp_core::process::SendError;
+    /// use otp_core::{Mailbox, Node};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let worker = node.spawn(|_inbox: Mailbox<u32>| async {});
+    /// assert_eq!(worker.try_send(1), Ok(()));
+    /// worker.pid().wait_exit().await;
+    /// assert_eq!(worker.try_send(2), Err(SendError::NoProc));
+    /// # });
+    /// ```
     pub fn try_send(&self, msg: M) -> Result<(), SendError> {
         self.shared
             .push(Received::Msg(msg))
@@ -662,6 +805,21 @@ impl<M: Send + 'static> Mailbox<M> {
     }
 
     /// A handle to this process.
+    ///
+    /// ```
+    /// use otp_core::{ExitReason, Mailbox, Node, Received};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let worker = node.spawn(|mut inbox: Mailbox<u32>| async move {
+    ///     // A process can hand out its own typed handle, or send to itself.
+    ///     let me = inbox.addr();
+    ///     me.send(7);
+    ///     assert!(matches!(inbox.receive().await, Received::Msg(7)));
+    /// });
+    /// assert_eq!(worker.pid().wait_exit().await, ExitReason::Normal);
+    /// # });
+    /// ```
     pub fn addr(&self) -> Addr<M> {
         Addr {
             shared: self.shared.clone(),
@@ -669,6 +827,19 @@ impl<M: Send + 'static> Mailbox<M> {
     }
 
     /// This process's pid.
+    ///
+    /// ```
+    /// use otp_core::{ExitReason, Mailbox, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let worker = node.spawn(|inbox: Mailbox<u32>| async move {
+    ///     // Elixir: self()
+    ///     assert_eq!(inbox.pid(), process::self_pid());
+    /// });
+    /// assert_eq!(worker.pid().wait_exit().await, ExitReason::Normal);
+    /// # });
+    /// ```
     pub fn pid(&self) -> Pid {
         self.addr().pid()
     }
@@ -733,17 +904,64 @@ impl<M: Send + 'static> Mailbox<M> {
     }
 
     /// Waits for the next message.
+    ///
+    /// ```
+    /// use otp_core::{ExitReason, Mailbox, Node, Received};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let worker = node.spawn(|mut inbox: Mailbox<&'static str>| async move {
+    ///     // Elixir: receive do msg -> msg end
+    ///     match inbox.receive().await {
+    ///         Received::Msg(text) => assert_eq!(text, "ping"),
+    ///         other => panic!("expected a message, got {other:?}"),
+    ///     }
+    /// });
+    /// worker.send("ping");
+    /// assert_eq!(worker.pid().wait_exit().await, ExitReason::Normal);
+    /// # });
+    /// ```
     pub async fn receive(&mut self) -> Received<M> {
         poll_fn(|cx| self.poll_next(cx)).await
     }
 
     /// Waits at most `timeout` for the next message (`receive ... after t -> ... end`);
     /// `None` if nothing came.
+    ///
+    /// ```
+    /// use otp_core::{ExitReason, Mailbox, Node, Received};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let worker = node.spawn(|mut inbox: Mailbox<u32>| async move {
+    ///     // Elixir: receive do n -> n after 1000 -> :timeout end
+    ///     assert!(matches!(inbox.receive_timeout(1000).await, Some(Received::Msg(1))));
+    ///     assert!(inbox.receive_timeout(1000).await.is_none());
+    /// });
+    /// worker.send(1);
+    /// assert_eq!(worker.pid().wait_exit().await, ExitReason::Normal);
+    /// # });
+    /// ```
     pub async fn receive_timeout(&mut self, timeout: impl Into<Timeout>) -> Option<Received<M>> {
         with_timeout(timeout.into(), self.receive()).await
     }
 
     /// The next message, if one is already waiting.
+    ///
+    /// ```
+    /// use otp_core::{ExitReason, Mailbox, Node, Received};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let worker = node.spawn(|mut inbox: Mailbox<u32>| async move {
+    ///     // Elixir: receive do n -> n after 0 -> nil end
+    ///     assert!(inbox.try_receive().is_none());
+    ///     inbox.addr().send(1);
+    ///     assert!(matches!(inbox.try_receive(), Some(Received::Msg(1))));
+    /// });
+    /// assert_eq!(worker.pid().wait_exit().await, ExitReason::Normal);
+    /// # });
+    /// ```
     pub fn try_receive(&mut self) -> Option<Received<M>> {
         loop {
             let item = match self.local.pop_front() {
@@ -763,12 +981,61 @@ impl<M: Send + 'static> Mailbox<M> {
     }
 
     /// Takes every message waiting now (IEx's `flush/0`, returned rather than printed).
+    ///
+    /// ```
+    /// use otp_core::{ExitReason, Mailbox, Node, Received};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let worker = node.spawn(|mut inbox: Mailbox<u32>| async move {
+    ///     for n in 1..=3 {
+    ///         inbox.addr().send(n);
+    ///     }
+    ///     // IEx: flush()
+    ///     let numbers: Vec<u32> = inbox
+    ///         .flush()
+    ///         .into_iter()
+    ///         .filter_map(|m| match m {
+    ///             Received::Msg(n) => Some(n),
+    ///             _ => None,
+    ///         })
+    ///         .collect();
+    ///     assert_eq!(numbers, [1, 2, 3]);
+    ///     assert!(inbox.is_empty());
+    /// });
+    /// assert_eq!(worker.pid().wait_exit().await, ExitReason::Normal);
+    /// # });
+    /// ```
     pub fn flush(&mut self) -> Vec<Received<M>> {
         std::iter::from_fn(|| self.try_receive()).collect()
     }
 
     /// Selective receive: waits for the first message `accept` returns `true` for, leaving every
     /// other message in the mailbox, in order.
+    ///
+    /// ```
+    /// use otp_core::{ExitReason, Mailbox, Node, Received};
+    ///
+    /// #[derive(Debug)]
+    /// enum Msg {
+    ///     Chatter(u32),
+    ///     Answer(u32),
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let worker = node.spawn(|mut inbox: Mailbox<Msg>| async move {
+    ///     inbox.addr().send(Msg::Chatter(1));
+    ///     inbox.addr().send(Msg::Answer(42));
+    ///     // Elixir: receive do {:answer, n} -> n end
+    ///     let answer = inbox.receive_match(|m| matches!(m, Received::Msg(Msg::Answer(_)))).await;
+    ///     assert!(matches!(answer, Received::Msg(Msg::Answer(42))));
+    ///     // The chatter was skipped, not lost: it is still first in line.
+    ///     assert!(matches!(inbox.try_receive(), Some(Received::Msg(Msg::Chatter(1)))));
+    /// });
+    /// assert_eq!(worker.pid().wait_exit().await, ExitReason::Normal);
+    /// # });
+    /// ```
     pub async fn receive_match(
         &mut self,
         mut accept: impl FnMut(&Received<M>) -> bool,
@@ -798,6 +1065,22 @@ impl<M: Send + 'static> Mailbox<M> {
 
     /// Selective receive with a timeout (`receive ... after t -> ... end`): the first message
     /// `accept` returns `true` for, or `None` if none came in time; other messages stay.
+    ///
+    /// ```
+    /// use otp_core::{ExitReason, Mailbox, Node, Received};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let worker = node.spawn(|mut inbox: Mailbox<u32>| async move {
+    ///     inbox.addr().send(1);
+    ///     // Elixir: receive do 2 -> :two after 500 -> :none end
+    ///     let two = inbox.receive_match_timeout(|m| matches!(m, Received::Msg(2)), 500).await;
+    ///     assert!(two.is_none());
+    ///     assert_eq!(inbox.len(), 1, "the 1 is still waiting");
+    /// });
+    /// assert_eq!(worker.pid().wait_exit().await, ExitReason::Normal);
+    /// # });
+    /// ```
     pub async fn receive_match_timeout(
         &mut self,
         accept: impl FnMut(&Received<M>) -> bool,
@@ -807,16 +1090,65 @@ impl<M: Send + 'static> Mailbox<M> {
     }
 
     /// Messages waiting, counted as `Process.info(pid, :message_queue_len)` counts them.
+    ///
+    /// ```
+    /// use otp_core::{ExitReason, Mailbox, Node};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let worker = node.spawn(|mut inbox: Mailbox<u32>| async move {
+    ///     inbox.addr().send(1);
+    ///     inbox.addr().send(2);
+    ///     // Elixir: Process.info(self(), :message_queue_len)
+    ///     assert_eq!(inbox.len(), 2);
+    ///     inbox.receive().await;
+    ///     assert_eq!(inbox.len(), 1);
+    /// });
+    /// assert_eq!(worker.pid().wait_exit().await, ExitReason::Normal);
+    /// # });
+    /// ```
     pub fn len(&self) -> usize {
         self.local.len() + lock(&self.shared.queue).items.len()
     }
 
     /// `true` if no message is waiting.
+    ///
+    /// ```
+    /// use otp_core::{ExitReason, Mailbox, Node};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let worker = node.spawn(|inbox: Mailbox<u32>| async move {
+    ///     assert!(inbox.is_empty());
+    ///     inbox.addr().send(1);
+    ///     assert!(!inbox.is_empty());
+    /// });
+    /// assert_eq!(worker.pid().wait_exit().await, ExitReason::Normal);
+    /// # });
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// Releases spare capacity (what `:hibernate` amounts to on tokio).
+    ///
+    /// ```
+    /// use otp_core::{ExitReason, Mailbox, Node};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let worker = node.spawn(|mut inbox: Mailbox<u32>| async move {
+    ///     for n in 0..1000 {
+    ///         inbox.addr().send(n);
+    ///     }
+    ///     inbox.flush();
+    ///     // After a burst, give back the room the queue grew to.
+    ///     inbox.shrink();
+    ///     assert!(inbox.is_empty());
+    /// });
+    /// assert_eq!(worker.pid().wait_exit().await, ExitReason::Normal);
+    /// # });
+    /// ```
     pub fn shrink(&mut self) {
         self.local.shrink_to_fit();
         self.shared.shrink_mailbox();
@@ -846,6 +1178,16 @@ thread_local! {
 }
 
 /// The pid of the process running this code, or `None` outside any process.
+///
+/// ```
+/// use otp_core::{Node, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// assert_eq!(process::current(), None);
+/// let inside = Node::new().run(async { process::current() }).await.unwrap();
+/// assert_eq!(inside.unwrap().to_string(), "#PID<0.100.0>");
+/// # });
+/// ```
 pub fn current() -> Option<Pid> {
     with_current(|p| p.cloned())
 }
@@ -870,6 +1212,22 @@ pub(crate) fn with_call_timer<R>(
 
 /// `self()`: the pid of the calling process.
 ///
+/// ```
+/// use otp_core::{Node, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         // Elixir: self()
+///         let me = process::self_pid();
+///         assert_eq!(me.to_string(), "#PID<0.100.0>");
+///         assert!(me.is_alive());
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
+///
 /// # Panics
 /// Outside a process (start one with [`Node::run`] or [`Node::spawn`]).
 pub fn self_pid() -> Pid {
@@ -879,6 +1237,16 @@ pub fn self_pid() -> Pid {
 const OUTSIDE: &str = "this otp_core function must be called from inside a process: start one with Node::run or Node::spawn";
 
 /// The node of the calling process.
+///
+/// ```
+/// use otp_core::{Node, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let node = Node::new();
+/// let id = node.run(async { process::current_node().id() }).await.unwrap();
+/// assert_eq!(id, node.id());
+/// # });
+/// ```
 ///
 /// # Panics
 /// Outside a process.
@@ -1144,6 +1512,39 @@ fn deliver_exit_signal(target: &Pid, from: &Pid, reason: &ExitReason, kind: Sign
 /// [`exit_self`], and with a panic reason if it panics (the panic is logged as Elixir logs a
 /// raised exception: "Process #PID<...> raised an exception").
 ///
+/// ```
+/// use otp_core::{Console, ExitReason, Mailbox, Node, Received, io, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let console = Console::capture();
+/// Node::with_console(console.clone())
+///     .run(async {
+///         // Elixir: pid = spawn(fn -> receive do n -> IO.puts(n * 2) end end)
+///         let doubler = process::spawn(|mut inbox: Mailbox<u32>| async move {
+///             if let Received::Msg(n) = inbox.receive().await {
+///                 io::puts(n * 2);
+///             }
+///         });
+///         process::send(&doubler, 21);
+///         assert_eq!(doubler.pid().wait_exit().await, ExitReason::Normal);
+///     })
+///     .await
+///     .unwrap();
+/// assert_eq!(console.contents(), "42\n");
+///
+/// Node::new()
+///     .run(async {
+///         // A panic is the process's exit reason; the process that spawned it lives on.
+///         let crasher = process::spawn(|_inbox: Mailbox<()>| async {
+///             panic!("boom");
+///         });
+///         assert_eq!(crasher.pid().wait_exit().await, ExitReason::panic("boom"));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
+///
 /// # Panics
 /// Outside a process (use [`Node::spawn`] there), or outside a tokio runtime.
 pub fn spawn<M, F, Fut>(f: F) -> Addr<M>
@@ -1157,6 +1558,23 @@ where
 }
 
 /// `spawn_link/1`: like [`spawn`], linked to the caller from the start.
+///
+/// ```
+/// use otp_core::{ExitReason, Mailbox, Node, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let node = Node::new();
+/// let parent = node.spawn(|_inbox: Mailbox<()>| async {
+///     // Elixir: spawn_link(fn -> exit(:boom) end)
+///     process::spawn_link(|_inbox: Mailbox<()>| async {
+///         process::exit_self(ExitReason::custom("boom")).await;
+///     });
+///     std::future::pending::<()>().await;
+/// });
+/// // The child's exit signal takes the parent down, with the child's reason.
+/// assert_eq!(parent.pid().wait_exit().await, ExitReason::custom("boom"));
+/// # });
+/// ```
 pub fn spawn_link<M, F, Fut>(f: F) -> Addr<M>
 where
     M: Send + 'static,
@@ -1173,6 +1591,32 @@ where
 
 /// `spawn_monitor/1`: like [`spawn`], monitored by the caller from the start; returns the
 /// process and the monitor's reference.
+///
+/// ```
+/// use otp_core::{ExitReason, Mailbox, Node, Received, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let node = Node::new();
+/// let watcher = node.spawn(|mut inbox: Mailbox<()>| async move {
+///     // Elixir: {pid, ref} = spawn_monitor(fn -> exit(:boom) end)
+///     let (child, reference) = process::spawn_monitor(|_inbox: Mailbox<()>| async {
+///         process::exit_self(ExitReason::custom("boom")).await;
+///     });
+///     match inbox.receive().await {
+///         Received::Down(down) => {
+///             assert_eq!((down.reference.clone(), down.pid.clone()), (reference, child.pid()));
+///             assert_eq!(
+///                 down.to_string(),
+///                 "{:DOWN, #Reference<0.0.0.1>, :process, #PID<0.101.0>, :boom}"
+///             );
+///         }
+///         other => panic!("expected a DOWN message, got {other:?}"),
+///     }
+/// });
+/// // Only the watcher was told: a monitor, unlike a link, never kills.
+/// assert_eq!(watcher.pid().wait_exit().await, ExitReason::Normal);
+/// # });
+/// ```
 pub fn spawn_monitor<M, F, Fut>(f: F) -> (Addr<M>, MonitorRef)
 where
     M: Send + 'static,
@@ -1198,6 +1642,27 @@ where
 
 /// `send(pid, msg)`: puts `msg` in the process's mailbox. Sending to a process that has exited
 /// does nothing, as in OTP.
+///
+/// ```
+/// use otp_core::{Mailbox, Node, Received, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let (tx, rx) = tokio::sync::oneshot::channel();
+///         let adder = process::spawn(move |mut inbox: Mailbox<(u32, u32)>| async move {
+///             if let Received::Msg((a, b)) = inbox.receive().await {
+///                 let _ = tx.send(a + b);
+///             }
+///         });
+///         // Elixir: send(pid, {1, 2})
+///         process::send(&adder, (1, 2));
+///         assert_eq!(rx.await.unwrap(), 3);
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub fn send<M: Send + 'static>(to: &Addr<M>, msg: M) {
     to.send(msg)
 }
@@ -1205,6 +1670,26 @@ pub fn send<M: Send + 'static>(to: &Addr<M>, msg: M) {
 /// `send(name, msg)`: looks `name` up (local, global or via; a via name goes through its
 /// registry's `send`) and delivers `msg` to a process whose messages are `M`. Unlike sending
 /// to an [`Addr`], the name may be unknown: that is [`SendError::NoProc`], where Elixir raises.
+///
+/// ```
+/// use otp_core::process::{self, SendError};
+/// use otp_core::{Mailbox, Name, Node};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let worker = process::spawn(|_inbox: Mailbox<u32>| std::future::pending());
+///         process::register("worker", &worker).unwrap();
+///         // Elixir: send(:worker, 7)
+///         assert_eq!(process::send_named(&Name::local("worker"), 7u32), Ok(()));
+///         assert_eq!(process::message_queue_len(&worker), 1);
+///         // An unknown name is an error here, where Elixir raises.
+///         assert_eq!(process::send_named(&Name::local("nobody"), 7u32), Err(SendError::NoProc));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 ///
 /// # Panics
 /// For a local or global name, outside a process.
@@ -1224,6 +1709,25 @@ pub fn send_named<M: Send + 'static>(name: &Name, msg: M) -> Result<(), SendErro
 /// process that does not trap exits (unless it sends it to itself); any other reason kills a
 /// process that does not trap exits, and reaches one that does as a
 /// [`Received::Exit`] message.
+///
+/// ```
+/// use otp_core::{ExitReason, Mailbox, Node, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let worker = process::spawn(|_inbox: Mailbox<()>| std::future::pending());
+///         // `:normal` leaves a process that does not trap exits alone...
+///         process::exit(&worker.pid(), ExitReason::Normal);
+///         assert!(worker.is_alive());
+///         // ...`:kill` never does. Elixir: Process.exit(pid, :kill)
+///         process::exit(&worker.pid(), ExitReason::Kill);
+///         assert_eq!(worker.pid().wait_exit().await, ExitReason::Killed);
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 ///
 /// # Panics
 /// Outside a process.
@@ -1280,6 +1784,33 @@ pub enum LinkError {
 ///
 /// Linking to a process that has exited follows OTP: a caller that traps exits receives
 /// `{:EXIT, pid, :noproc}`; any other caller gets [`LinkError::NoProc`].
+///
+/// ```
+/// use otp_core::process::{self, LinkError};
+/// use otp_core::{ExitReason, Mailbox, Node, Received};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let node = Node::new();
+/// let me = node.spawn(|mut inbox: Mailbox<()>| async move {
+///     process::trap_exit(true);
+///     let worker = process::spawn(|_inbox: Mailbox<()>| async {
+///         process::exit_self(ExitReason::custom("boom")).await;
+///     });
+///     // Elixir: Process.link(worker)
+///     process::link(&worker.pid()).unwrap();
+///     match inbox.receive().await {
+///         Received::Exit { from, reason } => {
+///             assert_eq!((from, reason), (worker.pid(), ExitReason::custom("boom")));
+///         }
+///         other => panic!("expected an EXIT message, got {other:?}"),
+///     }
+///     // Linking to a process that is gone, without trapping exits, is an error.
+///     process::trap_exit(false);
+///     assert_eq!(process::link(&worker.pid()), Err(LinkError::NoProc(worker.pid())));
+/// });
+/// assert_eq!(me.pid().wait_exit().await, ExitReason::Normal);
+/// # });
+/// ```
 pub fn link(pid: &Pid) -> Result<(), LinkError> {
     let me = self_pid();
     match link_pair(&me, pid) {
@@ -1311,6 +1842,28 @@ pub(crate) fn link_pair(a: &Pid, b: &Pid) -> Result<(), LinkError> {
 }
 
 /// `Process.unlink/1`: removes the link between the calling process and `pid`, if any.
+///
+/// ```
+/// use otp_core::{ExitReason, Mailbox, Node, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let me = process::self_pid();
+///         let worker = process::spawn_link(|_inbox: Mailbox<()>| std::future::pending());
+///         assert!(process::is_linked(&me, &worker.pid()));
+///         // Elixir: Process.unlink(worker)
+///         process::unlink(&worker.pid());
+///         assert!(!process::is_linked(&me, &worker.pid()));
+///         // Its death no longer reaches this process.
+///         process::exit(&worker.pid(), ExitReason::Kill);
+///         worker.pid().wait_exit().await;
+///         assert!(me.is_alive());
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub fn unlink(pid: &Pid) {
     let me = self_pid();
     unlink_pair(&me, pid);
@@ -1329,6 +1882,31 @@ pub(crate) fn unlink_pair(a: &Pid, b: &Pid) {
 
 /// `Process.monitor/1`: the calling process will receive a [`Down`] message when `pid` exits.
 /// Monitoring a process that is already gone delivers `Down` with `:noproc` at once.
+///
+/// ```
+/// use otp_core::{ExitReason, Mailbox, Node, Received, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let node = Node::new();
+/// let watcher = node.spawn(|mut inbox: Mailbox<()>| async move {
+///     let worker = process::spawn(|_inbox: Mailbox<()>| async {});
+///     // Elixir: ref = Process.monitor(worker)
+///     let reference = process::monitor(&worker.pid());
+///     assert_eq!(reference.target(), &worker.pid());
+///     match inbox.receive().await {
+///         Received::Down(down) => assert_eq!(down.reason, ExitReason::Normal),
+///         other => panic!("expected a DOWN message, got {other:?}"),
+///     }
+///     // Monitoring a process that is already gone reports `:noproc` at once.
+///     process::monitor(&worker.pid());
+///     match inbox.try_receive() {
+///         Some(Received::Down(down)) => assert_eq!(down.reason, ExitReason::NoProc),
+///         other => panic!("expected a DOWN message, got {other:?}"),
+///     }
+/// });
+/// assert_eq!(watcher.pid().wait_exit().await, ExitReason::Normal);
+/// # });
+/// ```
 pub fn monitor(pid: &Pid) -> MonitorRef {
     monitor_from(&self_pid(), pid)
 }
@@ -1363,6 +1941,29 @@ pub(crate) fn monitor_from(watcher: &Pid, target: &Pid) -> MonitorRef {
 
 /// `Process.demonitor/2`: removes a monitor. With `flush`, a `Down` message for it that has
 /// already arrived is removed too (`[:flush]`). Returns `true` if the monitor was still active.
+///
+/// ```
+/// use otp_core::{ExitReason, Mailbox, Node, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let node = Node::new();
+/// let watcher = node.spawn(|mut inbox: Mailbox<()>| async move {
+///     // Elixir: Process.demonitor(ref)
+///     let sleeper = process::spawn(|_inbox: Mailbox<()>| std::future::pending());
+///     let reference = process::monitor(&sleeper.pid());
+///     assert!(process::demonitor(&reference, false), "the monitor was active");
+///
+///     // A monitor that has fired leaves its DOWN message behind; `flush` removes it.
+///     // Elixir: Process.demonitor(ref, [:flush])
+///     let quick = process::spawn(|_inbox: Mailbox<()>| async {});
+///     let reference = process::monitor(&quick.pid());
+///     quick.pid().wait_exit().await;
+///     assert!(!process::demonitor(&reference, true), "the monitor had fired");
+///     assert!(inbox.try_receive().is_none());
+/// });
+/// assert_eq!(watcher.pid().wait_exit().await, ExitReason::Normal);
+/// # });
+/// ```
 pub fn demonitor(reference: &MonitorRef, flush: bool) -> bool {
     let me = self_pid();
     let was_active = {
@@ -1380,6 +1981,27 @@ pub fn demonitor(reference: &MonitorRef, flush: bool) -> bool {
 }
 
 /// `Process.flag(:trap_exit, on)`: returns the previous setting.
+///
+/// ```
+/// use otp_core::{ExitReason, Mailbox, Node, Received, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let node = Node::new();
+/// let me = node.spawn(|mut inbox: Mailbox<()>| async move {
+///     // Elixir: Process.flag(:trap_exit, true)
+///     assert!(!process::trap_exit(true), "off until turned on");
+///     process::spawn_link(|_inbox: Mailbox<()>| async {
+///         panic!("boom");
+///     });
+///     // The linked process's crash arrives as a message instead of killing this one.
+///     match inbox.receive().await {
+///         Received::Exit { reason, .. } => assert_eq!(reason, ExitReason::panic("boom")),
+///         other => panic!("expected an EXIT message, got {other:?}"),
+///     }
+/// });
+/// assert_eq!(me.pid().wait_exit().await, ExitReason::Normal);
+/// # });
+/// ```
 pub fn trap_exit(on: bool) -> bool {
     self_pid().core().set_trap(on)
 }
@@ -1421,6 +2043,31 @@ pub enum RegisterError {
 ///
 /// Registering a taken name is an error that names the holder; a name is freed when its process
 /// exits, so a dead holder never blocks a new registration.
+///
+/// ```
+/// use otp_core::process::{self, RegisterError};
+/// use otp_core::{ExitReason, Mailbox, Name, Node};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let worker = process::spawn(|_inbox: Mailbox<()>| std::future::pending());
+///         // Elixir: Process.register(worker, :worker) (here the name comes first)
+///         process::register("worker", &worker).unwrap();
+///         assert_eq!(process::whereis(&Name::local("worker")), Some(worker.pid()));
+///         // The name is taken while its holder lives...
+///         let other = process::spawn(|_inbox: Mailbox<()>| std::future::pending());
+///         let taken = process::register("worker", &other);
+///         assert!(matches!(taken, Err(RegisterError::Taken { .. })));
+///         // ...and free again once it has exited.
+///         process::exit(&worker.pid(), ExitReason::Kill);
+///         worker.pid().wait_exit().await;
+///         process::register("worker", &other).unwrap();
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub fn register(name: impl Into<Name>, pid: impl Into<Pid>) -> Result<(), RegisterError> {
     let name = name.into();
     let pid = pid.into();
@@ -1501,6 +2148,25 @@ fn release_name(node: &Node, name: &Name, pid: &Pid) {
 
 /// `Process.unregister/1`: frees a name. Returns `false` if no process had it.
 ///
+/// ```
+/// use otp_core::{Mailbox, Name, Node, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let worker = process::spawn(|_inbox: Mailbox<()>| std::future::pending());
+///         process::register("worker", &worker).unwrap();
+///         // Elixir: Process.unregister(:worker)
+///         assert!(process::unregister("worker"));
+///         assert_eq!(process::whereis(&Name::local("worker")), None);
+///         assert!(!process::unregister("worker"), "nothing left to free");
+///         assert!(worker.is_alive(), "the process keeps running, nameless");
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
+///
 /// # Panics
 /// For a local or global name, outside a process.
 pub fn unregister(name: impl Into<Name>) -> bool {
@@ -1532,6 +2198,24 @@ pub fn unregister(name: impl Into<Name>) -> bool {
 
 /// `Process.whereis/1` and `GenServer.whereis/1`: the live process with this name, if any.
 ///
+/// ```
+/// use otp_core::{Name, Node, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         // Elixir: Process.whereis(:nobody) #=> nil
+///         assert_eq!(process::whereis(&Name::local("nobody")), None);
+///         process::register("shell", process::self_pid()).unwrap();
+///         assert_eq!(process::whereis(&Name::local("shell")), Some(process::self_pid()));
+///         // A global name lives in a table of its own.
+///         assert_eq!(process::whereis(&Name::global("shell")), None);
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
+///
 /// # Panics
 /// For a local or global name, outside a process (use [`Node::whereis`] there).
 pub fn whereis(name: &Name) -> Option<Pid> {
@@ -1552,6 +2236,21 @@ pub fn whereis(name: &Name) -> Option<Pid> {
 }
 
 /// `Process.registered/0`: the local names in use on the caller's node.
+///
+/// ```
+/// use otp_core::{Node, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         process::register("shell", process::self_pid()).unwrap();
+///         // Elixir: Process.registered()
+///         assert_eq!(process::registered(), ["shell"]);
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub fn registered() -> Vec<Atom> {
     current_node().registered()
 }
@@ -1628,6 +2327,36 @@ impl fmt::Debug for ProcessInfo {
 }
 
 /// `Process.info/1`: a snapshot of a process, or `None` if it has exited (Elixir's `nil`).
+///
+/// ```
+/// use otp_core::process::{self, Status};
+/// use otp_core::{Mailbox, Node};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let worker = process::spawn_link(|mut inbox: Mailbox<()>| async move {
+///             inbox.receive().await;
+///         });
+///         process::register("worker", &worker).unwrap();
+///         process::send(&worker, ());
+///         // Elixir: Process.info(worker)
+///         let info = process::info(&worker.pid()).unwrap();
+///         assert_eq!((info.status, info.message_queue_len), (Status::Waiting, 1));
+///         assert_eq!(
+///             format!("{info:?}"),
+///             "[registered_name: :worker, status: :waiting, message_queue_len: 1, \
+///              links: [#PID<0.100.0>], monitors: [], monitored_by: [], trap_exit: false, \
+///              ancestors: [#PID<0.100.0>]]"
+///         );
+///         // nil once the process has exited
+///         worker.pid().wait_exit().await;
+///         assert!(process::info(&worker.pid()).is_none());
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub fn info(pid: &Pid) -> Option<ProcessInfo> {
     let core = pid.core();
     let flags = core.flags.load(Ordering::Acquire);
@@ -1676,6 +2405,23 @@ pub fn info(pid: &Pid) -> Option<ProcessInfo> {
 }
 
 /// `Process.info(pid, :message_queue_len)`; 0 for a process that has exited.
+///
+/// ```
+/// use otp_core::{Mailbox, Node, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let worker = process::spawn(|_inbox: Mailbox<u32>| std::future::pending());
+///         process::send(&worker, 1);
+///         process::send(&worker, 2);
+///         // Elixir: Process.info(worker, :message_queue_len)
+///         assert_eq!(process::message_queue_len(&worker), 2);
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub fn message_queue_len(pid: impl Into<Pid>) -> usize {
     let pid = pid.into();
     if pid.core().is_dead() {
@@ -1692,6 +2438,24 @@ impl From<&Pid> for Pid {
 }
 
 /// `true` if `a` and `b` are linked.
+///
+/// ```
+/// use otp_core::{Mailbox, Node, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let me = process::self_pid();
+///         let linked = process::spawn_link(|_inbox: Mailbox<()>| std::future::pending());
+///         let alone = process::spawn(|_inbox: Mailbox<()>| std::future::pending());
+///         assert!(process::is_linked(&me, &linked.pid()));
+///         assert!(process::is_linked(&linked.pid(), &me), "a link goes both ways");
+///         assert!(!process::is_linked(&me, &alone.pid()));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub fn is_linked(a: &Pid, b: &Pid) -> bool {
     lock(&a.core().inner).links.contains(b)
 }

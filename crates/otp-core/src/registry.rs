@@ -65,6 +65,26 @@ pub struct Options {
 
 impl Options {
     /// `keys: :unique`.
+    ///
+    /// ```
+    /// use otp_core::registry::{Options, Registry, RegistryError};
+    /// use otp_core::{Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         // Elixir: Registry.start_link(keys: :unique, name: Names)
+    ///         let names: Registry<String, ()> =
+    ///             Registry::start_link(Options::unique()).await.unwrap();
+    ///         names.register("frodo".to_string(), ()).unwrap();
+    ///         // Elixir: {:error, {:already_registered, pid}}
+    ///         let again = names.register("frodo".to_string(), ());
+    ///         assert_eq!(again, Err(RegistryError::AlreadyRegistered(process::self_pid())));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn unique() -> Self {
         Options {
             keys: Keys::Unique,
@@ -74,6 +94,27 @@ impl Options {
     }
 
     /// `keys: :duplicate`.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::registry::{Options, Registry};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         // Elixir: Registry.start_link(keys: :duplicate, name: Topics)
+    ///         let topics: Registry<String, u32> =
+    ///             Registry::start_link(Options::duplicate()).await.unwrap();
+    ///         topics.register("news".to_string(), 1).unwrap();
+    ///         topics.register("news".to_string(), 2).unwrap();
+    ///         let values: Vec<u32> =
+    ///             topics.lookup(&"news".to_string()).unwrap().into_iter().map(|(_, v)| v).collect();
+    ///         assert_eq!(values, [1, 2]);
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn duplicate() -> Self {
         Options {
             keys: Keys::Duplicate,
@@ -82,6 +123,24 @@ impl Options {
     }
 
     /// Registers the registry's process under a name.
+    ///
+    /// ```
+    /// use otp_core::registry::{Options, Registry};
+    /// use otp_core::{Name, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         // Elixir: Registry.start_link(keys: :unique, name: Names)
+    ///         let names: Registry<String, ()> =
+    ///             Registry::start_link(Options::unique().name("Names")).await.unwrap();
+    ///         assert_eq!(process::whereis(&Name::local("Names")), Some(names.pid()));
+    ///         assert_eq!(format!("{names:?}"), "Registry(Names)");
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn name(mut self, name: impl Into<Name>) -> Self {
         self.name = Some(name.into());
         self
@@ -90,6 +149,19 @@ impl Options {
     /// How many independently locked parts the registry has (16 by default, at least 1).
     /// Elixir's default is 1 because its ETS tables read concurrently anyway; here the parts
     /// are what lets reads and writes from many processes proceed in parallel.
+    ///
+    /// ```
+    /// use otp_core::registry::Options;
+    ///
+    /// // Elixir: Registry.start_link(keys: :unique, name: Names, partitions: 4)
+    /// let opts = Options::unique().partitions(4);
+    /// assert_eq!(format!("{opts:?}"), "Options { keys: Unique, name: None, partitions: 4 }");
+    /// // At least one part, whatever is asked.
+    /// assert_eq!(
+    ///     format!("{:?}", Options::unique().partitions(0)),
+    ///     "Options { keys: Unique, name: None, partitions: 1 }"
+    /// );
+    /// ```
     pub fn partitions(mut self, n: usize) -> Self {
         self.partitions = n.max(1);
         self
@@ -224,6 +296,25 @@ where
 {
     /// `Registry.start_link/1`: starts a registry owned by a new process linked to the caller.
     ///
+    /// ```
+    /// use otp_core::registry::{Options, Registry};
+    /// use otp_core::{Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         // Elixir: {:ok, _} = Registry.start_link(keys: :unique, name: Names)
+    ///         let names: Registry<String, u32> =
+    ///             Registry::start_link(Options::unique().name("Names")).await.unwrap();
+    ///         // The owner process is linked to the caller, as Elixir's is.
+    ///         assert!(process::is_linked(&process::self_pid(), &names.pid()));
+    ///         assert_eq!(names.count(), Ok(0));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
+    ///
     /// # Panics
     /// Outside a process.
     pub async fn start_link(opts: Options) -> Result<Self, StartError> {
@@ -239,6 +330,28 @@ where
 
     /// The registry whose process is registered under `name`, if it has these key and value
     /// types.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::registry::{Options, Registry, RegistryError};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let names: Registry<String, u32> =
+    ///             Registry::start_link(Options::unique().name("Names")).await.unwrap();
+    ///         names.register("frodo".to_string(), 33).unwrap();
+    ///         // Another process finds the registry by name, as Elixir code names `Names`.
+    ///         let found = Registry::<String, u32>::named("Names").await.unwrap();
+    ///         assert_eq!(found.lookup(&"frodo".to_string()).unwrap().len(), 1);
+    ///         // The name must hold a registry of these key and value types.
+    ///         let wrong = Registry::<String, String>::named("Names").await;
+    ///         assert_eq!(wrong.unwrap_err(), RegistryError::NotFound("Names".to_string()));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub async fn named(name: impl Into<Name>) -> Result<Self, RegistryError> {
         let name = name.into();
         let label = name.to_string();
@@ -250,11 +363,49 @@ where
     }
 
     /// The process that owns the registry.
+    ///
+    /// ```
+    /// use otp_core::registry::{Options, Registry, RegistryError};
+    /// use otp_core::{ExitReason, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         // The owner's exit must not take this process down with it.
+    ///         process::trap_exit(true);
+    ///         let names: Registry<String, ()> =
+    ///             Registry::start_link(Options::unique()).await.unwrap();
+    ///         names.register("frodo".to_string(), ()).unwrap();
+    ///         // The registry lives as long as its owner process.
+    ///         process::exit(&names.pid(), ExitReason::Kill);
+    ///         names.pid().wait_exit().await;
+    ///         assert_eq!(names.lookup(&"frodo".to_string()), Err(RegistryError::Gone));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn pid(&self) -> Pid {
         self.inner.owner.clone()
     }
 
     /// Unique or duplicate keys.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::registry::{Keys, Options, Registry};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let topics: Registry<String, ()> =
+    ///             Registry::start_link(Options::duplicate()).await.unwrap();
+    ///         assert_eq!(topics.kind(), Keys::Duplicate);
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn kind(&self) -> Keys {
         self.inner.keys
     }
@@ -276,6 +427,31 @@ where
     }
 
     /// `Registry.register/3`: registers the calling process under `key` with `value`.
+    ///
+    /// ```
+    /// use otp_core::registry::{Options, Registry};
+    /// use otp_core::{Mailbox, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let names: Registry<String, u32> =
+    ///             Registry::start_link(Options::unique()).await.unwrap();
+    ///         // Elixir: Registry.register(Names, "frodo", 33) (from inside the process to name)
+    ///         let reader = names.clone();
+    ///         let frodo = process::spawn(move |_inbox: Mailbox<()>| async move {
+    ///             reader.register("frodo".to_string(), 33).unwrap();
+    ///         });
+    ///         frodo.pid().wait_exit().await;
+    ///         // Its entry left with it: the key is free again.
+    ///         assert_eq!(names.lookup(&"frodo".to_string()), Ok(vec![]));
+    ///         names.register("frodo".to_string(), 50).unwrap();
+    ///         assert_eq!(names.lookup(&"frodo".to_string()), Ok(vec![(process::self_pid(), 50)]));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     ///
     /// # Panics
     /// Outside a process.
@@ -338,6 +514,26 @@ where
 
     /// `Registry.unregister/2`: removes the calling process's entries under `key`.
     ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::registry::{Options, Registry};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let names: Registry<String, ()> =
+    ///             Registry::start_link(Options::unique()).await.unwrap();
+    ///         let key = "frodo".to_string();
+    ///         names.register(key.clone(), ()).unwrap();
+    ///         // Elixir: Registry.unregister(Names, "frodo")
+    ///         names.unregister(&key).unwrap();
+    ///         assert_eq!(names.whereis(&key), None);
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
+    ///
     /// # Panics
     /// Outside a process.
     pub fn unregister(&self, key: &K) -> Result<(), RegistryError> {
@@ -364,6 +560,25 @@ where
     }
 
     /// `Registry.lookup/2`: the live processes registered under `key`, with their values.
+    ///
+    /// ```
+    /// use otp_core::registry::{Options, Registry};
+    /// use otp_core::{Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let names: Registry<String, u32> =
+    ///             Registry::start_link(Options::unique()).await.unwrap();
+    ///         names.register("frodo".to_string(), 33).unwrap();
+    ///         // Elixir: Registry.lookup(Names, "frodo") #=> [{pid, 33}]
+    ///         assert_eq!(names.lookup(&"frodo".to_string()), Ok(vec![(process::self_pid(), 33)]));
+    ///         assert_eq!(names.lookup(&"sam".to_string()), Ok(vec![]));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn lookup(&self, key: &K) -> Result<Vec<(Pid, V)>, RegistryError> {
         self.alive()?;
         Ok(read(self.partition(key))
@@ -379,6 +594,24 @@ where
     }
 
     /// The live process holding a unique `key`, without allocating: what a via name asks.
+    ///
+    /// ```
+    /// use otp_core::registry::{Options, Registry};
+    /// use otp_core::{Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let names: Registry<String, ()> =
+    ///             Registry::start_link(Options::unique()).await.unwrap();
+    ///         names.register("frodo".to_string(), ()).unwrap();
+    ///         assert_eq!(names.whereis(&"frodo".to_string()), Some(process::self_pid()));
+    ///         assert_eq!(names.whereis(&"sam".to_string()), None);
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn whereis(&self, key: &K) -> Option<Pid> {
         if !self.inner.owner.is_alive() {
             return None;
@@ -391,12 +624,53 @@ where
     }
 
     /// `Registry.keys/2`: the keys `pid` is registered under.
+    ///
+    /// ```
+    /// use otp_core::registry::{Options, Registry};
+    /// use otp_core::{Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let topics: Registry<String, ()> =
+    ///             Registry::start_link(Options::duplicate()).await.unwrap();
+    ///         topics.register("news".to_string(), ()).unwrap();
+    ///         topics.register("sports".to_string(), ()).unwrap();
+    ///         // Elixir: Registry.keys(Topics, self())
+    ///         assert_eq!(
+    ///             topics.keys(&process::self_pid()),
+    ///             Ok(vec!["news".to_string(), "sports".to_string()])
+    ///         );
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn keys(&self, pid: &Pid) -> Result<Vec<K>, RegistryError> {
         self.alive()?;
         Ok(lock(self.owners(pid)).get(pid).cloned().unwrap_or_default())
     }
 
     /// `Registry.values/3`: the values `pid` registered under `key`.
+    ///
+    /// ```
+    /// use otp_core::registry::{Options, Registry};
+    /// use otp_core::{Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let topics: Registry<String, u32> =
+    ///             Registry::start_link(Options::duplicate()).await.unwrap();
+    ///         topics.register("news".to_string(), 1).unwrap();
+    ///         topics.register("news".to_string(), 2).unwrap();
+    ///         // Elixir: Registry.values(Topics, "news", self())
+    ///         assert_eq!(topics.values(&"news".to_string(), &process::self_pid()), Ok(vec![1, 2]));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn values(&self, key: &K, pid: &Pid) -> Result<Vec<V>, RegistryError> {
         self.alive()?;
         Ok(read(self.partition(key))
@@ -412,6 +686,26 @@ where
     }
 
     /// `Registry.count/1`: how many entries the registry holds.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::registry::{Options, Registry};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let topics: Registry<String, ()> =
+    ///             Registry::start_link(Options::duplicate()).await.unwrap();
+    ///         topics.register("news".to_string(), ()).unwrap();
+    ///         topics.register("news".to_string(), ()).unwrap();
+    ///         topics.register("sports".to_string(), ()).unwrap();
+    ///         // Elixir: Registry.count(Topics)
+    ///         assert_eq!(topics.count(), Ok(3));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn count(&self) -> Result<usize, RegistryError> {
         self.alive()?;
         Ok(self
@@ -429,6 +723,45 @@ where
 
     /// `Registry.dispatch/3`: calls `f` with every live entry under `key`, in the calling
     /// process (no lock is held while `f` runs).
+    ///
+    /// ```
+    /// use otp_core::registry::{Options, Registry};
+    /// use otp_core::{Console, Mailbox, Node, Received, io, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let console = Console::capture();
+    /// Node::with_console(console.clone())
+    ///     .run(async {
+    ///         let topics: Registry<String, ()> =
+    ///             Registry::start_link(Options::duplicate()).await.unwrap();
+    ///         let (ready, subscribed) = tokio::sync::oneshot::channel();
+    ///         let reader = topics.clone();
+    ///         let fan = process::spawn(move |mut inbox: Mailbox<String>| async move {
+    ///             reader.register("sports".to_string(), ()).unwrap();
+    ///             let _ = ready.send(());
+    ///             if let Received::Msg(headline) = inbox.receive().await {
+    ///                 io::puts(headline);
+    ///             }
+    ///         });
+    ///         subscribed.await.unwrap();
+    ///         // Elixir: Registry.dispatch(Topics, "sports", fn entries ->
+    ///         //           for {pid, _} <- entries, do: send(pid, "Goal!") end)
+    ///         topics
+    ///             .dispatch(&"sports".to_string(), |entries| {
+    ///                 for (pid, ()) in entries {
+    ///                     if let Some(addr) = pid.downcast::<String>() {
+    ///                         addr.send("Goal!".to_string());
+    ///                     }
+    ///                 }
+    ///             })
+    ///             .unwrap();
+    ///         fan.pid().wait_exit().await;
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// assert_eq!(console.contents(), "Goal!\n");
+    /// # });
+    /// ```
     pub fn dispatch(&self, key: &K, f: impl FnOnce(&[(Pid, V)])) -> Result<(), RegistryError> {
         let entries = self.lookup(key)?;
         f(&entries);
@@ -437,6 +770,27 @@ where
 
     /// `Registry.match/3`: the live entries under `key` whose value `pred` accepts (a predicate
     /// where Elixir takes a match pattern).
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::registry::{Options, Registry};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let players: Registry<String, u32> =
+    ///             Registry::start_link(Options::duplicate()).await.unwrap();
+    ///         players.register("lobby".to_string(), 3).unwrap();
+    ///         players.register("lobby".to_string(), 12).unwrap();
+    ///         // Elixir: Registry.match(Players, "lobby", {:"$1", :_}, [{:>=, :"$1", 10}])
+    ///         let strong = players.match_values(&"lobby".to_string(), |level| *level >= 10).unwrap();
+    ///         assert_eq!(strong.len(), 1);
+    ///         assert_eq!(strong[0].1, 12);
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn match_values(
         &self,
         key: &K,
@@ -452,6 +806,59 @@ where
 
 /// A unique registry names processes for `{:via, Registry, {R, key}}`; the value stored is
 /// `V::default()` (Elixir stores `nil`). A duplicate registry refuses via names.
+///
+/// ```
+/// use otp_core::gen_server::{self, CallResult, Caller, GenServer, Init, Options};
+/// use otp_core::registry::{self, Registry};
+/// use otp_core::{Name, Node};
+/// use std::convert::Infallible;
+///
+/// #[derive(Debug)]
+/// struct Room(&'static str);
+///
+/// #[derive(Debug)]
+/// struct Topic;
+///
+/// impl GenServer for Room {
+///     type Arg = &'static str;
+///     type Call = Topic;
+///     type Reply = &'static str;
+///     type Cast = Infallible;
+///     type Info = Infallible;
+///     type Continue = Infallible;
+///
+///     async fn init(topic: &'static str) -> Init<Self> {
+///         Init::Ok(Room(topic))
+///     }
+///
+///     async fn handle_call(
+///         &mut self,
+///         Topic: Topic,
+///         _from: &Caller<&'static str>,
+///     ) -> CallResult<Self> {
+///         CallResult::Reply(self.0)
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let rooms: Registry<String, ()> =
+///             Registry::start_link(registry::Options::unique().name("Rooms")).await.unwrap();
+///         // Elixir: name = {:via, Registry, {Rooms, "lobby"}}
+///         let name = Name::via(rooms.clone(), "lobby".to_string());
+///         assert_eq!(name.to_string(), "{Rooms, \"lobby\"}");
+///         let room = gen_server::start_link::<Room>("chat", Options::new().name(name.clone()))
+///             .await
+///             .unwrap();
+///         assert_eq!(rooms.whereis(&"lobby".to_string()), Some(room.pid()));
+///         // Elixir: GenServer.call(name, :topic)
+///         assert_eq!(gen_server::call::<Room>(&name, Topic).await, Ok("chat"));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 impl<K, V> Via for Registry<K, V>
 where
     K: Clone + Eq + Hash + fmt::Debug + Send + Sync + 'static,

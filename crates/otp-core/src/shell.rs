@@ -59,26 +59,85 @@ type Job = Box<dyn FnOnce() -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>
 
 impl Shell {
     /// The scene's node.
+    ///
+    /// ```
+    /// use otp_core::shell::{self, Shell};
+    /// use otp_core::{Mailbox, process};
+    ///
+    /// async fn scene(sh: Shell) {
+    ///     sh.run(|_sh| async {
+    ///         process::spawn(|_inbox: Mailbox<()>| std::future::pending());
+    ///     })
+    ///     .await;
+    ///     // The scene's node: the shell process and the process it spawned.
+    ///     sh.say(sh.node().process_count());
+    /// }
+    ///
+    /// assert_eq!(shell::capture(scene), "2\n");
+    /// ```
     pub fn node(&self) -> &Node {
         &self.node
     }
 
     /// The console the scene prints to.
+    ///
+    /// ```
+    /// use otp_core::shell::{self, Shell};
+    ///
+    /// async fn scene(sh: Shell) {
+    ///     sh.console().write("no newline, ");
+    ///     sh.console().println("then one");
+    /// }
+    ///
+    /// assert_eq!(shell::capture(scene), "no newline, then one\n");
+    /// ```
     pub fn console(&self) -> &Console {
         &self.console
     }
 
     /// Prints a line.
+    ///
+    /// ```
+    /// use otp_core::shell::{self, Shell};
+    ///
+    /// async fn scene(sh: Shell) {
+    ///     sh.say("The server keeps the count.");
+    /// }
+    ///
+    /// assert_eq!(shell::capture(scene), "The server keeps the count.\n");
+    /// ```
     pub fn say(&self, line: impl Display) {
         self.console.println(line);
     }
 
     /// Prints a section heading (`## title`), as the book's sections divide a chapter.
+    ///
+    /// ```
+    /// use otp_core::shell::{self, Shell};
+    ///
+    /// async fn scene(sh: Shell) {
+    ///     sh.section("Links");
+    /// }
+    ///
+    /// assert_eq!(shell::capture(scene), "## Links\n");
+    /// ```
     pub fn section(&self, title: impl Display) {
         self.console.println(format!("## {title}"));
     }
 
     /// Prints what a reader would type (`> input`).
+    ///
+    /// ```
+    /// use otp_core::shell::{self, Shell};
+    ///
+    /// async fn scene(sh: Shell) {
+    ///     // A line typed at the prompt that gives no value worth printing.
+    ///     sh.input("Process.sleep(100)");
+    ///     sh.sleep(100).await;
+    /// }
+    ///
+    /// assert_eq!(shell::capture(scene), "> Process.sleep(100)\n");
+    /// ```
     pub fn input(&self, input: impl Display) {
         self.console.println(format!("> {input}"));
     }
@@ -87,12 +146,35 @@ impl Shell {
     /// writes the input for you.
     ///
     /// [`show!`]: crate::show
+    ///
+    /// ```
+    /// use otp_core::shell::{self, Shell};
+    ///
+    /// async fn scene(sh: Shell) {
+    ///     // What `show!(sh, 1 + 1)` writes for you.
+    ///     sh.show("1 + 1", &2);
+    /// }
+    ///
+    /// assert_eq!(shell::capture(scene), "> 1 + 1\n2\n");
+    /// ```
     pub fn show(&self, input: &str, value: &dyn Debug) {
         self.input(input);
         self.value(value);
     }
 
     /// Prints a value as IEx echoes a result (see [`inspect`]).
+    ///
+    /// ```
+    /// use otp_core::ExitReason;
+    /// use otp_core::shell::{self, Shell};
+    ///
+    /// async fn scene(sh: Shell) {
+    ///     sh.value(&ExitReason::custom("boom"));
+    ///     sh.value(&Some("text"));
+    /// }
+    ///
+    /// assert_eq!(shell::capture(scene), ":boom\nSome(\"text\")\n");
+    /// ```
     pub fn value(&self, value: &dyn Debug) {
         self.console.println(inspect(value));
     }
@@ -102,6 +184,33 @@ impl Shell {
     /// to the shell in the next; if it has died, a new one starts, with a new pid. If the shell
     /// process dies before `f` finishes (a linked process crashed, say), prints IEx's
     /// `** (EXIT from #PID<...>) shell process exited with reason: ...` line and returns `None`.
+    ///
+    /// ```
+    /// use otp_core::shell::{self, Shell};
+    /// use otp_core::{ExitReason, Mailbox, process};
+    ///
+    /// async fn scene(sh: Shell) {
+    ///     let first = sh.run(|_sh| async { process::self_pid() }).await;
+    ///     // A linked process that dies takes the shell with it, as in IEx...
+    ///     let lost = sh
+    ///         .run(|_sh| async {
+    ///             process::spawn_link(|_inbox: Mailbox<()>| async {
+    ///                 process::exit_self(ExitReason::custom("boom")).await;
+    ///             });
+    ///             std::future::pending::<()>().await
+    ///         })
+    ///         .await;
+    ///     assert!(lost.is_none());
+    ///     // ...and the next input runs in a new shell.
+    ///     let second = sh.run(|_sh| async { process::self_pid() }).await;
+    ///     assert_ne!(first, second);
+    /// }
+    ///
+    /// assert_eq!(
+    ///     shell::capture(scene),
+    ///     "** (EXIT from #PID<0.100.0>) shell process exited with reason: :boom\n"
+    /// );
+    /// ```
     pub async fn run<T, F, Fut>(&self, f: F) -> Option<T>
     where
         T: Send + 'static,
@@ -168,6 +277,23 @@ impl Shell {
     /// Like [`Shell::run`], in a shell process of its own whose mailbox takes messages of type
     /// `M`: what IEx's `flush` and `receive` read in the book's sessions. (Exit and down messages
     /// arrive in any mailbox.) The process ends when `f` does.
+    ///
+    /// ```
+    /// use otp_core::shell::{self, Shell};
+    /// use otp_core::{Mailbox, show};
+    ///
+    /// async fn scene(sh: Shell) {
+    ///     sh.run_with_mailbox(|sh, mut inbox: Mailbox<&'static str>| async move {
+    ///         // iex> send(self(), :hello)
+    ///         // iex> flush()
+    ///         inbox.addr().send("hello");
+    ///         show!(sh, inbox.flush());
+    ///     })
+    ///     .await;
+    /// }
+    ///
+    /// assert_eq!(shell::capture(scene), "> inbox.flush()\n[Msg(\"hello\")]\n");
+    /// ```
     pub async fn run_with_mailbox<M, T, F, Fut>(&self, f: F) -> Option<T>
     where
         M: Send + 'static,
@@ -193,6 +319,27 @@ impl Shell {
 
     /// Lets time pass on the scene's (paused) clock, as the transcripts' `Process.sleep` does,
     /// so timers due in the meantime fire and their output appears.
+    ///
+    /// ```
+    /// use otp_core::shell::{self, Shell};
+    /// use otp_core::{Mailbox, Received, io, process, timer};
+    ///
+    /// async fn scene(sh: Shell) {
+    ///     sh.run(|_sh| async {
+    ///         let printer = process::spawn(|mut inbox: Mailbox<&'static str>| async move {
+    ///             while let Received::Msg(text) = inbox.receive().await {
+    ///                 io::puts(text);
+    ///             }
+    ///         });
+    ///         timer::send_after(&printer, "Alarm triggered!", 5 * 60 * 1000);
+    ///     })
+    ///     .await;
+    ///     sh.say("(five minutes pass, at once)");
+    ///     sh.sleep(5 * 60 * 1000 + 1).await;
+    /// }
+    ///
+    /// assert_eq!(shell::capture(scene), "(five minutes pass, at once)\nAlarm triggered!\n");
+    /// ```
     pub async fn sleep(&self, ms: u64) {
         crate::process::sleep(ms).await
     }
@@ -200,6 +347,14 @@ impl Shell {
 
 /// Prints a value as IEx does: on one line, or pretty-printed over several when it is longer
 /// than 80 columns.
+///
+/// ```
+/// use otp_core::shell;
+///
+/// assert_eq!(shell::inspect(&vec![1, 2, 3]), "[1, 2, 3]");
+/// let long: Vec<String> = (0..20).map(|n| format!("item {n}")).collect();
+/// assert!(shell::inspect(&long).starts_with("[\n    \"item 0\",\n"));
+/// ```
 pub fn inspect(value: &dyn Debug) -> String {
     let line = format!("{value:?}");
     if line.len() > 80 {
@@ -247,11 +402,40 @@ impl std::fmt::Debug for Scene {
 
 impl Scene {
     /// Runs the scene for a reader (see [`play`]).
+    ///
+    /// ```
+    /// use otp_core::scene;
+    /// use otp_core::shell::{Scene, Shell};
+    ///
+    /// async fn hello(sh: Shell) {
+    ///     sh.say("hello");
+    /// }
+    ///
+    /// const HELLO: Scene = scene!("hello", "Saying hello", hello);
+    ///
+    /// // What an example's main does: `cargo run --example hello` prints the scene.
+    /// HELLO.play();
+    /// ```
     pub fn play(&self) {
         play(self.run)
     }
 
     /// Runs the scene for a test (see [`capture`]).
+    ///
+    /// ```
+    /// use otp_core::scene;
+    /// use otp_core::shell::{Scene, Shell};
+    ///
+    /// async fn hello(sh: Shell) {
+    ///     sh.say("hello");
+    /// }
+    ///
+    /// const HELLO: Scene = scene!("hello", "Saying hello", hello);
+    ///
+    /// // What a snapshot test does with it.
+    /// assert_eq!(HELLO.capture(), "hello\n");
+    /// assert_eq!(format!("{HELLO:?}"), "Scene(hello - Saying hello)");
+    /// ```
     pub fn capture(&self) -> String {
         capture(self.run)
     }
@@ -259,6 +443,29 @@ impl Scene {
 
 /// Makes a [`Scene`] from a name, a title and an `async fn(Shell)`:
 /// `scene!("boundary_send", "The hand-made boundary", boundary_send)`.
+///
+/// ```
+/// use otp_core::scene;
+/// use otp_core::shell::{Scene, Shell};
+///
+/// async fn links(sh: Shell) {
+///     sh.section("Links");
+/// }
+///
+/// async fn monitors(sh: Shell) {
+///     sh.section("Monitors");
+/// }
+///
+/// /// A chapter's scenes, in the book's order.
+/// const ALL: &[Scene] = &[
+///     scene!("links", "Linking processes", links),
+///     scene!("monitors", "Watching a process", monitors),
+/// ];
+///
+/// let names: Vec<&str> = ALL.iter().map(|s| s.name).collect();
+/// assert_eq!(names, ["links", "monitors"]);
+/// assert_eq!(ALL[1].capture(), "## Monitors\n");
+/// ```
 #[macro_export]
 macro_rules! scene {
     ($name:expr, $title:expr, $f:path) => {
@@ -286,6 +493,13 @@ macro_rules! show {
 // ANCHOR_END: show
 
 /// Joins a source fragment that `stringify!` spread over several lines into one line.
+///
+/// ```
+/// use otp_core::shell;
+///
+/// let spread = "gen_server::call(\n    &counter,\n    Get\n)";
+/// assert_eq!(shell::one_line(spread), "gen_server::call( &counter, Get )");
+/// ```
 pub fn one_line(source: &str) -> String {
     source.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -320,6 +534,21 @@ where
 }
 
 /// Runs a scene for a reader: everything it prints goes to standard output.
+///
+/// ```
+/// use otp_core::shell::{self, Shell};
+/// use otp_core::{process, show};
+///
+/// async fn scene(sh: Shell) {
+///     sh.run(|sh| async move {
+///         show!(sh, process::self_pid());
+///     })
+///     .await;
+/// }
+///
+/// // Prints "> process::self_pid()" and "#PID<0.100.0>" on standard output.
+/// shell::play(scene);
+/// ```
 pub fn play<F, Fut>(scene: F)
 where
     F: FnOnce(Shell) -> Fut,
@@ -329,6 +558,22 @@ where
 }
 
 /// Runs a scene for a test and returns everything it printed.
+///
+/// ```
+/// use otp_core::shell::{self, Shell};
+/// use otp_core::{process, show};
+///
+/// async fn scene(sh: Shell) {
+///     sh.run(|sh| async move {
+///         show!(sh, process::self_pid());
+///     })
+///     .await;
+/// }
+///
+/// // Every run prints the same pids: a fresh node for each scene.
+/// assert_eq!(shell::capture(scene), "> process::self_pid()\n#PID<0.100.0>\n");
+/// assert_eq!(shell::capture(scene), shell::capture(scene));
+/// ```
 pub fn capture<F, Fut>(scene: F) -> String
 where
     F: FnOnce(Shell) -> Fut,

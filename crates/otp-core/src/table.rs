@@ -79,6 +79,24 @@ pub struct Options {
 
 impl Options {
     /// `[:set, :protected]`.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         // Elixir: :ets.new(:scores, [:set])
+    ///         let scores: Table<String, u32> = Table::new(Options::set());
+    ///         scores.insert("ada".into(), 1).unwrap();
+    ///         scores.insert("ada".into(), 2).unwrap();
+    ///         assert_eq!(scores.lookup(&"ada".into()), Ok(vec![2]), "one object per key");
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn set() -> Self {
         Options {
             kind: Kind::Set,
@@ -89,6 +107,25 @@ impl Options {
     }
 
     /// `[:bag, :protected]`.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         // Elixir: :ets.new(:badges, [:bag])
+    ///         let badges: Table<String, &'static str> = Table::new(Options::bag());
+    ///         badges.insert("ada".into(), "first").unwrap();
+    ///         badges.insert("ada".into(), "fastest").unwrap();
+    ///         badges.insert("ada".into(), "first").unwrap();
+    ///         assert_eq!(badges.lookup(&"ada".into()), Ok(vec!["first", "fastest"]));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn bag() -> Self {
         Options {
             kind: Kind::Bag,
@@ -97,30 +134,142 @@ impl Options {
     }
 
     /// `:public`.
+    ///
+    /// ```
+    /// use otp_core::table::{Options, Table};
+    /// use otp_core::{ExitReason, Mailbox, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         // Elixir: :ets.new(:scores, [:set, :public])
+    ///         let scores: Table<String, u32> = Table::new(Options::set().public());
+    ///         let shared = scores.clone();
+    ///         let writer = process::spawn(move |_inbox: Mailbox<()>| async move {
+    ///             shared.insert("bob".into(), 7).unwrap();
+    ///         });
+    ///         assert_eq!(writer.pid().wait_exit().await, ExitReason::Normal);
+    ///         assert_eq!(scores.get(&"bob".into()), Ok(Some(7)));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn public(mut self) -> Self {
         self.access = Access::Public;
         self
     }
 
     /// `:protected` (the default).
+    ///
+    /// ```
+    /// use otp_core::table::{Options, Table, TableError};
+    /// use otp_core::{ExitReason, Mailbox, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         // Elixir: :ets.new(:scores, [:set, :protected])
+    ///         let scores: Table<String, u32> = Table::new(Options::set().protected());
+    ///         scores.insert("ada".into(), 1).unwrap();
+    ///         let shared = scores.clone();
+    ///         let other = process::spawn(move |_inbox: Mailbox<()>| async move {
+    ///             assert_eq!(shared.get(&"ada".into()), Ok(Some(1)), "anyone reads");
+    ///             let write = shared.insert("bob".into(), 2);
+    ///             assert!(
+    ///                 matches!(write, Err(TableError::Access { op: "insert", .. })),
+    ///                 "only the owner writes"
+    ///             );
+    ///         });
+    ///         assert_eq!(other.pid().wait_exit().await, ExitReason::Normal);
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn protected(mut self) -> Self {
         self.access = Access::Protected;
         self
     }
 
     /// `:private`.
+    ///
+    /// ```
+    /// use otp_core::table::{Options, Table, TableError};
+    /// use otp_core::{ExitReason, Mailbox, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         // Elixir: :ets.new(:secrets, [:set, :private])
+    ///         let secrets: Table<String, String> = Table::new(Options::set().private());
+    ///         secrets.insert("door".into(), "1234".into()).unwrap();
+    ///         let shared = secrets.clone();
+    ///         let other = process::spawn(move |_inbox: Mailbox<()>| async move {
+    ///             let read = shared.get(&"door".into());
+    ///             assert!(matches!(read, Err(TableError::Access { op: "lookup", .. })));
+    ///         });
+    ///         assert_eq!(other.pid().wait_exit().await, ExitReason::Normal);
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn private(mut self) -> Self {
         self.access = Access::Private;
         self
     }
 
     /// `{:heir, pid, _}`: who takes the table over when the owner exits.
+    ///
+    /// ```
+    /// use otp_core::table::{Options, Table};
+    /// use otp_core::{Mailbox, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let me = process::self_pid();
+    ///         let (tx, rx) = tokio::sync::oneshot::channel();
+    ///         let owner = process::spawn(move |_inbox: Mailbox<()>| async move {
+    ///             // Elixir: :ets.new(:scores, [:set, {:heir, me, nil}])
+    ///             let scores: Table<String, u32> = Table::new(Options::set().heir(me));
+    ///             scores.insert("ada".into(), 1).unwrap();
+    ///             let _ = tx.send(scores);
+    ///         });
+    ///         let scores = rx.await.unwrap();
+    ///         owner.pid().wait_exit().await;
+    ///         // The owner is gone; the heir owns the table now, contents and all.
+    ///         assert_eq!(scores.owner(), Some(process::self_pid()));
+    ///         assert_eq!(scores.get(&"ada".into()), Ok(Some(1)));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn heir(mut self, pid: impl Into<Pid>) -> Self {
         self.heir = Some(pid.into());
         self
     }
 
     /// A name, for `Debug` output and error messages.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let named: Table<String, u32> = Table::new(Options::set().name("scores"));
+    ///         assert_eq!(format!("{named:?}"), "#Table<:scores>");
+    ///         let anonymous: Table<String, u32> = Table::new(Options::set());
+    ///         assert_eq!(format!("{anonymous:?}"), "#Table<owned by #PID<0.100.0>>");
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn name(mut self, name: impl Into<Atom>) -> Self {
         self.name = Some(name.into());
         self
@@ -200,6 +349,23 @@ where
     V: Clone + PartialEq + Send + Sync + 'static,
 {
     /// `:ets.new/2`: a table owned by the calling process.
+    ///
+    /// ```
+    /// use otp_core::table::{Options, Table};
+    /// use otp_core::{Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         // Elixir: scores = :ets.new(:scores, [:set, :public])
+    ///         let scores: Table<String, u32> = Table::new(Options::set().public());
+    ///         assert_eq!(scores.owner(), Some(process::self_pid()));
+    ///         assert_eq!(scores.len(), Ok(0));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     ///
     /// # Panics
     /// Outside a process.
@@ -287,6 +453,23 @@ where
 
     /// `:ets.insert/2`: a set replaces the object under `key`; a bag adds it unless an equal one
     /// is there.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let scores: Table<String, u32> = Table::new(Options::set());
+    ///         // Elixir: :ets.insert(scores, {"ada", 1})
+    ///         scores.insert("ada".into(), 1).unwrap();
+    ///         assert_eq!(scores.get(&"ada".into()), Ok(Some(1)));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn insert(&self, key: K, value: V) -> Result<(), TableError> {
         self.check("insert", true)?;
         let mut shard = write(self.shard(&key));
@@ -306,12 +489,48 @@ where
     }
 
     /// `:ets.lookup/2`: the objects under `key` (at most one in a set).
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let scores: Table<String, u32> = Table::new(Options::bag());
+    ///         scores.insert("ada".into(), 1).unwrap();
+    ///         scores.insert("ada".into(), 5).unwrap();
+    ///         // Elixir: :ets.lookup(scores, "ada") #=> [{"ada", 1}, {"ada", 5}]
+    ///         assert_eq!(scores.lookup(&"ada".into()), Ok(vec![1, 5]));
+    ///         assert_eq!(scores.lookup(&"bob".into()), Ok(vec![]));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn lookup(&self, key: &K) -> Result<Vec<V>, TableError> {
         self.check("lookup", false)?;
         Ok(read(self.shard(key)).get(key).cloned().unwrap_or_default())
     }
 
     /// The object under `key` in a set (the first one in a bag).
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let scores: Table<String, u32> = Table::new(Options::set());
+    ///         scores.insert("ada".into(), 1).unwrap();
+    ///         assert_eq!(scores.get(&"ada".into()), Ok(Some(1)));
+    ///         assert_eq!(scores.get(&"bob".into()), Ok(None));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn get(&self, key: &K) -> Result<Option<V>, TableError> {
         self.check("lookup", false)?;
         Ok(read(self.shard(key))
@@ -320,12 +539,53 @@ where
     }
 
     /// `:ets.member/2`.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let scores: Table<String, u32> = Table::new(Options::set());
+    ///         scores.insert("ada".into(), 1).unwrap();
+    ///         // Elixir: :ets.member(scores, "ada")
+    ///         assert_eq!(scores.member(&"ada".into()), Ok(true));
+    ///         assert_eq!(scores.member(&"bob".into()), Ok(false));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn member(&self, key: &K) -> Result<bool, TableError> {
         self.check("member", false)?;
         Ok(read(self.shard(key)).contains_key(key))
     }
 
     /// `:ets.delete/2`: removes everything under `key`.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let badges: Table<String, &'static str> = Table::new(Options::bag());
+    ///         badges.insert("ada".into(), "first").unwrap();
+    ///         badges.insert("ada".into(), "fastest").unwrap();
+    ///         // Elixir: :ets.delete(badges, "ada")
+    ///         badges.delete(&"ada".into()).unwrap();
+    ///         assert_eq!(
+    ///             badges.member(&"ada".into()),
+    ///             Ok(false),
+    ///             "every object under the key is gone"
+    ///         );
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn delete(&self, key: &K) -> Result<(), TableError> {
         self.check("delete", true)?;
         write(self.shard(key)).remove(key);
@@ -333,6 +593,25 @@ where
     }
 
     /// `:ets.delete_object/2`: removes one object from under `key`.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let badges: Table<String, &'static str> = Table::new(Options::bag());
+    ///         badges.insert("ada".into(), "first").unwrap();
+    ///         badges.insert("ada".into(), "fastest").unwrap();
+    ///         // Elixir: :ets.delete_object(badges, {"ada", "first"})
+    ///         badges.delete_object(&"ada".into(), &"first").unwrap();
+    ///         assert_eq!(badges.lookup(&"ada".into()), Ok(vec!["fastest"]));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn delete_object(&self, key: &K, value: &V) -> Result<(), TableError> {
         self.check("delete_object", true)?;
         let mut shard = write(self.shard(key));
@@ -346,6 +625,26 @@ where
     }
 
     /// `:ets.tab2list/1`: every object with its key.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let scores: Table<String, u32> = Table::new(Options::set());
+    ///         scores.insert("bob".into(), 2).unwrap();
+    ///         scores.insert("ada".into(), 1).unwrap();
+    ///         // Elixir: :ets.tab2list(scores) (in no particular order, as in ETS)
+    ///         let mut all = scores.to_list().unwrap();
+    ///         all.sort();
+    ///         assert_eq!(all, [("ada".to_string(), 1), ("bob".to_string(), 2)]);
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn to_list(&self) -> Result<Vec<(K, V)>, TableError> {
         self.check("tab2list", false)?;
         Ok(self
@@ -362,6 +661,24 @@ where
     }
 
     /// `:ets.info(t, :size)`: how many objects the table holds.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let badges: Table<String, &'static str> = Table::new(Options::bag());
+    ///         badges.insert("ada".into(), "first").unwrap();
+    ///         badges.insert("ada".into(), "fastest").unwrap();
+    ///         // Elixir: :ets.info(badges, :size) counts objects, not keys
+    ///         assert_eq!(badges.len(), Ok(2));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn len(&self) -> Result<usize, TableError> {
         self.check("info", false)?;
         Ok(self
@@ -373,21 +690,100 @@ where
     }
 
     /// `true` if the table holds nothing.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let scores: Table<String, u32> = Table::new(Options::set());
+    ///         assert_eq!(scores.is_empty(), Ok(true));
+    ///         scores.insert("ada".into(), 1).unwrap();
+    ///         assert_eq!(scores.is_empty(), Ok(false));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn is_empty(&self) -> Result<bool, TableError> {
         Ok(self.len()? == 0)
     }
 
     /// The owner, or `None` once the table is deleted.
+    ///
+    /// ```
+    /// use otp_core::table::{Options, Table};
+    /// use otp_core::{Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let scores: Table<String, u32> = Table::new(Options::set());
+    ///         // Elixir: :ets.info(scores, :owner)
+    ///         assert_eq!(scores.owner(), Some(process::self_pid()));
+    ///         scores.delete_table().unwrap();
+    ///         assert_eq!(scores.owner(), None);
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn owner(&self) -> Option<Pid> {
         lock(&self.inner.owner).clone()
     }
 
     /// `true` until the table is deleted.
+    ///
+    /// ```
+    /// use otp_core::table::{Options, Table, TableError};
+    /// use otp_core::{Mailbox, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let (tx, rx) = tokio::sync::oneshot::channel();
+    ///         let owner = process::spawn(move |_inbox: Mailbox<()>| async move {
+    ///             let scores: Table<String, u32> = Table::new(Options::set().name("scores"));
+    ///             let _ = tx.send(scores);
+    ///         });
+    ///         let scores = rx.await.unwrap();
+    ///         owner.pid().wait_exit().await;
+    ///         // No heir: the table went with its owner.
+    ///         assert!(!scores.exists());
+    ///         assert_eq!(scores.get(&"ada".into()), Err(TableError::Deleted(":scores".into())));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn exists(&self) -> bool {
         !self.inner.deleted.load(Ordering::Acquire)
     }
 
     /// `:ets.give_away/3`: the owner hands the table to another live process.
+    ///
+    /// ```
+    /// use otp_core::table::{Options, Table, TableError};
+    /// use otp_core::{Mailbox, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let scores: Table<String, u32> = Table::new(Options::set());
+    ///         let keeper = process::spawn(|_inbox: Mailbox<()>| std::future::pending());
+    ///         // Elixir: :ets.give_away(scores, keeper, nil)
+    ///         scores.give_away(&keeper.pid()).unwrap();
+    ///         assert_eq!(scores.owner(), Some(keeper.pid()));
+    ///         // The table is protected: the former owner may only read it now.
+    ///         let write = scores.insert("ada".into(), 1);
+    ///         assert!(matches!(write, Err(TableError::Access { op: "insert", .. })));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn give_away(&self, to: &Pid) -> Result<(), TableError> {
         self.check_owner("give_away")?;
         if !to.is_alive() {
@@ -405,6 +801,30 @@ where
     }
 
     /// `:ets.setopts(t, {:heir, pid, _})`: sets the heir (owner only).
+    ///
+    /// ```
+    /// use otp_core::table::{Options, Table};
+    /// use otp_core::{Mailbox, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let me = process::self_pid();
+    ///         let (tx, rx) = tokio::sync::oneshot::channel();
+    ///         let owner = process::spawn(move |_inbox: Mailbox<()>| async move {
+    ///             let scores: Table<String, u32> = Table::new(Options::set());
+    ///             // Elixir: :ets.setopts(scores, {:heir, me, nil})
+    ///             scores.set_heir(Some(me)).unwrap();
+    ///             let _ = tx.send(scores);
+    ///         });
+    ///         let scores = rx.await.unwrap();
+    ///         owner.pid().wait_exit().await;
+    ///         assert_eq!(scores.owner(), Some(process::self_pid()));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn set_heir(&self, heir: Option<Pid>) -> Result<(), TableError> {
         self.check_owner("setopts")?;
         *lock(&self.inner.heir) = heir;
@@ -412,6 +832,26 @@ where
     }
 
     /// `:ets.delete/1`: deletes the table (owner only).
+    ///
+    /// ```
+    /// use otp_core::Node;
+    /// use otp_core::table::{Options, Table, TableError};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let scores: Table<String, u32> = Table::new(Options::set().name("scores"));
+    ///         // Elixir: :ets.delete(scores)
+    ///         scores.delete_table().unwrap();
+    ///         assert!(!scores.exists());
+    ///         let gone = scores.insert("ada".into(), 1).unwrap_err();
+    ///         assert_eq!(gone, TableError::Deleted(":scores".into()));
+    ///         assert_eq!(gone.to_string(), "the table :scores no longer exists");
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn delete_table(&self) -> Result<(), TableError> {
         self.check_owner("delete")?;
         self.drop_contents();

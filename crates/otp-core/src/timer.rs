@@ -39,6 +39,20 @@ use crate::node::lock;
 use crate::process::Addr;
 
 /// Something a timer can deliver a `T` to: a process handle that takes `T` as a message.
+///
+/// ```
+/// use otp_core::timer::Target;
+/// use otp_core::{Mailbox, Node};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let node = Node::new();
+/// let worker = node.spawn(|_inbox: Mailbox<&'static str>| async {});
+/// // A process handle is a target (so is a GenServer's `ServerRef`, for `handle_info`).
+/// assert!(worker.deliver("hi"));
+/// worker.pid().wait_exit().await;
+/// assert!(!worker.deliver("anyone?"), "a timer firing late finds nobody");
+/// # });
+/// ```
 pub trait Target<T>: Send + Sync + 'static {
     /// Delivers `msg`; `false` if the process is gone.
     fn deliver(&self, msg: T) -> bool;
@@ -79,6 +93,15 @@ impl fmt::Debug for TimerRef {
 }
 
 /// A duration in milliseconds, or a [`Duration`].
+///
+/// ```
+/// use otp_core::timer::IntoDuration;
+/// use std::time::Duration;
+///
+/// // Milliseconds, as Elixir counts them, or a Duration.
+/// assert_eq!(5000.into_duration(), Duration::from_secs(5));
+/// assert_eq!(Duration::from_millis(250).into_duration(), Duration::from_millis(250));
+/// ```
 pub trait IntoDuration {
     /// The duration.
     fn into_duration(self) -> Duration;
@@ -108,6 +131,23 @@ fn new_timer(deadline: Instant, interval: Option<Duration>) -> Arc<TimerInner> {
 /// `Process.send_after/3`: delivers `msg` to `dest` after `after` (milliseconds or a
 /// [`Duration`]).
 ///
+/// ```
+/// use otp_core::{ExitReason, Mailbox, Node, Received, timer};
+/// use tokio::time::{Duration, Instant};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(async {
+/// let node = Node::new();
+/// let sleeper = node.spawn(|mut inbox: Mailbox<&'static str>| async move {
+///     let started = Instant::now();
+///     // Elixir: Process.send_after(self(), :wake_up, 1000)
+///     timer::send_after(&inbox.addr(), "wake_up", 1000);
+///     assert!(matches!(inbox.receive().await, Received::Msg("wake_up")));
+///     assert_eq!(started.elapsed(), Duration::from_millis(1000));
+/// });
+/// assert_eq!(sleeper.pid().wait_exit().await, ExitReason::Normal);
+/// # });
+/// ```
+///
 /// # Panics
 /// Outside a tokio runtime.
 pub fn send_after<T, D>(dest: &D, msg: T, after: impl IntoDuration) -> TimerRef
@@ -135,6 +175,24 @@ where
 
 /// `:timer.send_interval/3`: delivers a copy of `msg` to `dest` every `every`, until the timer
 /// is cancelled or `dest` is gone.
+///
+/// ```
+/// use otp_core::{ExitReason, Mailbox, Node, process, timer};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(async {
+/// let node = Node::new();
+/// let counter = node.spawn(|inbox: Mailbox<&'static str>| async move {
+///     // Elixir: :timer.send_interval(1000, self(), :tick)
+///     let ticker = timer::send_interval(1000, &inbox.addr(), "tick");
+///     process::sleep(3500).await;
+///     assert_eq!(inbox.len(), 3);
+///     timer::cancel_timer(&ticker);
+///     process::sleep(5000).await;
+///     assert_eq!(inbox.len(), 3, "no tick after the cancel");
+/// });
+/// assert_eq!(counter.pid().wait_exit().await, ExitReason::Normal);
+/// # });
+/// ```
 ///
 /// # Panics
 /// Outside a tokio runtime.
@@ -169,6 +227,26 @@ where
 
 /// `Process.cancel_timer/1`: stops the timer. Returns the time that was left, or `None` (Elixir's
 /// `false`) if it had already fired or been cancelled.
+///
+/// ```
+/// use otp_core::{ExitReason, Mailbox, Node, process, timer};
+/// use std::time::Duration;
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(async {
+/// let node = Node::new();
+/// let worker = node.spawn(|inbox: Mailbox<&'static str>| async move {
+///     let alarm = timer::send_after(&inbox.addr(), "alarm", 1000);
+///     process::sleep(300).await;
+///     // Elixir: Process.cancel_timer(ref) #=> 700
+///     assert_eq!(timer::cancel_timer(&alarm), Some(Duration::from_millis(700)));
+///     assert_eq!(timer::cancel_timer(&alarm), None, "already cancelled: Elixir's false");
+///     process::sleep(1000).await;
+///     assert!(inbox.is_empty(), "the alarm never rang");
+///     assert_eq!(format!("{alarm:?}"), "TimerRef(cancelled)");
+/// });
+/// assert_eq!(worker.pid().wait_exit().await, ExitReason::Normal);
+/// # });
+/// ```
 pub fn cancel_timer(timer: &TimerRef) -> Option<Duration> {
     let inner = &timer.inner;
     if inner
@@ -186,12 +264,44 @@ pub fn cancel_timer(timer: &TimerRef) -> Option<Duration> {
 
 /// `Process.read_timer/1`: the time left before the timer fires, or `None` if it has fired or
 /// been cancelled. For an interval timer, the time left before the next message.
+///
+/// ```
+/// use otp_core::{ExitReason, Mailbox, Node, process, timer};
+/// use std::time::Duration;
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(async {
+/// let node = Node::new();
+/// let worker = node.spawn(|inbox: Mailbox<&'static str>| async move {
+///     let alarm = timer::send_after(&inbox.addr(), "alarm", 1000);
+///     process::sleep(400).await;
+///     // Elixir: Process.read_timer(ref) #=> 600
+///     assert_eq!(timer::read_timer(&alarm), Some(Duration::from_millis(600)));
+///     process::sleep(600).await;
+///     assert_eq!(timer::read_timer(&alarm), None, "it has fired");
+///     assert_eq!(inbox.len(), 1);
+/// });
+/// assert_eq!(worker.pid().wait_exit().await, ExitReason::Normal);
+/// # });
+/// ```
 pub fn read_timer(timer: &TimerRef) -> Option<Duration> {
     (timer.inner.state.load(Ordering::Acquire) == ACTIVE).then(|| remaining(&timer.inner))
 }
 
 impl TimerRef {
     /// `true` for a timer made by [`send_interval`].
+    ///
+    /// ```
+    /// use otp_core::{Mailbox, Node, timer};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let worker = node.spawn(|_inbox: Mailbox<&'static str>| std::future::pending());
+    /// let once = timer::send_after(&worker, "once", 1000);
+    /// let again = timer::send_interval(1000, &worker, "again");
+    /// assert!(!once.is_interval());
+    /// assert!(again.is_interval());
+    /// # });
+    /// ```
     pub fn is_interval(&self) -> bool {
         self.inner.interval.is_some()
     }

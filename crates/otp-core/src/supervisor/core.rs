@@ -130,6 +130,15 @@ pub struct Intensity {
 
 impl Intensity {
     /// At most `max_restarts` restarts in any `period`.
+    ///
+    /// ```
+    /// use otp_core::supervisor::core::Intensity;
+    /// use std::time::Duration;
+    ///
+    /// // Elixir: max_restarts: 3, max_seconds: 5 (the defaults)
+    /// let intensity = Intensity::new(3, Duration::from_secs(5));
+    /// assert_eq!(intensity.count(), 0);
+    /// ```
     pub fn new(max_restarts: u32, period: Duration) -> Self {
         Intensity {
             max_restarts,
@@ -140,6 +149,20 @@ impl Intensity {
 
     /// Records a restart at `now`. Returns `false` when this restart is one too many: the
     /// supervisor must then give up.
+    ///
+    /// ```
+    /// use otp_core::supervisor::core::Intensity;
+    /// use std::time::Duration;
+    /// use tokio::time::Instant;
+    ///
+    /// let t0 = Instant::now();
+    /// let mut intensity = Intensity::new(1, Duration::from_secs(5));
+    /// assert!(intensity.add(t0));
+    /// // A second restart within 5 s is one too many...
+    /// assert!(!intensity.clone().add(t0 + Duration::from_secs(4)));
+    /// // ...but not once the first has left the window.
+    /// assert!(intensity.add(t0 + Duration::from_secs(6)));
+    /// ```
     pub fn add(&mut self, now: Instant) -> bool {
         let threshold = now.checked_sub(self.period);
         while let Some(&oldest) = self.restarts.front() {
@@ -154,6 +177,21 @@ impl Intensity {
     }
 
     /// Restarts counted in the window ending at the last one recorded.
+    ///
+    /// ```
+    /// use otp_core::supervisor::core::Intensity;
+    /// use std::time::Duration;
+    /// use tokio::time::Instant;
+    ///
+    /// let t0 = Instant::now();
+    /// let mut intensity = Intensity::new(3, Duration::from_secs(5));
+    /// intensity.add(t0);
+    /// intensity.add(t0 + Duration::from_secs(1));
+    /// assert_eq!(intensity.count(), 2);
+    /// // Restarts older than the window are dropped as new ones come in.
+    /// intensity.add(t0 + Duration::from_secs(10));
+    /// assert_eq!(intensity.count(), 1);
+    /// ```
     pub fn count(&self) -> usize {
         self.restarts.len()
     }

@@ -108,29 +108,156 @@ impl Default for Options {
 
 impl Options {
     /// `strategy: :one_for_one, max_restarts: 3, max_seconds: 5`, no name.
+    ///
+    /// ```
+    /// use otp_core::supervisor::Options;
+    ///
+    /// // Elixir: strategy: :one_for_one, max_restarts: 3, max_seconds: 5
+    /// assert_eq!(
+    ///     format!("{:?}", Options::new()),
+    ///     "Options { strategy: OneForOne, max_restarts: 3, max_seconds: 5, name: None }"
+    /// );
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// The restart strategy.
+    ///
+    /// ```
+    /// use otp_core::supervisor::{self, ChildSpec, Options, Strategy};
+    /// use otp_core::{ExitReason, Mailbox, Node, Pid, process};
+    ///
+    /// fn worker(id: &'static str) -> ChildSpec {
+    ///     ChildSpec::new(id, || async {
+    ///         Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+    ///     })
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         // Elixir: Supervisor.start_link(children, strategy: :one_for_all)
+    ///         let opts = Options::new().strategy(Strategy::OneForAll);
+    ///         let sup = supervisor::start_link(vec![worker("a"), worker("b")], opts).await.unwrap();
+    ///         let pids = || async {
+    ///             let children = supervisor::which_children(&sup).await.unwrap();
+    ///             children.iter().filter_map(|c| c.pid.pid().cloned()).collect::<Vec<Pid>>()
+    ///         };
+    ///         let before = pids().await;
+    ///         process::exit(&before[0], ExitReason::Kill);
+    ///         before[0].wait_exit().await;
+    ///         // One child died; both were started again.
+    ///         let after = pids().await;
+    ///         assert!(after.iter().all(|pid| !before.contains(pid)));
+    ///         assert_eq!(after.len(), 2);
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn strategy(mut self, strategy: Strategy) -> Self {
         self.strategy = strategy;
         self
     }
 
     /// At most this many restarts within `max_seconds` (3 by default).
+    ///
+    /// ```
+    /// use otp_core::supervisor::{self, ChildSpec, Options};
+    /// use otp_core::{ExitReason, Mailbox, Node, process};
+    ///
+    /// fn worker(id: &'static str) -> ChildSpec {
+    ///     ChildSpec::new(id, || async {
+    ///         Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+    ///     })
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         // The supervisor's exit must not take this process down with it.
+    ///         process::trap_exit(true);
+    ///         // Elixir: Supervisor.start_link(children, strategy: :one_for_one, max_restarts: 1)
+    ///         let sup = supervisor::start_link(vec![worker("a")], Options::new().max_restarts(1))
+    ///             .await
+    ///             .unwrap();
+    ///         for _ in 0..2 {
+    ///             let children = supervisor::which_children(&sup).await.unwrap();
+    ///             let child = children[0].pid.pid().unwrap().clone();
+    ///             process::exit(&child, ExitReason::Kill);
+    ///             child.wait_exit().await;
+    ///         }
+    ///         // A second restart within 5 seconds: the supervisor gives up.
+    ///         assert_eq!(sup.pid().wait_exit().await, ExitReason::Shutdown);
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn max_restarts(mut self, n: u32) -> Self {
         self.max_restarts = n;
         self
     }
 
     /// The window of the restart intensity, in seconds (5 by default).
+    ///
+    /// ```
+    /// use otp_core::supervisor::{self, ChildSpec, Options};
+    /// use otp_core::{ExitReason, Mailbox, Node, process};
+    ///
+    /// fn worker(id: &'static str) -> ChildSpec {
+    ///     ChildSpec::new(id, || async {
+    ///         Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+    ///     })
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         // Elixir: max_restarts: 1, max_seconds: 1
+    ///         let opts = Options::new().max_restarts(1).max_seconds(1);
+    ///         let sup = supervisor::start_link(vec![worker("a")], opts).await.unwrap();
+    ///         for _ in 0..3 {
+    ///             let children = supervisor::which_children(&sup).await.unwrap();
+    ///             let child = children[0].pid.pid().unwrap().clone();
+    ///             process::exit(&child, ExitReason::Kill);
+    ///             child.wait_exit().await;
+    ///             // Two seconds apart, no two restarts share a one-second window.
+    ///             process::sleep(2000).await;
+    ///         }
+    ///         assert!(sup.is_alive());
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn max_seconds(mut self, s: u64) -> Self {
         self.max_seconds = s;
         self
     }
 
     /// Registers the supervisor under a name.
+    ///
+    /// ```
+    /// use otp_core::supervisor::{self, Options};
+    /// use otp_core::{Name, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         // Elixir: Supervisor.start_link([], name: MyApp.Supervisor)
+    ///         let sup = supervisor::start_link(vec![], Options::new().name("MyApp.Supervisor"))
+    ///             .await
+    ///             .unwrap();
+    ///         assert_eq!(process::whereis(&Name::local("MyApp.Supervisor")), Some(sup.pid()));
+    ///         // The name works wherever the supervisor is expected.
+    ///         assert_eq!(supervisor::which_children("MyApp.Supervisor").await, Ok(vec![]));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn name(mut self, name: impl Into<Name>) -> Self {
         self.name = Some(name.into());
         self
@@ -150,6 +277,28 @@ pub enum ChildPid {
 
 impl ChildPid {
     /// The pid, if the child is running.
+    ///
+    /// ```
+    /// use otp_core::supervisor::{self, ChildSpec, Options};
+    /// use otp_core::{Mailbox, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let cache = ChildSpec::new("cache", || async {
+    ///             Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+    ///         });
+    ///         let sup = supervisor::start_link(vec![cache], Options::new()).await.unwrap();
+    ///         let running = supervisor::which_children(&sup).await.unwrap();
+    ///         assert!(running[0].pid.pid().is_some_and(|pid| pid.is_alive()));
+    ///         supervisor::terminate_child(&sup, "cache").await.unwrap();
+    ///         let stopped = supervisor::which_children(&sup).await.unwrap();
+    ///         assert_eq!(stopped[0].pid.pid(), None, "printed as :undefined");
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
     pub fn pid(&self) -> Option<&Pid> {
         match self {
             ChildPid::Pid(p) => Some(p),
@@ -693,6 +842,44 @@ fn report_start_error(spec: &ChildSpec, error: &StartError) {
 /// `Supervisor.start_link/2`: starts a supervisor linked to the calling process, which starts
 /// `children` in order.
 ///
+/// ```
+/// use otp_core::gen_server::StartError;
+/// use otp_core::supervisor::{self, ChildSpec, Options};
+/// use otp_core::{ExitReason, Mailbox, Node, process};
+///
+/// fn worker(id: &'static str) -> ChildSpec {
+///     ChildSpec::new(id, || async {
+///         Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+///     })
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         // Elixir: {:ok, sup} = Supervisor.start_link(children, strategy: :one_for_one)
+///         let sup = supervisor::start_link(vec![worker("a"), worker("b")], Options::new())
+///             .await
+///             .unwrap();
+///         assert_eq!(supervisor::count_children(&sup).await.unwrap().active, 2);
+///
+///         // A child that cannot start stops those started before it, and the supervisor.
+///         let broken = ChildSpec::new("db", || async {
+///             Err(StartError::Stop(ExitReason::custom("no_database")))
+///         });
+///         let failed = supervisor::start_link(vec![worker("c"), broken], Options::new()).await;
+///         assert_eq!(
+///             failed.unwrap_err(),
+///             StartError::ChildFailed {
+///                 id: "db".into(),
+///                 reason: Box::new(StartError::Stop(ExitReason::custom("no_database"))),
+///             }
+///         );
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
+///
 /// # Panics
 /// Outside a process.
 pub async fn start_link(
@@ -721,6 +908,41 @@ pub async fn start_link(
 
 /// A child spec for a supervisor started with the children `children` returns (called again at
 /// each restart, as Elixir's `init/1` is): type supervisor, shutdown infinity.
+///
+/// ```
+/// use otp_core::supervisor::{self, ChildSpec, Options, Strategy};
+/// use otp_core::{Mailbox, Node, process};
+///
+/// fn worker(id: &'static str) -> ChildSpec {
+///     ChildSpec::new(id, || async {
+///         Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+///     })
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+/// .run(async {
+///     // Elixir: children = [Cache, %{id: Workers, type: :supervisor, start: ...}]
+///     let workers = supervisor::child_spec(
+///         "Workers",
+///         Options::new().strategy(Strategy::OneForAll),
+///         || vec![worker("a"), worker("b")],
+///     );
+///     let sup = supervisor::start_link(vec![worker("cache"), workers], Options::new())
+///         .await
+///         .unwrap();
+///     let children = supervisor::which_children(&sup).await.unwrap();
+///     assert_eq!(
+///         format!("{children:?}"),
+///         "[{Workers, #PID<0.103.0>, :supervisor, [Supervisor]}, {:cache, #PID<0.102.0>, :worker, []}]"
+///     );
+///     let nested = supervisor::which_children(children[0].pid.pid().unwrap().clone()).await;
+///     assert_eq!(nested.unwrap().len(), 2);
+/// })
+/// .await
+/// .unwrap();
+/// # });
+/// ```
 pub fn child_spec<F>(id: impl Into<Atom>, opts: Options, children: F) -> ChildSpec
 where
     F: Fn() -> Vec<ChildSpec> + Send + Sync + 'static,
@@ -742,6 +964,35 @@ async fn request(
 }
 
 /// `Supervisor.which_children/1`: every child as `{id, pid, type, modules}`, newest first.
+///
+/// ```
+/// use otp_core::supervisor::{self, ChildSpec, Options};
+/// use otp_core::{Mailbox, Node, process};
+///
+/// fn worker(id: &'static str) -> ChildSpec {
+///     ChildSpec::new(id, || async {
+///         Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+///     })
+///     .modules(["Worker"])
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let sup = supervisor::start_link(vec![worker("a"), worker("b")], Options::new())
+///             .await
+///             .unwrap();
+///         // Elixir: Supervisor.which_children(sup)
+///         let children = supervisor::which_children(&sup).await.unwrap();
+///         assert_eq!(
+///             format!("{children:?}"),
+///             "[{:b, #PID<0.103.0>, :worker, [Worker]}, {:a, #PID<0.102.0>, :worker, [Worker]}]"
+///         );
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub async fn which_children(
     sup: impl ToServer<Supervisor>,
 ) -> Result<Vec<ChildInfo>, SupervisorError> {
@@ -752,6 +1003,32 @@ pub async fn which_children(
 }
 
 /// `Supervisor.count_children/1`.
+///
+/// ```
+/// use otp_core::supervisor::{self, ChildSpec, Options};
+/// use otp_core::{Mailbox, Node, process};
+///
+/// fn worker(id: &'static str) -> ChildSpec {
+///     ChildSpec::new(id, || async {
+///         Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+///     })
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let sup = supervisor::start_link(vec![worker("a"), worker("b")], Options::new())
+///             .await
+///             .unwrap();
+///         supervisor::terminate_child(&sup, "a").await.unwrap();
+///         // Elixir: Supervisor.count_children(sup)
+///         let counts = supervisor::count_children(&sup).await.unwrap();
+///         assert_eq!(format!("{counts:?}"), "%{active: 1, specs: 2, supervisors: 0, workers: 2}");
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub async fn count_children(sup: impl ToServer<Supervisor>) -> Result<Counts, SupervisorError> {
     match request(sup, Request::CountChildren).await? {
         Response::Counts(c) => Ok(c),
@@ -763,6 +1040,31 @@ pub async fn count_children(sup: impl ToServer<Supervisor>) -> Result<Counts, Su
 /// with that id runs, `AlreadyPresent` if one exists that does not; `Start(Ignore)` if its
 /// start function ignored the start (the spec is kept, not running, as OTP's
 /// `{:ok, :undefined}`), `Start(e)` if it failed.
+///
+/// ```
+/// use otp_core::supervisor::{self, ChildSpec, Options, SupervisorError};
+/// use otp_core::{Mailbox, Node, process};
+///
+/// fn worker(id: &'static str) -> ChildSpec {
+///     ChildSpec::new(id, || async {
+///         Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+///     })
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let sup = supervisor::start_link(vec![], Options::new()).await.unwrap();
+///         // Elixir: {:ok, pid} = Supervisor.start_child(sup, spec)
+///         let pid = supervisor::start_child(&sup, worker("late")).await.unwrap();
+///         // Elixir: {:error, {:already_started, pid}}
+///         let again = supervisor::start_child(&sup, worker("late")).await;
+///         assert_eq!(again, Err(SupervisorError::AlreadyStarted(pid)));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub async fn start_child(
     sup: impl ToServer<Supervisor>,
     spec: ChildSpec,
@@ -775,6 +1077,37 @@ pub async fn start_child(
 
 /// `Supervisor.terminate_child/2`: stops a child by id, keeping its spec (a temporary child's
 /// spec is removed). `NotFound` for an unknown id.
+///
+/// ```
+/// use otp_core::supervisor::{self, ChildSpec, Options, SupervisorError};
+/// use otp_core::{ExitReason, Mailbox, Node, process};
+///
+/// fn worker(id: &'static str) -> ChildSpec {
+///     ChildSpec::new(id, || async {
+///         Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+///     })
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let sup = supervisor::start_link(vec![worker("a")], Options::new()).await.unwrap();
+///         let children = supervisor::which_children(&sup).await.unwrap();
+///         let a = children[0].pid.pid().unwrap().clone();
+///         // Elixir: Supervisor.terminate_child(sup, :a)
+///         assert_eq!(supervisor::terminate_child(&sup, "a").await, Ok(()));
+///         assert_eq!(a.exit_reason(), Some(ExitReason::Shutdown));
+///         assert_eq!(
+///             format!("{:?}", supervisor::which_children(&sup).await.unwrap()),
+///             "[{:a, :undefined, :worker, []}]"
+///         );
+///         let unknown = supervisor::terminate_child(&sup, "z").await;
+///         assert_eq!(unknown, Err(SupervisorError::NotFound));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub async fn terminate_child(
     sup: impl ToServer<Supervisor>,
     id: impl Into<Atom>,
@@ -787,6 +1120,32 @@ pub async fn terminate_child(
 
 /// `Supervisor.restart_child/2`: starts a stopped child again from its spec. `Running` if it
 /// runs, `Restarting` if a restart is pending, `NotFound` for an unknown id.
+///
+/// ```
+/// use otp_core::supervisor::{self, ChildSpec, Options, SupervisorError};
+/// use otp_core::{Mailbox, Node, process};
+///
+/// fn worker(id: &'static str) -> ChildSpec {
+///     ChildSpec::new(id, || async {
+///         Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+///     })
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let sup = supervisor::start_link(vec![worker("a")], Options::new()).await.unwrap();
+///         let running = supervisor::restart_child(&sup, "a").await;
+///         assert_eq!(running, Err(SupervisorError::Running));
+///         supervisor::terminate_child(&sup, "a").await.unwrap();
+///         // Elixir: {:ok, pid} = Supervisor.restart_child(sup, :a)
+///         let pid = supervisor::restart_child(&sup, "a").await.unwrap();
+///         assert!(pid.is_alive());
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub async fn restart_child(
     sup: impl ToServer<Supervisor>,
     id: impl Into<Atom>,
@@ -799,6 +1158,31 @@ pub async fn restart_child(
 
 /// `Supervisor.delete_child/2`: forgets a stopped child's spec. `Running` if it runs,
 /// `Restarting` if a restart is pending, `NotFound` for an unknown id.
+///
+/// ```
+/// use otp_core::supervisor::{self, ChildSpec, Options, SupervisorError};
+/// use otp_core::{Mailbox, Node, process};
+///
+/// fn worker(id: &'static str) -> ChildSpec {
+///     ChildSpec::new(id, || async {
+///         Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+///     })
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let sup = supervisor::start_link(vec![worker("a")], Options::new()).await.unwrap();
+///         assert_eq!(supervisor::delete_child(&sup, "a").await, Err(SupervisorError::Running));
+///         supervisor::terminate_child(&sup, "a").await.unwrap();
+///         // Elixir: Supervisor.delete_child(sup, :a)
+///         assert_eq!(supervisor::delete_child(&sup, "a").await, Ok(()));
+///         assert_eq!(supervisor::count_children(&sup).await.unwrap().specs, 0);
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub async fn delete_child(
     sup: impl ToServer<Supervisor>,
     id: impl Into<Atom>,
@@ -811,6 +1195,33 @@ pub async fn delete_child(
 
 /// `Supervisor.stop/3`: stops the supervisor: its children are stopped in reverse start order,
 /// then it exits with `reason`.
+///
+/// ```
+/// use otp_core::supervisor::{self, ChildSpec, Options};
+/// use otp_core::{ExitReason, Mailbox, Node, Pid, process};
+///
+/// fn worker(id: &'static str) -> ChildSpec {
+///     ChildSpec::new(id, || async {
+///         Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+///     })
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let sup = supervisor::start_link(vec![worker("a"), worker("b")], Options::new())
+///             .await
+///             .unwrap();
+///         let children = supervisor::which_children(&sup).await.unwrap();
+///         let pids: Vec<Pid> = children.iter().filter_map(|c| c.pid.pid().cloned()).collect();
+///         // Elixir: Supervisor.stop(sup)
+///         assert_eq!(supervisor::stop(&sup, ExitReason::Normal, 5000).await, Ok(()));
+///         assert!(pids.iter().all(|pid| pid.exit_reason() == Some(ExitReason::Shutdown)));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
 pub async fn stop(
     sup: impl ToServer<Supervisor>,
     reason: ExitReason,

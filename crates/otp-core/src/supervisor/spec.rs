@@ -93,6 +93,20 @@ pub struct ChildSpec {
 
 impl ChildSpec {
     /// A worker child: permanent, shut down with a 5000 ms timeout, started by `start`.
+    ///
+    /// ```
+    /// use otp_core::supervisor::ChildSpec;
+    /// use otp_core::{Mailbox, process};
+    ///
+    /// // Elixir: %{id: :cache, start: {Cache, :start_link, []}}
+    /// let spec = ChildSpec::new("cache", || async {
+    ///     Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+    /// });
+    /// assert_eq!(
+    ///     format!("{spec:?}"),
+    ///     "%{id: :cache, restart: :permanent, shutdown: 5000, type: :worker, modules: []}"
+    /// );
+    /// ```
     pub fn new<F, Fut>(id: impl Into<Atom>, start: F) -> Self
     where
         F: Fn() -> Fut + Send + Sync + 'static,
@@ -112,6 +126,36 @@ impl ChildSpec {
     /// [`crate::dynamic_supervisor`] was started with (its `extra_arguments`, prepended to
     /// every child's own argument in Elixir). Started without extra arguments of type `E`, the
     /// child fails to start with a reason saying so.
+    ///
+    /// ```
+    /// use otp_core::dynamic_supervisor::{self, Options};
+    /// use otp_core::supervisor::{ChildSpec, SupervisorError};
+    /// use otp_core::{Console, Mailbox, Node, io, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let player = || {
+    ///     ChildSpec::with_extra("player", |room: &String| {
+    ///         io::puts(format!("a player joins the {room}"));
+    ///         async { Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid()) }
+    ///     })
+    /// };
+    /// let console = Console::capture();
+    /// Node::with_console(console.clone())
+    ///     .run(async move {
+    ///         // Elixir: DynamicSupervisor.start_link(strategy: :one_for_one, extra_arguments: ["lobby"])
+    ///         let opts = Options::new().extra_arguments("lobby".to_string());
+    ///         let rooms = dynamic_supervisor::start_link(opts).await.unwrap();
+    ///         dynamic_supervisor::start_child(&rooms, player()).await.unwrap();
+    ///         // A supervisor without those arguments cannot start the child.
+    ///         let bare = dynamic_supervisor::start_link(Options::new()).await.unwrap();
+    ///         let refused = dynamic_supervisor::start_child(&bare, player()).await;
+    ///         assert!(matches!(refused, Err(SupervisorError::Start(_))));
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// assert_eq!(console.contents(), "a player joins the lobby\n");
+    /// # });
+    /// ```
     pub fn with_extra<E, F, Fut>(id: impl Into<Atom>, start: F) -> Self
     where
         E: Send + Sync + 'static,
@@ -134,29 +178,95 @@ impl ChildSpec {
     }
 
     /// The child's id, unique among a supervisor's children.
+    ///
+    /// ```
+    /// use otp_core::supervisor::ChildSpec;
+    /// use otp_core::{Mailbox, process};
+    ///
+    /// let spec = ChildSpec::new("cache", || async {
+    ///     Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+    /// });
+    /// assert_eq!(spec.id().as_str(), "cache");
+    /// assert_eq!(spec.id().to_string(), ":cache");
+    /// ```
     pub fn id(&self) -> &Atom {
         &self.id
     }
 
     /// Sets the id.
+    ///
+    /// ```
+    /// use otp_core::supervisor::ChildSpec;
+    /// use otp_core::{Mailbox, process};
+    ///
+    /// let cache = || {
+    ///     ChildSpec::new("cache", || async {
+    ///         Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+    ///     })
+    /// };
+    /// // Two children from one spec need two ids.
+    /// // Elixir: Supervisor.child_spec({Cache, []}, id: :second_cache)
+    /// let second = cache().id_as("second_cache");
+    /// assert_eq!((cache().id().as_str(), second.id().as_str()), ("cache", "second_cache"));
+    /// ```
     pub fn id_as(mut self, id: impl Into<Atom>) -> Self {
         self.id = id.into();
         self
     }
 
     /// Sets the restart type.
+    ///
+    /// ```
+    /// use otp_core::supervisor::{ChildSpec, Restart};
+    /// use otp_core::{Mailbox, process};
+    ///
+    /// // Elixir: Supervisor.child_spec(Job, restart: :transient)
+    /// let job = ChildSpec::new("job", || async {
+    ///     Ok(process::spawn_link(|_inbox: Mailbox<()>| async {}).pid())
+    /// })
+    /// .restart(Restart::Transient);
+    /// assert_eq!(job.restart_type(), Restart::Transient);
+    /// ```
     pub fn restart(mut self, restart: Restart) -> Self {
         self.restart = restart;
         self
     }
 
     /// Sets how the child is shut down.
+    ///
+    /// ```
+    /// use otp_core::supervisor::{ChildSpec, Shutdown};
+    /// use otp_core::{Mailbox, process};
+    ///
+    /// // Elixir: Supervisor.child_spec(Cache, shutdown: :brutal_kill)
+    /// let cache = ChildSpec::new("cache", || async {
+    ///     Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+    /// })
+    /// .shutdown(Shutdown::BrutalKill);
+    /// assert_eq!(cache.shutdown_type(), Shutdown::BrutalKill);
+    /// assert_eq!(
+    ///     format!("{cache:?}"),
+    ///     "%{id: :cache, restart: :permanent, shutdown: :brutal_kill, type: :worker, modules: []}"
+    /// );
+    /// ```
     pub fn shutdown(mut self, shutdown: Shutdown) -> Self {
         self.shutdown = shutdown;
         self
     }
 
     /// Sets the child type; a supervisor's shutdown becomes `Infinity`, as its default is.
+    ///
+    /// ```
+    /// use otp_core::supervisor::{self, ChildSpec, ChildType, Options, Shutdown};
+    ///
+    /// // A hand-made spec for a supervisor child (`supervisor::child_spec` makes the same).
+    /// let tree = ChildSpec::new("Tree", || async {
+    ///     supervisor::start_link(vec![], Options::new()).await.map(|s| s.pid())
+    /// })
+    /// .kind(ChildType::Supervisor);
+    /// assert_eq!(tree.child_type(), ChildType::Supervisor);
+    /// assert_eq!(tree.shutdown_type(), Shutdown::Infinity, "a supervisor's default");
+    /// ```
     pub fn kind(mut self, kind: ChildType) -> Self {
         if kind == ChildType::Supervisor && self.kind == ChildType::Worker {
             self.shutdown = Shutdown::Infinity;
@@ -166,22 +276,68 @@ impl ChildSpec {
     }
 
     /// Sets the modules `which_children` reports (the server's module by default).
+    ///
+    /// ```
+    /// use otp_core::supervisor::ChildSpec;
+    /// use otp_core::{Mailbox, process};
+    ///
+    /// let cache = ChildSpec::new("cache", || async {
+    ///     Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+    /// })
+    /// .modules(["MyApp.Cache"]);
+    /// assert_eq!(
+    ///     format!("{cache:?}"),
+    ///     "%{id: :cache, restart: :permanent, shutdown: 5000, type: :worker, modules: [MyApp.Cache]}"
+    /// );
+    /// ```
     pub fn modules(mut self, modules: impl IntoIterator<Item = &'static str>) -> Self {
         self.modules = modules.into_iter().collect();
         self
     }
 
     /// The restart type.
+    ///
+    /// ```
+    /// use otp_core::supervisor::{ChildSpec, Restart};
+    /// use otp_core::{Mailbox, process};
+    ///
+    /// let spec = ChildSpec::new("cache", || async {
+    ///     Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+    /// });
+    /// assert_eq!(spec.restart_type(), Restart::Permanent);
+    /// assert_eq!(spec.restart(Restart::Temporary).restart_type().to_string(), ":temporary");
+    /// ```
     pub fn restart_type(&self) -> Restart {
         self.restart
     }
 
     /// How the child is shut down.
+    ///
+    /// ```
+    /// use otp_core::supervisor::{ChildSpec, Shutdown};
+    /// use otp_core::{Mailbox, process};
+    ///
+    /// let spec = ChildSpec::new("cache", || async {
+    ///     Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+    /// });
+    /// assert_eq!(spec.shutdown_type(), Shutdown::Timeout(5000));
+    /// ```
     pub fn shutdown_type(&self) -> Shutdown {
         self.shutdown
     }
 
     /// Worker or supervisor.
+    ///
+    /// ```
+    /// use otp_core::supervisor::{ChildSpec, ChildType};
+    /// use otp_core::{Mailbox, process};
+    ///
+    /// let spec = ChildSpec::new("cache", || async {
+    ///     Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+    /// });
+    /// assert_eq!(spec.child_type(), ChildType::Worker);
+    /// assert_eq!(spec.child_type().to_string(), ":worker");
+    /// ```
     pub fn child_type(&self) -> ChildType {
         self.kind
     }
