@@ -450,9 +450,18 @@ impl DynamicSupervisor {
     }
 
     async fn terminate_child(&mut self, pid: &Pid) -> Result<(), SupervisorError> {
+        // Keyed by pid number; the whole pid (node included) must match.
+        let key = pid.id();
+        let matches = match self.children.get(&key) {
+            Some(child) => child.pid.pid().is_none_or(|p| p == pid),
+            None => false,
+        };
+        if !matches {
+            return Err(SupervisorError::NotFound);
+        }
         let child = self
             .children
-            .remove(&pid.id())
+            .remove(&key)
             .ok_or(SupervisorError::NotFound)?;
         if let ChildPid::Pid(p) = &child.pid {
             crate::supervisor::shutdown(p, &child.spec).await;

@@ -1280,6 +1280,10 @@ impl<S: GenServer> crate::timer::Target<S::Info> for ServerRef<S> {
     fn deliver(&self, msg: S::Info) -> bool {
         self.push(GenMsg::Info(msg)).is_ok()
     }
+
+    fn target_pid(&self) -> Option<Pid> {
+        Some(self.pid())
+    }
 }
 
 /// Anything a call, cast or message can be addressed to: a [`ServerRef`], a [`Pid`], a

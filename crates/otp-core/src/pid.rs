@@ -33,6 +33,8 @@ pub(crate) trait Cell: Send + Sync + 'static {
     fn push_exit(&self, from: Pid, reason: ExitReason);
     /// Puts a `Down` message in the mailbox.
     fn push_down(&self, down: Down);
+    /// Removes the `Down` message for monitor `reference` from the shared queue, if it is there.
+    fn remove_down(&self, reference: u64) -> bool;
     /// Messages waiting in the mailbox.
     fn queue_len(&self) -> usize;
     /// Closes the mailbox and drops what is still in it.

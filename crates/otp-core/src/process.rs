@@ -295,18 +295,10 @@ pub(crate) fn wrong_type<M: 'static>(pid: &Pid) -> SendError {
 }
 
 /// What a process body's output means as an exit reason: `()` is `:normal`; an
-/// [`ExitReason`] is itself; `Result<(), ExitReason>` is `:normal` or the error.
-///
-/// ```
-/// use otp_core::ExitReason;
-/// use otp_core::process::IntoExitReason;
-///
-/// assert_eq!(().into_exit_reason(), ExitReason::Normal);
-/// assert_eq!(ExitReason::Shutdown.into_exit_reason(), ExitReason::Shutdown);
-/// let failed: Result<(), ExitReason> = Err(ExitReason::custom("boom"));
-/// assert_eq!(failed.into_exit_reason(), ExitReason::custom("boom"));
-/// ```
-pub trait IntoExitReason {
+/// [`ExitReason`] is itself; `Result<(), ExitReason>` is `:normal` or the error. A public
+/// spawn's body returns `()` (a body exits with a reason through [`exit_self`]); the runtime's
+/// own processes (servers, supervisors) return their reason.
+pub(crate) trait IntoExitReason {
     /// The exit reason.
     fn into_exit_reason(self) -> ExitReason;
 }
@@ -595,6 +587,21 @@ impl<M: Send + 'static> Cell for Shared<M> {
 
     fn push_down(&self, down: Down) {
         let _ = self.push(Received::Down(down));
+    }
+
+    fn remove_down(&self, reference: u64) -> bool {
+        let mut q = lock(&self.queue);
+        let found = q
+            .items
+            .iter()
+            .position(|item| matches!(item, Received::Down(d) if d.reference.id == reference));
+        match found {
+            Some(i) => {
+                q.items.remove(i);
+                true
+            }
+            None => false,
+        }
     }
 
     fn queue_len(&self) -> usize {
@@ -1483,6 +1490,11 @@ fn notify_exit(pid: &Pid, reason: &ExitReason, obituary: Obituary) {
             pid: pid.clone(),
             reason: reason.clone(),
         });
+        // The monitor is spent. Dropped only after the Down is queued, so `demonitor` that
+        // finds it gone knows the Down is already in the mailbox.
+        lock(&watcher.core().inner)
+            .monitoring
+            .retain(|(r, _)| *r != reference);
     }
     for (reference, target) in obituary.monitoring {
         lock(&target.core().inner)
@@ -1972,10 +1984,22 @@ pub fn demonitor(reference: &MonitorRef, flush: bool) -> bool {
         inner.monitored_by.retain(|(r, _)| *r != reference.id);
         inner.monitored_by.len() != before
     };
-    let mut inner = lock(&me.core().inner);
-    inner.monitoring.retain(|(r, _)| *r != reference.id);
+    let still_held = {
+        let mut inner = lock(&me.core().inner);
+        let before = inner.monitoring.len();
+        inner.monitoring.retain(|(r, _)| *r != reference.id);
+        inner.monitoring.len() != before
+    };
     if !was_active && flush {
-        inner.flushed.push(reference.id);
+        // The target has exited: its Down is on the way, in the shared queue, in this
+        // process's own receive buffer, or already handled.
+        // Until the monitor is dropped from `monitoring` the Down may not be queued yet.
+        let removed = me.cell.remove_down(reference.id);
+        let maybe_buffered = me.core().local_len.load(Ordering::Relaxed) > 0;
+        if !removed && (still_held || maybe_buffered) {
+            // Dropped when it is received (see `Mailbox::is_flushed`).
+            lock(&me.core().inner).flushed.push(reference.id);
+        }
     }
     was_active
 }
@@ -2029,6 +2053,10 @@ pub enum RegisterError {
     /// The process to name has exited.
     #[error("no process: {0} is not alive")]
     NoProc(Pid),
+    /// A via registry refused the name while no process holds it (a duplicate-keys
+    /// [`crate::registry::Registry`] refuses every via name, for one).
+    #[error("the registry refused the name {0}")]
+    Refused(Name),
     /// The process already has a local name (a process has at most one, as in OTP).
     #[error("{pid} is already registered as {name}")]
     AlreadyNamed {
@@ -2124,7 +2152,7 @@ pub(crate) fn register_name(node: &Node, name: &Name, pid: &Pid) -> Result<(), R
                         holder,
                     }),
                     // Refused but nobody holds it: the registry said no for its own reasons.
-                    None => Err(RegisterError::NoProc(pid.clone())),
+                    None => Err(RegisterError::Refused(name.clone())),
                 }
             }
         }

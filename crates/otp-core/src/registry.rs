@@ -476,10 +476,19 @@ where
             });
         }
         let first = {
+            // The process stays in the owner index until it exits, even with no key left, so
+            // that registering again after unregistering adds no second exit hook.
             let mut owners = lock(self.owners(&pid));
-            let keys = owners.entry(pid.clone()).or_default();
-            keys.push(key.clone());
-            keys.len() == 1
+            match owners.entry(pid.clone()) {
+                std::collections::hash_map::Entry::Occupied(mut e) => {
+                    e.get_mut().push(key.clone());
+                    false
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(vec![key.clone()]);
+                    true
+                }
+            }
         };
         if first {
             // The first key of this process here: clean up after it when it exits.

@@ -264,7 +264,7 @@ impl Options {
     ///         let named: Table<String, u32> = Table::new(Options::set().name("scores"));
     ///         assert_eq!(format!("{named:?}"), "#Table<:scores>");
     ///         let anonymous: Table<String, u32> = Table::new(Options::set());
-    ///         assert_eq!(format!("{anonymous:?}"), "#Table<owned by #PID<0.100.0>>");
+    ///         assert_eq!(format!("{anonymous:?}"), "#Table<made by #PID<0.100.0>>");
     ///     })
     ///     .await
     ///     .unwrap();
@@ -279,6 +279,9 @@ impl Options {
 /// Why a table operation failed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum TableError {
+    /// `give_away` to a process that is not alive (Erlang raises `badarg`).
+    #[error("no process: {0} is not alive")]
+    NoProc(Pid),
     /// The table was deleted (its owner exited with no heir, or `delete_table` was called):
     /// Erlang raises `badarg`.
     #[error("the table {0} no longer exists")]
@@ -308,7 +311,8 @@ const SHARDS: usize = 16;
 struct Padded<T>(T);
 
 struct Inner<K, V> {
-    label: String,
+    name: Option<Atom>,
+    creator: Pid,
     kind: Kind,
     access: Access,
     owner: Mutex<Option<Pid>>,
@@ -333,9 +337,20 @@ impl<K, V> Clone for Table<K, V> {
     }
 }
 
+impl<K, V> Table<K, V> {
+    /// The table's name, or who made it (true whoever owns it now), for `Debug` output and
+    /// errors.
+    fn label(&self) -> String {
+        match &self.inner.name {
+            Some(name) => name.to_string(),
+            None => format!("made by {}", self.inner.creator),
+        }
+    }
+}
+
 impl<K, V> fmt::Debug for Table<K, V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "#Table<{}>", self.inner.label)
+        write!(f, "#Table<{}>", self.label())
     }
 }
 
@@ -371,14 +386,10 @@ where
     /// Outside a process.
     pub fn new(opts: Options) -> Self {
         let owner = process::self_pid();
-        let label = opts
-            .name
-            .as_ref()
-            .map(|n| n.to_string())
-            .unwrap_or_else(|| format!("owned by {owner}"));
         let table = Table {
             inner: Arc::new(Inner {
-                label,
+                name: opts.name,
+                creator: owner.clone(),
                 kind: opts.kind,
                 access: opts.access,
                 owner: Mutex::new(Some(owner.clone())),
@@ -433,7 +444,7 @@ where
 
     fn check(&self, op: &'static str, writes: bool) -> Result<(), TableError> {
         if self.inner.deleted.load(Ordering::Acquire) {
-            return Err(TableError::Deleted(self.inner.label.clone()));
+            return Err(TableError::Deleted(self.label()));
         }
         let needs_owner = match self.inner.access {
             Access::Public => false,
@@ -787,13 +798,11 @@ where
     pub fn give_away(&self, to: &Pid) -> Result<(), TableError> {
         self.check_owner("give_away")?;
         if !to.is_alive() {
-            return Err(TableError::Access {
-                op: "give_away",
-                table: self.inner.label.clone(),
-                access: self.inner.access,
-                owner: self.owner().unwrap_or_else(process::self_pid),
-                caller: format!("to {to}, which is not alive"),
-            });
+            return Err(TableError::NoProc(to.clone()));
+        }
+        if self.owner().as_ref() == Some(to) {
+            // Already its owner: nothing changes (and no second exit hook).
+            return Ok(());
         }
         *lock(&self.inner.owner) = Some(to.clone());
         self.watch(to);
@@ -860,7 +869,7 @@ where
 
     fn check_owner(&self, op: &'static str) -> Result<(), TableError> {
         if self.inner.deleted.load(Ordering::Acquire) {
-            return Err(TableError::Deleted(self.inner.label.clone()));
+            return Err(TableError::Deleted(self.label()));
         }
         let owner = lock(&self.inner.owner).clone();
         let caller = process::current();
@@ -868,14 +877,14 @@ where
             Some(owner) if caller.as_ref() == Some(&owner) => Ok(()),
             Some(owner) => Err(TableError::Access {
                 op,
-                table: self.inner.label.clone(),
+                table: self.label(),
                 access: self.inner.access,
                 owner,
                 caller: caller
                     .map(|c| c.to_string())
                     .unwrap_or_else(|| "outside any process".to_string()),
             }),
-            None => Err(TableError::Deleted(self.inner.label.clone())),
+            None => Err(TableError::Deleted(self.label())),
         }
     }
 }

@@ -56,11 +56,21 @@ use crate::process::Addr;
 pub trait Target<T>: Send + Sync + 'static {
     /// Delivers `msg`; `false` if the process is gone.
     fn deliver(&self, msg: T) -> bool;
+
+    /// The process messages go to, if there is one: a timer to a process that has exited is
+    /// as good as cancelled, as on the BEAM.
+    fn target_pid(&self) -> Option<crate::Pid> {
+        None
+    }
 }
 
 impl<M: Send + 'static> Target<M> for Addr<M> {
     fn deliver(&self, msg: M) -> bool {
         self.try_send(msg).is_ok()
+    }
+
+    fn target_pid(&self) -> Option<crate::Pid> {
+        Some(self.pid())
     }
 }
 
@@ -79,6 +89,16 @@ struct TimerInner {
     deadline: Mutex<Instant>,
     task: Mutex<Option<AbortHandle>>,
     interval: Option<Duration>,
+    /// The destination process: once it has exited the timer counts as cancelled.
+    dest: Option<crate::Pid>,
+}
+
+impl TimerInner {
+    /// Active, and its destination (if it has one) still alive.
+    fn is_active(&self) -> bool {
+        self.state.load(Ordering::Acquire) == ACTIVE
+            && self.dest.as_ref().is_none_or(crate::Pid::is_alive)
+    }
 }
 
 impl fmt::Debug for TimerRef {
@@ -119,12 +139,17 @@ impl IntoDuration for Duration {
     }
 }
 
-fn new_timer(deadline: Instant, interval: Option<Duration>) -> Arc<TimerInner> {
+fn new_timer(
+    deadline: Instant,
+    interval: Option<Duration>,
+    dest: Option<crate::Pid>,
+) -> Arc<TimerInner> {
     Arc::new(TimerInner {
         state: AtomicU8::new(ACTIVE),
         deadline: Mutex::new(deadline),
         task: Mutex::new(None),
         interval,
+        dest,
     })
 }
 
@@ -156,7 +181,7 @@ where
     D: Target<T> + Clone,
 {
     let deadline = Instant::now() + after.into_duration();
-    let inner = new_timer(deadline, None);
+    let inner = new_timer(deadline, None, dest.target_pid());
     let timer = inner.clone();
     let dest = dest.clone();
     let handle = tokio::spawn(async move {
@@ -203,7 +228,7 @@ where
 {
     let period = every.into_duration().max(Duration::from_millis(1));
     let first = Instant::now() + period;
-    let inner = new_timer(first, Some(period));
+    let inner = new_timer(first, Some(period), dest.target_pid());
     let timer = inner.clone();
     let dest = dest.clone();
     let handle = tokio::spawn(async move {
@@ -259,7 +284,12 @@ pub fn cancel_timer(timer: &TimerRef) -> Option<Duration> {
     if let Some(task) = lock(&inner.task).take() {
         task.abort();
     }
-    Some(remaining(inner))
+    // A timer whose destination has exited was cancelled with it, as on the BEAM.
+    inner
+        .dest
+        .as_ref()
+        .is_none_or(crate::Pid::is_alive)
+        .then(|| remaining(inner))
 }
 
 /// `Process.read_timer/1`: the time left before the timer fires, or `None` if it has fired or
@@ -284,7 +314,7 @@ pub fn cancel_timer(timer: &TimerRef) -> Option<Duration> {
 /// # });
 /// ```
 pub fn read_timer(timer: &TimerRef) -> Option<Duration> {
-    (timer.inner.state.load(Ordering::Acquire) == ACTIVE).then(|| remaining(&timer.inner))
+    timer.inner.is_active().then(|| remaining(&timer.inner))
 }
 
 impl TimerRef {

@@ -424,11 +424,26 @@ async fn demonitor_removes_and_flush_drops_a_delivered_down() {
         assert!(!process::demonitor(&reference, true));
         inbox.addr().send("marker");
         let next = inbox.receive().await;
-        tx.send(matches!(next, Received::Msg("marker"))).unwrap();
+        let marker_first = matches!(next, Received::Msg("marker"));
+        // 3. A Down that has been received spends its monitor: Process.info no longer lists
+        // it, and demonitor afterwards reports it inactive.
+        let (spent, reference) = process::spawn_monitor(|_i: Mailbox<()>| async {});
+        let down = inbox.receive().await;
+        let me = process::self_pid();
+        let monitors = process::info(&me).unwrap().monitors;
+        let inactive = !process::demonitor(&reference, true);
+        tx.send((
+            marker_first,
+            matches!(down, Received::Down(d) if d.pid == spent.pid()),
+            monitors.is_empty(),
+            inactive,
+        ))
+        .unwrap();
     });
-    assert!(
+    assert_eq!(
         rx.await.unwrap(),
-        "the first message after both must be the marker"
+        (true, true, true, true),
+        "(marker first after a flush, Down received, monitor spent, demonitor inactive)"
     );
 }
 

@@ -66,6 +66,7 @@ async fn a_cancelled_timer_never_delivers() {
 async fn send_interval_ticks_until_cancelled() {
     let node = Node::new();
     let (tx, rx) = oneshot::channel();
+    let (done_tx, done_rx) = oneshot::channel::<()>();
     let addr = node.spawn(move |mut inbox: Mailbox<&'static str>| async move {
         // Two "flushes" 2100 ms apart, as the chapter 2 transcript does.
         otp_core::process::sleep(2100).await;
@@ -73,30 +74,37 @@ async fn send_interval_ticks_until_cancelled() {
         otp_core::process::sleep(2100).await;
         let second = inbox.flush().len();
         tx.send((first, second)).unwrap();
+        // Stay alive until the test has cancelled the timer: a timer to a
+        // dead process counts as already cancelled.
+        let _ = done_rx.await;
+        drop(inbox);
     });
     let t = timer::send_interval(1000, &addr, "tick");
     assert!(t.is_interval());
     assert_eq!(rx.await.unwrap(), (2, 2));
     assert!(timer::cancel_timer(&t).is_some());
+    assert_eq!(timer::read_timer(&t), None);
+    drop(done_tx);
+    addr.pid().wait_exit().await;
 }
 
 #[tokio::test(start_paused = true)]
-async fn an_interval_stops_when_its_target_is_gone() {
+async fn a_timer_to_a_process_that_exited_counts_as_cancelled() {
+    // As on the BEAM, where a timer to a pid is cancelled when the process dies.
     let node = Node::new();
-    let addr = node.spawn(|_inbox: Mailbox<()>| async {});
-    addr.pid().wait_exit().await;
-    let t = timer::send_interval(10, &addr, ());
-    tokio::time::advance(Duration::from_millis(9)).await;
-    assert!(
-        timer::read_timer(&t).is_some(),
-        "active until its first tick"
-    );
-    // At its first tick it finds nobody to deliver to, and stops.
-    for _ in 0..100 {
-        if timer::read_timer(&t).is_none() {
-            break;
-        }
-        tokio::time::advance(Duration::from_millis(1)).await;
-    }
-    assert_eq!(timer::read_timer(&t), None, "stopped within 100 ms");
+    let dead = node.spawn(|_inbox: Mailbox<()>| async {});
+    dead.pid().wait_exit().await;
+    let interval = timer::send_interval(10, &dead, ());
+    assert_eq!(timer::read_timer(&interval), None);
+
+    let (stop_tx, stop_rx) = oneshot::channel::<()>();
+    let alive = node.spawn(move |_inbox: Mailbox<u8>| async move {
+        let _ = stop_rx.await;
+    });
+    let t = timer::send_after(&alive, 1, 60_000);
+    assert!(timer::read_timer(&t).is_some());
+    drop(stop_tx);
+    alive.pid().wait_exit().await;
+    assert_eq!(timer::read_timer(&t), None);
+    assert_eq!(timer::cancel_timer(&t), None);
 }

@@ -767,7 +767,7 @@ async fn start_child_process(spec: &ChildSpec) -> Result<Pid, StartError> {
     if let Ok(pid) = &result {
         tracing::debug!(
             target: "otp::sasl",
-            "Child {} of Supervisor {} started\nPid: {pid}\nRestart: {:?}\nShutdown: {:?}\nType: {}",
+            "Child {} of Supervisor {} started\nPid: {pid}\nRestart: {}\nShutdown: {}\nType: {}",
             spec.id,
             process::self_pid(),
             spec.restart,
@@ -812,7 +812,7 @@ pub(crate) async fn shutdown_with(pid: &Pid, how: Shutdown) -> ExitReason {
 fn report(spec: &ChildSpec, context: &str, reason: &ExitReason) {
     tracing::debug!(
         target: "otp::sasl",
-        "Child {} of Supervisor {} {}\n** (exit) {}\nRestart: {:?}\nShutdown: {:?}\nType: {}",
+        "Child {} of Supervisor {} {}\n** (exit) {}\nRestart: {}\nShutdown: {}\nType: {}",
         spec.id,
         process::self_pid(),
         match context {
