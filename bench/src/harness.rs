@@ -39,11 +39,18 @@ pub struct Figure {
     pub median: f64,
     pub min: f64,
     pub max: f64,
+    /// Heap allocations per operation, counted during the warm-up run (whatever thread made
+    /// them), where the workload is a [`per_op`] one.
+    pub allocations: Option<f64>,
 }
 
-/// Nanoseconds per operation of `make()`: one warm-up run, then `RUNS` measured runs.
+/// Nanoseconds per operation of `make()`: one warm-up run, during which the allocator counts
+/// allocations, then `RUNS` measured runs.
 pub fn per_op(ex: &impl Exec, mut make: impl FnMut() -> Work) -> Figure {
-    let _ = ex.drive(make());
+    crate::alloc::start();
+    let ops = ex.drive(make());
+    let allocations = crate::alloc::allocations() as f64 / ops.max(1) as f64;
+    crate::alloc::stop();
     let samples = (0..RUNS)
         .map(|_| {
             let work = make();
@@ -52,7 +59,10 @@ pub fn per_op(ex: &impl Exec, mut make: impl FnMut() -> Work) -> Figure {
             start.elapsed().as_nanos() as f64 / ops.max(1) as f64
         })
         .collect();
-    figure(samples)
+    Figure {
+        allocations: Some(allocations),
+        ..figure(samples)
+    }
 }
 
 /// What [`idle`] measures: time per spawn, time per stop, heap bytes per idle actor.
@@ -106,6 +116,7 @@ pub fn figure(mut samples: Vec<f64>) -> Figure {
         median: samples[samples.len() / 2],
         min: samples[0],
         max: samples[samples.len() - 1],
+        allocations: None,
     }
 }
 

@@ -284,6 +284,28 @@ fn print_peers(rows: &[PeerRow]) {
     }
 }
 
+/// Heap allocations per operation, for the rows measured per operation.
+fn print_allocations(rows: &[PeerRow]) {
+    println!("| workload | unit | {} |", LIBRARIES.join(" | "));
+    println!("|---|---|{}", "---|".repeat(LIBRARIES.len()));
+    for r in rows {
+        let counted = |c: &Cell| match c {
+            Cell::Figure(f) => f.allocations,
+            Cell::NotApplicable(_) => None,
+        };
+        if counted(&r.cells[0]).is_none() {
+            continue;
+        }
+        let cells: Vec<String> = r
+            .cells
+            .iter()
+            .map(|c| counted(c).map_or("n/a".into(), |a| format!("{a:.2}")))
+            .collect();
+        let unit = r.unit.replacen("per ", "allocations per ", 1);
+        println!("| {} | {} | {} |", r.workload, unit, cells.join(" | "));
+    }
+}
+
 fn print_otp(rows: &[Row]) {
     println!("| workload | unit | tokio baseline | otp-core | ratio |");
     println!("|---|---|---|---|---|");
@@ -419,6 +441,8 @@ fn main() {
     if !peers.is_empty() {
         println!("## otp-core and its peers\n");
         print_peers(&peers);
+        println!("\n### Heap allocations per operation (counted during the warm-up run)\n");
+        print_allocations(&peers);
         println!();
     }
     if !rows.is_empty() {
