@@ -5,6 +5,7 @@
 //! ratio to the baseline of the same run. otp-core, ractor, kameo and the baseline share one
 //! tokio runtime with two worker threads; actix runs on its own single-threaded `System`.
 //!
+//! `bench --current-thread` runs the tokio-based libraries on one thread, as actix runs.
 //! `bench [key...]` runs only the workloads whose key contains one of the arguments (keys:
 //! call, cast, fan-in, idle, restart; processes, link, ring, lookup-restart, tree, dynamic,
 //! registry, million). `bench --rss <what>` is the fresh child process that measures resident
@@ -21,6 +22,7 @@ mod tree;
 #[global_allocator]
 static GLOBAL: alloc::Counting = alloc::Counting;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use harness::{Exec, Figure, Idle, fmt_ns, one, rss_bytes};
@@ -77,12 +79,24 @@ struct PeerRow {
 
 const LIBRARIES: [&str; 5] = ["tokio baseline", "otp-core", "ractor", "kameo", "actix"];
 
+/// `--current-thread`: run the tokio-based libraries on a current-thread runtime (one thread,
+/// like actix's System) instead of the 2-worker one, to tell the cost of crossing threads from
+/// each library's own cost.
+static CURRENT_THREAD: AtomicBool = AtomicBool::new(false);
+
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime")
+    if CURRENT_THREAD.load(Ordering::Relaxed) {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime")
+    }
 }
 
 fn peer_row(workload: &'static str, unit: &'static str, figures: [Figure; 5]) -> PeerRow {
@@ -208,10 +222,11 @@ const ACTIX_NO_RESTART: &str = "actix does not catch a panicking handler: the pa
 /// workload's freed memory is reused: `bench --rss <what>` prints bytes per thing.
 fn rss_child(what: &str) -> f64 {
     let exe = std::env::current_exe().expect("own path");
-    let out = std::process::Command::new(exe)
-        .args(["--rss", what])
-        .output()
-        .expect("run self");
+    let mut command = std::process::Command::new(exe);
+    if CURRENT_THREAD.load(Ordering::Relaxed) {
+        command.arg("--current-thread");
+    }
+    let out = command.args(["--rss", what]).output().expect("run self");
     String::from_utf8_lossy(&out.stdout)
         .trim()
         .parse()
@@ -341,7 +356,11 @@ fn cpu_model() -> String {
 
 fn main() {
     harness::install_panic_hook();
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(i) = args.iter().position(|a| a == "--current-thread") {
+        args.remove(i);
+        CURRENT_THREAD.store(true, Ordering::Relaxed);
+    }
     if args.first().map(String::as_str) == Some("--rss") {
         rss_measure(args.get(1).map(String::as_str).unwrap_or(""));
         return;
@@ -362,9 +381,14 @@ fn main() {
         env!("VERSION_ACTIX_RT"),
         env!("VERSION_TOKIO"),
     );
+    let tokio_runtime = if CURRENT_THREAD.load(Ordering::Relaxed) {
+        "one tokio current-thread runtime (--current-thread)"
+    } else {
+        "one tokio multi-thread runtime with 2 workers"
+    };
     println!(
-        "runtime: baseline, otp-core, ractor and kameo on one tokio multi-thread runtime with 2 \
-         workers; actix on its own System (one thread). Warm-up, then the median of {} runs.\n",
+        "runtime: baseline, otp-core, ractor and kameo on {tokio_runtime}; actix on its own \
+         System (one thread). Warm-up, then the median of {} runs.\n",
         harness::RUNS
     );
 
