@@ -5,11 +5,11 @@
 //! ratio to the baseline of the same run. otp-core, ractor, kameo and the baseline share one
 //! tokio runtime with two worker threads; actix runs on its own single-threaded `System`.
 //!
-//! `bench --current-thread` runs the tokio-based libraries on one thread, as actix runs.
-//! `bench [key...]` runs only the workloads whose key contains one of the arguments (keys:
-//! call, cast, fan-in, idle, restart; processes, link, ring, lookup-restart, tree, dynamic,
-//! registry, million). `bench --rss <what>` is the fresh child process that measures resident
-//! memory.
+//! `bench [key...]` runs only the workloads with those keys (call, call-timeout, cast, fan-in,
+//! idle, restart; processes, link, ring, lookup-restart, tree, dynamic, registry, million).
+//! `--current-thread` runs the tokio-based libraries on one thread, as actix runs; `--only
+//! <library>` measures only that library beside the baseline (for profiling). `bench --rss
+//! <what>` is the fresh child process that measures resident memory.
 
 mod alloc;
 mod baseline;
@@ -22,6 +22,7 @@ mod tree;
 #[global_allocator]
 static GLOBAL: alloc::Counting = alloc::Counting;
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -99,111 +100,128 @@ fn runtime() -> tokio::runtime::Runtime {
     }
 }
 
-fn peer_row(workload: &'static str, unit: &'static str, figures: [Figure; 5]) -> PeerRow {
-    PeerRow {
-        workload,
-        unit,
-        cells: figures.map(Cell::Figure),
+/// `--only <library>`: measure only that library (and the baseline, which every ratio needs),
+/// for profiling one library with `perf` or `valgrind`. An index into `LIBRARIES`.
+static ONLY: OnceLock<usize> = OnceLock::new();
+
+const NOT_RUN: &str = "not run (--only)";
+
+fn runs(library: usize) -> bool {
+    library == 0 || ONLY.get().is_none_or(|&only| only == library)
+}
+
+/// The library's figure, or n/a when `--only` leaves it out.
+fn measure(library: usize, f: impl FnOnce() -> Figure) -> Cell {
+    if runs(library) {
+        Cell::Figure(f())
+    } else {
+        Cell::NotApplicable(NOT_RUN)
     }
 }
 
-fn calls(rt: &tokio::runtime::Runtime) -> [PeerRow; 2] {
+fn call(rt: &tokio::runtime::Runtime, timeout: Option<Duration>) -> PeerRow {
     let sys = actix::system();
-    let untimed = [
-        baseline::call_round_trip(rt),
-        otp::call_round_trip(rt, otp_core::Timeout::Infinity),
-        ractor::call_round_trip(rt, None),
-        kameo::call_round_trip(rt, None),
-        actix::call_round_trip(&sys, None),
-    ];
-    let timed = [
-        untimed[0],
-        otp::call_round_trip(rt, otp_core::Timeout::After(TIMEOUT)),
-        ractor::call_round_trip(rt, Some(TIMEOUT)),
-        kameo::call_round_trip(rt, Some(TIMEOUT)),
-        actix::call_round_trip(&sys, Some(TIMEOUT)),
-    ];
-    [
-        peer_row(
-            "call round trip, no timeout (200k calls)",
-            "per call",
-            untimed,
-        ),
-        peer_row(
-            "call round trip, 5000 ms timeout (200k calls)",
-            "per call",
-            timed,
-        ),
-    ]
+    let otp_timeout = timeout.map_or(otp_core::Timeout::Infinity, otp_core::Timeout::After);
+    PeerRow {
+        workload: if timeout.is_some() {
+            "call round trip, 5000 ms timeout (200k calls)"
+        } else {
+            "call round trip, no timeout (200k calls)"
+        },
+        unit: "per call",
+        cells: [
+            measure(0, || baseline::call_round_trip(rt)),
+            measure(1, || otp::call_round_trip(rt, otp_timeout)),
+            measure(2, || ractor::call_round_trip(rt, timeout)),
+            measure(3, || kameo::call_round_trip(rt, timeout)),
+            measure(4, || actix::call_round_trip(&sys, timeout)),
+        ],
+    }
 }
 
 fn casts(rt: &tokio::runtime::Runtime) -> PeerRow {
     let sys = actix::system();
-    peer_row(
-        "cast throughput (1M casts, then a call)",
-        "per cast",
-        [
-            baseline::cast_throughput(rt),
-            otp::cast_throughput(rt),
-            ractor::cast_throughput(rt),
-            kameo::cast_throughput(rt),
-            actix::cast_throughput(&sys),
+    PeerRow {
+        workload: "cast throughput (1M casts, then a call)",
+        unit: "per cast",
+        cells: [
+            measure(0, || baseline::cast_throughput(rt)),
+            measure(1, || otp::cast_throughput(rt)),
+            measure(2, || ractor::cast_throughput(rt)),
+            measure(3, || kameo::cast_throughput(rt)),
+            measure(4, || actix::cast_throughput(&sys)),
         ],
-    )
+    }
 }
 
 fn fan_in(rt: &tokio::runtime::Runtime) -> PeerRow {
     let sys = actix::system();
-    peer_row(
-        "fan-in (8 clients x 25k calls)",
-        "per call",
-        [
-            baseline::fan_in(rt),
-            otp::fan_in(rt),
-            ractor::fan_in(rt),
-            kameo::fan_in(rt),
-            actix::fan_in(&sys),
+    PeerRow {
+        workload: "fan-in (8 clients x 25k calls)",
+        unit: "per call",
+        cells: [
+            measure(0, || baseline::fan_in(rt)),
+            measure(1, || otp::fan_in(rt)),
+            measure(2, || ractor::fan_in(rt)),
+            measure(3, || kameo::fan_in(rt)),
+            measure(4, || actix::fan_in(&sys)),
         ],
-    )
+    }
 }
 
 fn idle(rt: &tokio::runtime::Runtime) -> [PeerRow; 4] {
     let sys = actix::system();
-    let all: [Idle; 5] = [
-        baseline::idle(rt),
-        otp::idle(rt),
-        ractor::idle(rt),
-        kameo::idle(rt),
-        actix::idle(&sys),
+    let all: [Option<Idle>; 5] = [
+        Some(baseline::idle(rt)),
+        runs(1).then(|| otp::idle(rt)),
+        runs(2).then(|| ractor::idle(rt)),
+        runs(3).then(|| kameo::idle(rt)),
+        runs(4).then(|| actix::idle(&sys)),
     ];
-    let rss = ["baseline", "otp-core", "ractor", "kameo", "actix"].map(|w| one(rss_child(w)));
+    let rss = ["baseline", "otp-core", "ractor", "kameo", "actix"]
+        .iter()
+        .enumerate()
+        .map(|(i, w)| measure(i, || one(rss_child(w))));
+    let cells = |pick: fn(&Idle) -> Figure| {
+        all.each_ref().map(|i| match i {
+            Some(i) => Cell::Figure(pick(i)),
+            None => Cell::NotApplicable(NOT_RUN),
+        })
+    };
     [
-        peer_row(
-            "spawn 100k idle actors",
-            "per actor",
-            all.each_ref().map(|i| i.spawn),
-        ),
-        peer_row(
-            "stop 100k idle actors",
-            "per actor",
-            all.each_ref().map(|i| i.stop),
-        ),
-        peer_row(
-            "  heap per idle actor",
-            "bytes",
-            all.each_ref().map(|i| i.heap),
-        ),
-        peer_row("  RSS per idle actor (fresh process)", "bytes", rss),
+        PeerRow {
+            workload: "spawn 100k idle actors",
+            unit: "per actor",
+            cells: cells(|i| i.spawn),
+        },
+        PeerRow {
+            workload: "stop 100k idle actors",
+            unit: "per actor",
+            cells: cells(|i| i.stop),
+        },
+        PeerRow {
+            workload: "  heap per idle actor",
+            unit: "bytes",
+            cells: cells(|i| i.heap),
+        },
+        PeerRow {
+            workload: "  RSS per idle actor (fresh process)",
+            unit: "bytes",
+            cells: rss
+                .collect::<Vec<_>>()
+                .try_into()
+                .unwrap_or_else(|_| unreachable!("five libraries")),
+        },
     ]
 }
 
 fn restart(rt: &tokio::runtime::Runtime) -> PeerRow {
     harness::expect_panics(true);
     let cells = [
-        Cell::Figure(baseline::restart(rt)),
-        Cell::Figure(otp::restart(rt)),
-        Cell::Figure(ractor::restart(rt)),
-        Cell::Figure(kameo::restart(rt)),
+        measure(0, || baseline::restart(rt)),
+        measure(1, || otp::restart(rt)),
+        measure(2, || ractor::restart(rt)),
+        measure(3, || kameo::restart(rt)),
         Cell::NotApplicable(ACTIX_NO_RESTART),
     ];
     harness::expect_panics(false);
@@ -287,8 +305,14 @@ fn print_peers(rows: &[PeerRow]) {
                     f.median / base.median
                 ),
                 Cell::NotApplicable(why) => {
-                    notes.push(why);
-                    format!("n/a ({})", notes.len())
+                    let n = match notes.iter().position(|n| n == why) {
+                        Some(i) => i + 1,
+                        None => {
+                            notes.push(why);
+                            notes.len()
+                        }
+                    };
+                    format!("n/a ({n})")
                 }
             })
             .collect();
@@ -361,11 +385,24 @@ fn main() {
         args.remove(i);
         CURRENT_THREAD.store(true, Ordering::Relaxed);
     }
+    if let Some(i) = args.iter().position(|a| a == "--only") {
+        args.remove(i);
+        let name = if i < args.len() {
+            args.remove(i)
+        } else {
+            String::new()
+        };
+        let Some(library) = LIBRARIES.iter().skip(1).position(|l| *l == name) else {
+            eprintln!("--only takes one of: otp-core, ractor, kameo, actix");
+            std::process::exit(2);
+        };
+        let _ = ONLY.set(library + 1);
+    }
     if args.first().map(String::as_str) == Some("--rss") {
         rss_measure(args.get(1).map(String::as_str).unwrap_or(""));
         return;
     }
-    let wants = |key: &str| args.is_empty() || args.iter().any(|a| key.contains(a.as_str()));
+    let wants = |key: &str| args.is_empty() || args.iter().any(|a| a == key);
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     println!(
         "machine: {}, {cores} cores; load average (1, 5, 15 min) at start: {}",
@@ -397,7 +434,11 @@ fn main() {
     let step = |name: &str| eprintln!("running: {name}");
     if wants("call") {
         step("call round trips");
-        peers.extend(calls(&rt));
+        peers.push(call(&rt, None));
+    }
+    if wants("call-timeout") {
+        step("call round trips with a timeout");
+        peers.push(call(&rt, Some(TIMEOUT)));
     }
     if wants("cast") {
         step("casts");
