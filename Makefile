@@ -20,7 +20,8 @@ test:
 chapters:
 	$(CARGO) run -q -p workspace-checks --bin sync-chapters
 
-# otp-core beside a bare tokio baseline (and the peers), measured in one run.
+# otp-core beside a bare tokio baseline, ractor, kameo and actix, measured in one run
+# (BENCHMARKS.md explains the tables).
 bench:
 	$(CARGO) run --release --manifest-path bench/Cargo.toml
 

@@ -1,32 +1,48 @@
-//! `make bench`: otp-core beside a bare tokio baseline measured in the same run.
+//! `make bench`: otp-core beside a bare tokio baseline, ractor, kameo and actix, all measured in
+//! the same run, and otp-core's own supervisor, registry and process workloads.
 //!
-//! Every workload runs once to warm up and then five times; the table shows medians and the
-//! ratio otp-core / baseline. Two tokio worker threads, as on the project's 2-core machines.
+//! Every workload runs once to warm up and then five times; the tables show medians and the
+//! ratio to the baseline of the same run. otp-core, ractor, kameo and the baseline share one
+//! tokio runtime with two worker threads; actix runs on its own single-threaded `System`.
+//!
+//! `bench [key...]` runs only the workloads with those keys (call, call-timeout, cast, fan-in,
+//! idle, restart; processes, link, ring, lookup-restart, tree, dynamic, registry, million).
+//! `--current-thread` runs the tokio-based libraries on one thread, as actix runs; `--only
+//! <library>` measures only that library beside the baseline (for profiling). `bench --rss
+//! <what>` is the fresh child process that measures resident memory.
 
 mod alloc;
 mod baseline;
 mod harness;
 mod otp;
+mod peers;
+mod processes;
 mod tree;
 
 #[global_allocator]
 static GLOBAL: alloc::Counting = alloc::Counting;
 
-use std::time::Instant;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
-use harness::{Figure, Work, fmt_ns, per_op, rss_bytes};
-use otp_core::gen_server::{self, Options};
-use otp_core::{ExitReason, Mailbox, Node, Received, process};
+use harness::{Exec, Figure, Idle, fmt_ns, one, rss_bytes};
+use peers::{actix, kameo, ractor};
 
-const CALLS: u64 = 200_000;
-const CASTS: u64 = 1_000_000;
-const CLIENTS: u64 = 8;
-const CALLS_PER_CLIENT: u64 = 25_000;
-const IDLE: u64 = 100_000;
-const LINK_KILLS: u64 = 20_000;
-const RING: u64 = 1000;
-const HOPS: u64 = 1_000_000;
+pub const CALLS: u64 = 200_000;
+pub const CASTS: u64 = 1_000_000;
+pub const CLIENTS: u64 = 8;
+pub const CALLS_PER_CLIENT: u64 = 25_000;
+pub const IDLE: u64 = 100_000;
+pub const CRASHES: u64 = 2_000;
+pub const LINK_KILLS: u64 = 20_000;
+pub const RING: u64 = 1000;
+pub const HOPS: u64 = 1_000_000;
 
+/// The call timeout of the timed call row: `gen_server::call`'s default.
+const TIMEOUT: Duration = Duration::from_millis(5000);
+
+/// A row of the second table: otp-core beside the baseline.
 pub struct Row {
     pub workload: &'static str,
     pub unit: &'static str,
@@ -34,196 +50,201 @@ pub struct Row {
     pub otp: Figure,
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
-
-pub fn boxed(f: impl std::future::Future<Output = u64> + 'static) -> Work {
-    Box::pin(f)
-}
-
-fn call_round_trip(rt: &tokio::runtime::Runtime, timeout: otp_core::Timeout) -> Row {
-    let baseline = per_op(rt, || {
-        boxed(async {
-            let server = baseline::server();
-            tokio::spawn(async move {
-                for i in 0..CALLS {
-                    baseline::call(&server, i).await;
-                }
-            })
-            .await
-            .unwrap();
-            CALLS
-        })
-    });
-    let otp = per_op(rt, move || {
-        boxed(async move {
-            let node = Node::new();
-            node.run(async move {
-                let s = gen_server::start_link::<otp::Adder>((), Options::new())
-                    .await
-                    .unwrap();
-                for i in 0..CALLS {
-                    gen_server::call_timeout(&s, i, timeout).await.unwrap();
-                }
-                gen_server::stop(&s, ExitReason::Normal, 5000).await.unwrap();
-            })
-            .await
-            .unwrap();
-            CALLS
-        })
-    });
-    Row {
-        workload: if timeout == otp_core::Timeout::Infinity {
-            "call round trip, timeout :infinity (200k calls)"
-        } else {
-            "call round trip, default 5000 ms timeout (200k calls)"
-        },
-        unit: "per call",
-        baseline,
-        otp,
-    }
-}
-
-fn cast_throughput(rt: &tokio::runtime::Runtime) -> Row {
-    let baseline = per_op(rt, || {
-        boxed(async {
-            let server = baseline::server();
-            tokio::spawn(async move {
-                for i in 0..CASTS {
-                    let _ = server.send(baseline::Msg::Cast(i));
-                }
-                baseline::call(&server, 0).await;
-            })
-            .await
-            .unwrap();
-            CASTS
-        })
-    });
-    let otp = per_op(rt, || {
-        boxed(async {
-            let node = Node::new();
-            node.run(async {
-                let s = gen_server::start_link::<otp::Adder>((), Options::new())
-                    .await
-                    .unwrap();
-                for i in 0..CASTS {
-                    gen_server::cast(&s, i);
-                }
-                gen_server::call(&s, 0).await.unwrap();
-                gen_server::stop(&s, ExitReason::Normal, 5000)
-                    .await
-                    .unwrap();
-            })
-            .await
-            .unwrap();
-            CASTS
-        })
-    });
-    Row {
-        workload: "cast throughput (1M casts, then a call)",
-        unit: "per cast",
-        baseline,
-        otp,
-    }
-}
-
-fn fan_in(rt: &tokio::runtime::Runtime) -> Row {
-    let total = CLIENTS * CALLS_PER_CLIENT;
-    let baseline = per_op(rt, || {
-        boxed(async move {
-            let server = baseline::server();
-            let clients: Vec<_> = (0..CLIENTS)
-                .map(|_| {
-                    let server = server.clone();
-                    tokio::spawn(async move {
-                        for i in 0..CALLS_PER_CLIENT {
-                            baseline::call(&server, i).await;
-                        }
-                    })
-                })
-                .collect();
-            for c in clients {
-                c.await.unwrap();
-            }
-            total
-        })
-    });
-    let otp = per_op(rt, || {
-        boxed(async move {
-            let node = Node::new();
-            node.run(async move {
-                let s = gen_server::start_link::<otp::Adder>((), Options::new())
-                    .await
-                    .unwrap();
-                let clients: Vec<_> = (0..CLIENTS)
-                    .map(|_| {
-                        let s = s.clone();
-                        process::spawn(move |_inbox: Mailbox<()>| async move {
-                            for i in 0..CALLS_PER_CLIENT {
-                                gen_server::call(&s, i).await.unwrap();
-                            }
-                        })
-                    })
-                    .collect();
-                for c in clients {
-                    c.pid().wait_exit().await;
-                }
-                gen_server::stop(&s, ExitReason::Normal, 5000)
-                    .await
-                    .unwrap();
-            })
-            .await
-            .unwrap();
-            total
-        })
-    });
-    Row {
-        workload: "fan-in (8 clients x 25k calls)",
-        unit: "per call",
-        baseline,
-        otp,
-    }
-}
-
-/// Spawns `IDLE` idle things with `spawn_all`, measures time per spawn and heap bytes per
-/// thing (counted by the allocator while they are alive), then stops them all.
-fn idle<S, F, Fut>(rt: &tokio::runtime::Runtime, spawn_all: S) -> (Figure, Figure)
-where
-    S: Fn() -> F,
-    F: std::future::Future<Output = Fut>,
-    Fut: std::future::Future<Output = ()>,
-{
-    let mut times = Vec::new();
-    let mut bytes = Vec::new();
-    for run in 0..=harness::RUNS {
-        alloc::start();
-        let start = Instant::now();
-        let stopper = rt.block_on(spawn_all());
-        let elapsed = start.elapsed();
-        let live = alloc::live();
-        alloc::stop();
-        rt.block_on(stopper);
-        if run > 0 {
-            times.push(elapsed.as_nanos() as f64 / IDLE as f64);
-            bytes.push(live as f64 / IDLE as f64);
+impl Row {
+    pub fn new(workload: &'static str, unit: &'static str, baseline: Figure, otp: Figure) -> Row {
+        Row {
+            workload,
+            unit,
+            baseline,
+            otp,
         }
     }
-    (harness::figure(times), harness::figure(bytes))
+
+    pub fn bytes(workload: &'static str, baseline: Figure, otp: Figure) -> Row {
+        Row::new(workload, "bytes", baseline, otp)
+    }
 }
+
+/// One library's figure in the first table, or why it has none.
+enum Cell {
+    Figure(Figure),
+    NotApplicable(&'static str),
+}
+
+/// A row of the first table: baseline, otp-core, ractor, kameo, actix.
+struct PeerRow {
+    workload: &'static str,
+    unit: &'static str,
+    cells: [Cell; 5],
+}
+
+const LIBRARIES: [&str; 5] = ["tokio baseline", "otp-core", "ractor", "kameo", "actix"];
+
+/// `--current-thread`: run the tokio-based libraries on a current-thread runtime (one thread,
+/// like actix's System) instead of the 2-worker one, to tell the cost of crossing threads from
+/// each library's own cost.
+static CURRENT_THREAD: AtomicBool = AtomicBool::new(false);
+
+fn runtime() -> tokio::runtime::Runtime {
+    if CURRENT_THREAD.load(Ordering::Relaxed) {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime")
+    }
+}
+
+/// `--only <library>`: measure only that library (and the baseline, which every ratio needs),
+/// for profiling one library with `perf` or `valgrind`. An index into `LIBRARIES`.
+static ONLY: OnceLock<usize> = OnceLock::new();
+
+const NOT_RUN: &str = "not run (--only)";
+
+fn runs(library: usize) -> bool {
+    library == 0 || ONLY.get().is_none_or(|&only| only == library)
+}
+
+/// The library's figure, or n/a when `--only` leaves it out.
+fn measure(library: usize, f: impl FnOnce() -> Figure) -> Cell {
+    if runs(library) {
+        Cell::Figure(f())
+    } else {
+        Cell::NotApplicable(NOT_RUN)
+    }
+}
+
+fn call(rt: &tokio::runtime::Runtime, timeout: Option<Duration>) -> PeerRow {
+    let sys = actix::system();
+    let otp_timeout = timeout.map_or(otp_core::Timeout::Infinity, otp_core::Timeout::After);
+    PeerRow {
+        workload: if timeout.is_some() {
+            "call round trip, 5000 ms timeout (200k calls)"
+        } else {
+            "call round trip, no timeout (200k calls)"
+        },
+        unit: "per call",
+        cells: [
+            measure(0, || baseline::call_round_trip(rt)),
+            measure(1, || otp::call_round_trip(rt, otp_timeout)),
+            measure(2, || ractor::call_round_trip(rt, timeout)),
+            measure(3, || kameo::call_round_trip(rt, timeout)),
+            measure(4, || actix::call_round_trip(&sys, timeout)),
+        ],
+    }
+}
+
+fn casts(rt: &tokio::runtime::Runtime) -> PeerRow {
+    let sys = actix::system();
+    PeerRow {
+        workload: "cast throughput (1M casts, then a call)",
+        unit: "per cast",
+        cells: [
+            measure(0, || baseline::cast_throughput(rt)),
+            measure(1, || otp::cast_throughput(rt)),
+            measure(2, || ractor::cast_throughput(rt)),
+            measure(3, || kameo::cast_throughput(rt)),
+            measure(4, || actix::cast_throughput(&sys)),
+        ],
+    }
+}
+
+fn fan_in(rt: &tokio::runtime::Runtime) -> PeerRow {
+    let sys = actix::system();
+    PeerRow {
+        workload: "fan-in (8 clients x 25k calls)",
+        unit: "per call",
+        cells: [
+            measure(0, || baseline::fan_in(rt)),
+            measure(1, || otp::fan_in(rt)),
+            measure(2, || ractor::fan_in(rt)),
+            measure(3, || kameo::fan_in(rt)),
+            measure(4, || actix::fan_in(&sys)),
+        ],
+    }
+}
+
+fn idle(rt: &tokio::runtime::Runtime) -> [PeerRow; 4] {
+    let sys = actix::system();
+    let all: [Option<Idle>; 5] = [
+        Some(baseline::idle(rt)),
+        runs(1).then(|| otp::idle(rt)),
+        runs(2).then(|| ractor::idle(rt)),
+        runs(3).then(|| kameo::idle(rt)),
+        runs(4).then(|| actix::idle(&sys)),
+    ];
+    let rss = ["baseline", "otp-core", "ractor", "kameo", "actix"]
+        .iter()
+        .enumerate()
+        .map(|(i, w)| measure(i, || one(rss_child(w))));
+    let cells = |pick: fn(&Idle) -> Figure| {
+        all.each_ref().map(|i| match i {
+            Some(i) => Cell::Figure(pick(i)),
+            None => Cell::NotApplicable(NOT_RUN),
+        })
+    };
+    [
+        PeerRow {
+            workload: "spawn 100k idle actors",
+            unit: "per actor",
+            cells: cells(|i| i.spawn),
+        },
+        PeerRow {
+            workload: "stop 100k idle actors",
+            unit: "per actor",
+            cells: cells(|i| i.stop),
+        },
+        PeerRow {
+            workload: "  heap per idle actor",
+            unit: "bytes",
+            cells: cells(|i| i.heap),
+        },
+        PeerRow {
+            workload: "  RSS per idle actor (fresh process)",
+            unit: "bytes",
+            cells: rss
+                .collect::<Vec<_>>()
+                .try_into()
+                .unwrap_or_else(|_| unreachable!("five libraries")),
+        },
+    ]
+}
+
+fn restart(rt: &tokio::runtime::Runtime) -> PeerRow {
+    harness::expect_panics(true);
+    let cells = [
+        measure(0, || baseline::restart(rt)),
+        measure(1, || otp::restart(rt)),
+        measure(2, || ractor::restart(rt)),
+        measure(3, || kameo::restart(rt)),
+        Cell::NotApplicable(ACTIX_NO_RESTART),
+    ];
+    harness::expect_panics(false);
+    PeerRow {
+        workload: "crash-to-restarted under a supervisor (2k panics)",
+        unit: "per restart",
+        cells,
+    }
+}
+
+const ACTIX_NO_RESTART: &str = "actix does not catch a panicking handler: the panic unwinds \
+     out of the actor's task, which tokio drops with the actor and its mailbox; \
+     actix::Supervisor restarts only an actor that stopped itself (ctx.stop())";
 
 /// Resident memory per idle thing, measured in a fresh copy of this program so that no earlier
 /// workload's freed memory is reused: `bench --rss <what>` prints bytes per thing.
 fn rss_child(what: &str) -> f64 {
     let exe = std::env::current_exe().expect("own path");
-    let out = std::process::Command::new(exe)
-        .args(["--rss", what])
-        .output()
-        .expect("run self");
+    let mut command = std::process::Command::new(exe);
+    if CURRENT_THREAD.load(Ordering::Relaxed) {
+        command.arg("--current-thread");
+    }
+    let out = command.args(["--rss", what]).output().expect("run self");
     String::from_utf8_lossy(&out.stdout)
         .trim()
         .parse()
@@ -231,436 +252,268 @@ fn rss_child(what: &str) -> f64 {
 }
 
 fn rss_measure(what: &str) {
-    let rt = runtime();
-    // Warm the runtime and the allocator a little, then measure.
-    rt.block_on(async { tokio::task::yield_now().await });
-    let before = rss_bytes();
-    let per = match what {
-        "million-task" | "million-process" => {
-            let n = tree::MILLION;
-            rt.block_on(async {
-                if what == "million-task" {
-                    let senders: Vec<_> = (0..n)
-                        .map(|_| {
-                            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<u64>();
-                            tokio::spawn(async move { while rx.recv().await.is_some() {} });
-                            tx
-                        })
-                        .collect();
-                    tokio::task::yield_now().await;
-                    let per = (rss_bytes() - before) as f64 / n as f64;
-                    drop(senders);
-                    per
-                } else {
-                    let node = Node::new();
-                    let addrs: Vec<_> = (0..n)
-                        .map(|_| {
-                            node.spawn(|mut inbox: Mailbox<u64>| async move {
-                                while let Received::Msg(_) = inbox.receive().await {}
-                            })
-                        })
-                        .collect();
-                    tokio::task::yield_now().await;
-                    let per = (rss_bytes() - before) as f64 / n as f64;
-                    drop(addrs);
-                    per
-                }
-            })
+    let per = if what == "actix" {
+        let sys = actix::system();
+        sys.drive(tokio::task::yield_now());
+        let before = rss_bytes();
+        actix::rss(&sys, before)
+    } else {
+        let rt = runtime();
+        // Start the workers, then measure.
+        rt.block_on(tokio::task::yield_now());
+        let before = rss_bytes();
+        match what {
+            "baseline" => baseline::rss(&rt, before),
+            "otp-core" => otp::rss(&rt, before),
+            "ractor" => ractor::rss(&rt, before),
+            "kameo" => kameo::rss(&rt, before),
+            "tokio-task" => processes::rss(&rt, before, IDLE, false),
+            "process" => processes::rss(&rt, before, IDLE, true),
+            "million-task" => processes::rss(&rt, before, tree::MILLION, false),
+            "million-process" => processes::rss(&rt, before, tree::MILLION, true),
+            other => panic!("unknown --rss workload {other}"),
         }
-        "tokio-task" => rt.block_on(async {
-            let senders: Vec<_> = (0..IDLE)
-                .map(|_| {
-                    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<u64>();
-                    tokio::spawn(async move { while rx.recv().await.is_some() {} });
-                    tx
-                })
-                .collect();
-            let per = (rss_bytes() - before) as f64 / IDLE as f64;
-            drop(senders);
-            per
-        }),
-        "process" => rt.block_on(async {
-            let node = Node::new();
-            let addrs: Vec<_> = (0..IDLE)
-                .map(|_| {
-                    node.spawn(|mut inbox: Mailbox<u64>| async move {
-                        while let Received::Msg(_) = inbox.receive().await {}
-                    })
-                })
-                .collect();
-            tokio::task::yield_now().await;
-            let per = (rss_bytes() - before) as f64 / IDLE as f64;
-            drop(addrs);
-            per
-        }),
-        "baseline-server" => rt.block_on(async {
-            let servers: Vec<_> = (0..IDLE).map(|_| baseline::server()).collect();
-            let per = (rss_bytes() - before) as f64 / IDLE as f64;
-            drop(servers);
-            per
-        }),
-        "server" => rt.block_on(async {
-            let node = Node::new();
-            node.run(async move {
-                let mut v = Vec::with_capacity(IDLE as usize);
-                for _ in 0..IDLE {
-                    v.push(
-                        gen_server::start::<otp::Adder>((), Options::new())
-                            .await
-                            .unwrap(),
-                    );
-                }
-                (rss_bytes() - before) as f64 / IDLE as f64
-            })
-            .await
-            .unwrap()
-        }),
-        other => panic!("unknown --rss workload {other}"),
     };
     println!("{per:.0}");
 }
 
-fn idle_processes(rt: &tokio::runtime::Runtime) -> (Row, Row) {
-    let (bt, bb) = idle(rt, || async {
-        let senders: Vec<_> = (0..IDLE)
-            .map(|_| {
-                let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<u64>();
-                tokio::spawn(async move { while rx.recv().await.is_some() {} });
-                tx
-            })
-            .collect();
-        async move {
-            drop(senders);
-            tokio::task::yield_now().await;
-        }
-    });
-    let (ot, ob) = idle(rt, || async {
-        let node = Node::new();
-        let addrs: Vec<_> = (0..IDLE)
-            .map(|_| {
-                node.spawn(|mut inbox: Mailbox<u64>| async move {
-                    while let Received::Msg(_) = inbox.receive().await {}
-                })
-            })
-            .collect();
-        async move {
-            let pids: Vec<_> = addrs.iter().map(|a| a.pid()).collect();
-            let victims = pids.clone();
-            node.run(async move {
-                for p in &victims {
-                    process::exit(p, ExitReason::Kill);
-                }
-            })
-            .await
-            .unwrap();
-            for p in &pids {
-                p.wait_exit().await;
-            }
-        }
-    });
-    (
-        Row {
-            workload: "spawn 100k idle processes",
-            unit: "per spawn",
-            baseline: bt,
-            otp: ot,
-        },
-        Row {
-            workload: "  heap per idle process",
-            unit: "bytes",
-            baseline: bb,
-            otp: ob,
-        },
-    )
-}
-
-fn idle_servers(rt: &tokio::runtime::Runtime) -> (Row, Row) {
-    let (bt, bb) = idle(rt, || async {
-        let servers: Vec<_> = (0..IDLE).map(|_| baseline::server()).collect();
-        async move {
-            drop(servers);
-            tokio::task::yield_now().await;
-        }
-    });
-    let (ot, ob) = idle(rt, || async {
-        let node = Node::new();
-        let servers = node
-            .run(async {
-                let mut v = Vec::with_capacity(IDLE as usize);
-                for _ in 0..IDLE {
-                    v.push(
-                        gen_server::start::<otp::Adder>((), Options::new())
-                            .await
-                            .unwrap(),
-                    );
-                }
-                v
-            })
-            .await
-            .unwrap();
-        async move {
-            node.run(async move {
-                for s in &servers {
-                    process::exit(&s.pid(), ExitReason::Kill);
-                }
-                for s in &servers {
-                    s.pid().wait_exit().await;
-                }
-            })
-            .await
-            .unwrap();
-        }
-    });
-    (
-        Row {
-            workload: "start 100k idle GenServers",
-            unit: "per start",
-            baseline: bt,
-            otp: ot,
-        },
-        Row {
-            workload: "  heap per idle server",
-            unit: "bytes",
-            baseline: bb,
-            otp: ob,
-        },
-    )
-}
-
-fn link_kill(rt: &tokio::runtime::Runtime) -> Row {
-    let baseline = per_op(rt, || {
-        boxed(async {
-            for _ in 0..LINK_KILLS {
-                let h = tokio::spawn(std::future::pending::<()>());
-                h.abort();
-                let _ = h.await;
-            }
-            LINK_KILLS
-        })
-    });
-    let otp = per_op(rt, || {
-        boxed(async {
-            let node = Node::new();
-            node.spawn(|mut inbox: Mailbox<()>| async move {
-                process::trap_exit(true);
-                for _ in 0..LINK_KILLS {
-                    let child = process::spawn_link(|_i: Mailbox<()>| std::future::pending::<()>());
-                    process::exit(&child.pid(), ExitReason::Kill);
-                    loop {
-                        if let Received::Exit { .. } = inbox.receive().await {
-                            break;
-                        }
-                    }
-                }
-            })
-            .pid()
-            .wait_exit()
-            .await;
-            LINK_KILLS
-        })
-    });
-    Row {
-        workload: "spawn_link + kill + exit message",
-        unit: "per round",
-        baseline,
-        otp,
+fn fmt_value(unit: &str, x: f64) -> String {
+    if unit == "bytes" {
+        format!("{x:.0} B")
+    } else {
+        fmt_ns(x)
     }
 }
 
-fn ring(rt: &tokio::runtime::Runtime) -> Row {
-    let baseline = per_op(rt, || {
-        boxed(async {
-            let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
-            let (first_tx, mut prev_rx) = tokio::sync::mpsc::unbounded_channel::<u64>();
-            let mut done_tx = Some(done_tx);
-            for i in 0..RING {
-                let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<u64>();
-                let next = if i + 1 == RING { first_tx.clone() } else { tx };
-                let mut rx_in = std::mem::replace(&mut prev_rx, rx);
-                let done = if i == 0 { done_tx.take() } else { None };
-                tokio::spawn(async move {
-                    let mut done = done;
-                    while let Some(hops) = rx_in.recv().await {
-                        if hops == 0 {
-                            if let Some(d) = done.take() {
-                                let _ = d.send(());
-                            }
-                            return;
+fn print_peers(rows: &[PeerRow]) {
+    let mut notes: Vec<&str> = Vec::new();
+    println!("| workload | unit | {} |", LIBRARIES.join(" | "));
+    println!("|---|---|{}", "---|".repeat(LIBRARIES.len()));
+    for r in rows {
+        let Cell::Figure(base) = r.cells[0] else {
+            unreachable!("the baseline runs every workload")
+        };
+        let cells: Vec<String> = r
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| match c {
+                Cell::Figure(f) if i == 0 => fmt_value(r.unit, f.median),
+                Cell::Figure(f) => format!(
+                    "{} ({:.2}x)",
+                    fmt_value(r.unit, f.median),
+                    f.median / base.median
+                ),
+                Cell::NotApplicable(why) => {
+                    let n = match notes.iter().position(|n| n == why) {
+                        Some(i) => i + 1,
+                        None => {
+                            notes.push(why);
+                            notes.len()
                         }
-                        if next.send(hops - 1).is_err() {
-                            return;
-                        }
-                    }
-                });
-            }
-            drop(prev_rx);
-            first_tx.send(HOPS).unwrap();
-            let _ = done_rx.await;
-            HOPS
-        })
-    });
-    let otp = per_op(rt, || {
-        boxed(async {
-            let node = Node::new();
-            node.run(async {
-                let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
-                let done = std::sync::Arc::new(std::sync::Mutex::new(Some(done_tx)));
-                // Build the ring backwards: each process knows the next one.
-                let (first_tx, first_rx) = tokio::sync::oneshot::channel::<otp_core::Addr<u64>>();
-                let first = process::spawn(move |mut inbox: Mailbox<u64>| async move {
-                    let next = first_rx.await.unwrap();
-                    while let Received::Msg(hops) = inbox.receive().await {
-                        if hops == 0 {
-                            if let Some(d) = done.lock().unwrap().take() {
-                                let _ = d.send(());
-                            }
-                            return;
-                        }
-                        next.send(hops - 1);
-                    }
-                });
-                let mut next = first.clone();
-                for _ in 1..RING {
-                    let n = next.clone();
-                    next = process::spawn(move |mut inbox: Mailbox<u64>| async move {
-                        while let Received::Msg(hops) = inbox.receive().await {
-                            if hops == 0 {
-                                n.send(0);
-                                return;
-                            }
-                            n.send(hops - 1);
-                        }
-                    });
-                }
-                first_tx.send(next.clone()).unwrap();
-                next.send(HOPS);
-                let _ = done_rx.await;
-                for p in node_processes() {
-                    process::exit(&p, ExitReason::Kill);
+                    };
+                    format!("n/a ({n})")
                 }
             })
-            .await
-            .unwrap();
-            HOPS
-        })
-    });
-    Row {
-        workload: "ring of 1000, 1M hops",
-        unit: "per hop",
-        baseline,
-        otp,
+            .collect();
+        println!("| {} | {} | {} |", r.workload, r.unit, cells.join(" | "));
+    }
+    for (i, n) in notes.iter().enumerate() {
+        println!("\n({}) {n}", i + 1);
     }
 }
 
-fn node_processes() -> Vec<otp_core::Pid> {
-    let me = process::self_pid();
-    me.node()
-        .processes()
-        .into_iter()
-        .filter(|p| *p != me)
-        .collect()
+/// Heap allocations per operation, for the rows measured per operation.
+fn print_allocations(rows: &[PeerRow]) {
+    println!("| workload | unit | {} |", LIBRARIES.join(" | "));
+    println!("|---|---|{}", "---|".repeat(LIBRARIES.len()));
+    for r in rows {
+        let counted = |c: &Cell| match c {
+            Cell::Figure(f) => f.allocations,
+            Cell::NotApplicable(_) => None,
+        };
+        if counted(&r.cells[0]).is_none() {
+            continue;
+        }
+        let cells: Vec<String> = r
+            .cells
+            .iter()
+            .map(|c| counted(c).map_or("n/a".into(), |a| format!("{a:.2}")))
+            .collect();
+        let unit = r.unit.replacen("per ", "allocations per ", 1);
+        println!("| {} | {} | {} |", r.workload, unit, cells.join(" | "));
+    }
 }
 
-fn print(rows: &[Row]) {
+fn print_otp(rows: &[Row]) {
     println!("| workload | unit | tokio baseline | otp-core | ratio |");
     println!("|---|---|---|---|---|");
     for r in rows {
-        let (b, o) = if r.unit == "bytes" {
-            (
-                format!("{:.0} B", r.baseline.median),
-                format!("{:.0} B", r.otp.median),
-            )
-        } else {
-            (fmt_ns(r.baseline.median), fmt_ns(r.otp.median))
-        };
         println!(
             "| {} | {} | {} | {} | {:.2}x |",
             r.workload,
             r.unit,
-            b,
-            o,
+            fmt_value(r.unit, r.baseline.median),
+            fmt_value(r.unit, r.otp.median),
             r.otp.median / r.baseline.median
         );
     }
 }
 
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into())
+}
+
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    if args.get(1).map(String::as_str) == Some("--rss") {
-        rss_measure(&args[2]);
+    harness::install_panic_hook();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(i) = args.iter().position(|a| a == "--current-thread") {
+        args.remove(i);
+        CURRENT_THREAD.store(true, Ordering::Relaxed);
+    }
+    if let Some(i) = args.iter().position(|a| a == "--only") {
+        args.remove(i);
+        let name = if i < args.len() {
+            args.remove(i)
+        } else {
+            String::new()
+        };
+        let Some(library) = LIBRARIES.iter().skip(1).position(|l| *l == name) else {
+            eprintln!("--only takes one of: otp-core, ractor, kameo, actix");
+            std::process::exit(2);
+        };
+        let _ = ONLY.set(library + 1);
+    }
+    if args.first().map(String::as_str) == Some("--rss") {
+        rss_measure(args.get(1).map(String::as_str).unwrap_or(""));
         return;
     }
-    let filter: Option<String> = args.get(1).cloned();
+    let wants = |key: &str| args.is_empty() || args.iter().any(|a| a == key);
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    println!(
+        "machine: {}, {cores} cores; load average (1, 5, 15 min) at start: {}",
+        cpu_model(),
+        load_average()
+    );
+    println!(
+        "versions: otp-core {} (this repository), ractor {}, kameo {}, actix {} (actix-rt {}), tokio {}",
+        env!("VERSION_OTP_CORE"),
+        env!("VERSION_RACTOR"),
+        env!("VERSION_KAMEO"),
+        env!("VERSION_ACTIX"),
+        env!("VERSION_ACTIX_RT"),
+        env!("VERSION_TOKIO"),
+    );
+    let tokio_runtime = if CURRENT_THREAD.load(Ordering::Relaxed) {
+        "one tokio current-thread runtime (--current-thread)"
+    } else {
+        "one tokio multi-thread runtime with 2 workers"
+    };
+    println!(
+        "runtime: baseline, otp-core, ractor and kameo on {tokio_runtime}; actix on its own \
+         System (one thread). Warm-up, then the median of {} runs.\n",
+        harness::RUNS
+    );
+
     let rt = runtime();
-    let mut rows = Vec::new();
-    let wants = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
+    let mut peers = Vec::new();
+    let step = |name: &str| eprintln!("running: {name}");
     if wants("call") {
-        rows.push(call_round_trip(&rt, otp_core::Timeout::millis(5000)));
-        rows.push(call_round_trip(&rt, otp_core::Timeout::Infinity));
+        step("call round trips");
+        peers.push(call(&rt, None));
+    }
+    if wants("call-timeout") {
+        step("call round trips with a timeout");
+        peers.push(call(&rt, Some(TIMEOUT)));
     }
     if wants("cast") {
-        rows.push(cast_throughput(&rt));
+        step("casts");
+        peers.push(casts(&rt));
     }
-    if wants("fan") {
-        rows.push(fan_in(&rt));
+    if wants("fan-in") {
+        step("fan-in");
+        peers.push(fan_in(&rt));
     }
-    if wants("spawn") {
-        let (a, b) = idle_processes(&rt);
-        rows.push(a);
-        rows.push(b);
-        let one = |x| harness::figure(vec![x]);
-        rows.push(Row {
-            workload: "  RSS per idle process (fresh run)",
-            unit: "bytes",
-            baseline: one(rss_child("tokio-task")),
-            otp: one(rss_child("process")),
-        });
-    }
-    if wants("server") {
-        let (a, b) = idle_servers(&rt);
-        rows.push(a);
-        rows.push(b);
-        let one = |x| harness::figure(vec![x]);
-        rows.push(Row {
-            workload: "  RSS per idle server (fresh run)",
-            unit: "bytes",
-            baseline: one(rss_child("baseline-server")),
-            otp: one(rss_child("server")),
-        });
-    }
-    if wants("link") {
-        rows.push(link_kill(&rt));
-    }
-    if wants("ring") {
-        rows.push(ring(&rt));
+    if wants("idle") {
+        step("idle actors");
+        peers.extend(idle(&rt));
     }
     if wants("restart") {
+        step("restarts");
+        peers.push(restart(&rt));
+    }
+
+    let mut rows = Vec::new();
+    if wants("processes") {
+        step("idle processes");
+        rows.extend(processes::idle(&rt));
+        rows.push(Row::bytes(
+            "  RSS per idle process (fresh process)",
+            one(rss_child("tokio-task")),
+            one(rss_child("process")),
+        ));
+    }
+    if wants("link") {
+        step("spawn_link + kill");
+        rows.push(processes::link_kill(&rt));
+    }
+    if wants("ring") {
+        step("ring");
+        rows.push(processes::ring(&rt));
+    }
+    if wants("lookup-restart") {
+        step("restarts through which_children");
+        harness::expect_panics(true);
         rows.push(tree::restart(&rt));
+        harness::expect_panics(false);
     }
     if wants("tree") {
+        step("supervisor stop");
         rows.push(tree::stop_tree(&rt));
     }
     if wants("dynamic") {
-        let (a, b) = tree::dynamic(&rt);
-        rows.push(a);
-        rows.push(b);
+        step("dynamic supervisor");
+        rows.extend(tree::dynamic(&rt));
     }
     if wants("registry") {
-        let (a, b) = tree::registry(&rt);
-        rows.push(a);
-        rows.push(b);
+        step("registry");
+        rows.extend(tree::registry(&rt));
     }
     if wants("million") {
-        let (a, b) = tree::million(&rt);
-        rows.push(a);
-        rows.push(b);
-        let one = |x| harness::figure(vec![x]);
-        rows.push(Row {
-            workload: "  RSS per process, 1M idle (fresh run)",
-            unit: "bytes",
-            baseline: one(rss_child("million-task")),
-            otp: one(rss_child("million-process")),
-        });
+        step("a million processes");
+        rows.extend(tree::million(&rt));
+        rows.push(Row::bytes(
+            "  RSS per process, 1M idle (fresh process)",
+            one(rss_child("million-task")),
+            one(rss_child("million-process")),
+        ));
     }
-    print(&rows);
+
+    if !peers.is_empty() {
+        println!("## otp-core and its peers\n");
+        print_peers(&peers);
+        println!("\n### Heap allocations per operation (counted during the warm-up run)\n");
+        print_allocations(&peers);
+        println!();
+    }
+    if !rows.is_empty() {
+        println!("## otp-core alone (beside the tokio baseline)\n");
+        print_otp(&rows);
+        println!();
+    }
+    println!("load average at end: {}", load_average());
 }
