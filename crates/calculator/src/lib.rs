@@ -27,7 +27,7 @@ pub mod server;
 
 use std::time::Duration;
 
-use otp_core::process::Received;
+use otp_core::process::{Peek, Received};
 use otp_core::{Addr, Mailbox};
 
 use crate::boundary::{Message, Reply};
@@ -94,7 +94,7 @@ pub fn clear(calc: &Addr<Message>) {
 pub async fn state(calc: &Addr<Message>, inbox: &mut Mailbox<Reply>) -> Result<Number, StateError> {
     calc.send(Message::State(inbox.addr()));
     let wait = Duration::from_millis(STATE_TIMEOUT_MS);
-    let reply = inbox.receive_match(|m| matches!(m, Received::Msg(Reply::State(_))));
+    let reply = inbox.receive_match(|m| matches!(m, Peek::Msg(Reply::State(_))));
     match tokio::time::timeout(wait, reply).await {
         Ok(Received::Msg(Reply::State(n))) => Ok(n),
         // `receive_match` only returns what the predicate accepted.

@@ -1233,7 +1233,7 @@ impl<S: GenServer> ServerRef<S> {
     fn push(&self, msg: GenMsg<S>) -> Result<(), SendError> {
         self.addr
             .shared
-            .push(Received::Msg(msg))
+            .push(process::Slot::Msg(msg))
             .map_err(|_| SendError::NoProc)
     }
 }
@@ -2975,23 +2975,24 @@ async fn run_server<S: GenServer>(
             tokio::task::yield_now().await;
         }
         let received = match idle {
-            // Messages already waiting are taken without a trip through the scheduler; every
-            // 64 of them the server yields, so a busy one cannot keep others from running.
-            None => match mailbox.try_receive() {
-                Some(received) if burst < 64 => {
-                    burst += 1;
-                    received
-                }
-                Some(received) => {
+            // Messages already waiting are taken without a trip through the scheduler; after 64
+            // of them in a row the server yields, so a busy one cannot keep others from
+            // running. An empty mailbox is looked at once: the same look leaves the waker.
+            None => {
+                if burst == 64 {
                     burst = 0;
                     tokio::task::yield_now().await;
-                    received
                 }
-                None => {
-                    burst = 0;
-                    mailbox.receive().await
-                }
-            },
+                let mut waited = false;
+                let received = std::future::poll_fn(|cx| {
+                    let polled = mailbox.poll_recv(cx);
+                    waited |= polled.is_pending();
+                    polled
+                })
+                .await;
+                burst = if waited { 0 } else { burst + 1 };
+                received
+            }
             // Boxed: the timer is large and idle timeouts are rare, so servers that never use one
             // do not carry its space.
             Some(d) => match Box::pin(tokio::time::timeout(d, mailbox.receive())).await {

@@ -71,4 +71,4 @@ pub use io::Console;
 pub use name::{Name, Via};
 pub use node::Node;
 pub use pid::{MonitorRef, Pid};
-pub use process::{Addr, Down, Mailbox, Received, Timeout};
+pub use process::{Addr, Down, Mailbox, Peek, Received, Timeout};

@@ -171,6 +171,73 @@ pub enum Received<M> {
     Down(Down),
 }
 
+/// A look at a message still waiting in a mailbox, without taking it: what the predicate of
+/// [`Mailbox::receive_match`] sees. The same three cases as [`Received`], borrowed.
+#[derive(Debug)]
+pub enum Peek<'a, M> {
+    /// A message sent with [`send`].
+    Msg(&'a M),
+    /// `{:EXIT, from, reason}` (see [`Received::Exit`]).
+    Exit {
+        /// The process the signal came from.
+        from: &'a Pid,
+        /// The reason it carried.
+        reason: &'a ExitReason,
+    },
+    /// `{:DOWN, ref, :process, pid, reason}` (see [`Received::Down`]).
+    Down(&'a Down),
+}
+
+/// How a message waits in a mailbox. The process's own messages are stored inline and the
+/// runtime's (exit signals, Downs) boxed: those are rare, and a slot is then no larger than the
+/// process's own message type needs. Every message is moved in and out of its slot, and a busy
+/// mailbox holds many of them, so the slot's size shows directly in throughput.
+pub(crate) enum Slot<M> {
+    Msg(M),
+    Signal(Box<Signal>),
+}
+
+/// A message the runtime delivers (see [`Slot`]).
+pub(crate) enum Signal {
+    Exit { from: Pid, reason: ExitReason },
+    Down(Down),
+}
+
+impl<M> Slot<M> {
+    #[inline]
+    fn into_received(self) -> Received<M> {
+        match self {
+            Slot::Msg(msg) => Received::Msg(msg),
+            Slot::Signal(signal) => match *signal {
+                Signal::Exit { from, reason } => Received::Exit { from, reason },
+                Signal::Down(down) => Received::Down(down),
+            },
+        }
+    }
+
+    fn peek(&self) -> Peek<'_, M> {
+        match self {
+            Slot::Msg(msg) => Peek::Msg(msg),
+            Slot::Signal(signal) => match &**signal {
+                Signal::Exit { from, reason } => Peek::Exit { from, reason },
+                Signal::Down(down) => Peek::Down(down),
+            },
+        }
+    }
+
+    /// The monitor reference of a Down message.
+    #[inline]
+    fn down_reference(&self) -> Option<u64> {
+        match self {
+            Slot::Signal(signal) => match &**signal {
+                Signal::Down(down) => Some(down.reference.id),
+                Signal::Exit { .. } => None,
+            },
+            Slot::Msg(_) => None,
+        }
+    }
+}
+
 /// The message a monitor delivers when the monitored process exits.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Down {
@@ -450,6 +517,7 @@ impl Core {
     }
 
     /// An exit signal has decided this process must die; it will at its next await point.
+    #[inline]
     pub(crate) fn exit_pending(&self) -> bool {
         self.flags.load(Ordering::Acquire) & EXITING != 0
     }
@@ -484,6 +552,7 @@ impl Core {
         self.kill_waker.wake();
     }
 
+    #[inline]
     fn take_pending_exit(&self) -> Option<ExitReason> {
         if !self.exit_pending() {
             return None;
@@ -553,14 +622,14 @@ pub(crate) struct Shared<M> {
 }
 
 struct Queue<M> {
-    items: VecDeque<Received<M>>,
+    items: VecDeque<Slot<M>>,
     /// The receiver's waker, present only while it waits on an empty mailbox.
     waker: Option<Waker>,
     closed: bool,
 }
 
 impl<M: Send + 'static> Shared<M> {
-    pub(crate) fn push(&self, item: Received<M>) -> Result<(), Received<M>> {
+    pub(crate) fn push(&self, item: Slot<M>) -> Result<(), Slot<M>> {
         let waiting = {
             let mut q = lock(&self.queue);
             if q.closed {
@@ -582,11 +651,11 @@ impl<M: Send + 'static> Cell for Shared<M> {
     }
 
     fn push_exit(&self, from: Pid, reason: ExitReason) {
-        let _ = self.push(Received::Exit { from, reason });
+        let _ = self.push(Slot::Signal(Box::new(Signal::Exit { from, reason })));
     }
 
     fn push_down(&self, down: Down) {
-        let _ = self.push(Received::Down(down));
+        let _ = self.push(Slot::Signal(Box::new(Signal::Down(down))));
     }
 
     fn remove_down(&self, reference: u64) -> bool {
@@ -594,7 +663,7 @@ impl<M: Send + 'static> Cell for Shared<M> {
         let found = q
             .items
             .iter()
-            .position(|item| matches!(item, Received::Down(d) if d.reference.id == reference));
+            .position(|item| item.down_reference() == Some(reference));
         match found {
             Some(i) => {
                 q.items.remove(i);
@@ -722,7 +791,7 @@ impl<M: Send + 'static> Addr<M> {
     /// # });
     /// ```
     pub fn send(&self, msg: M) {
-        let _ = self.shared.push(Received::Msg(msg));
+        let _ = self.shared.push(Slot::Msg(msg));
     }
 
     /// Sends `msg`, saying whether the process was alive to take it.
@@ -741,7 +810,7 @@ impl<M: Send + 'static> Addr<M> {
     /// ```
     pub fn try_send(&self, msg: M) -> Result<(), SendError> {
         self.shared
-            .push(Received::Msg(msg))
+            .push(Slot::Msg(msg))
             .map_err(|_| SendError::NoProc)
     }
 
@@ -800,7 +869,7 @@ impl<M: Send + 'static> From<Addr<M>> for Pid {
 /// others in place, as Erlang's selective `receive` does.
 pub struct Mailbox<M> {
     shared: Arc<Shared<M>>,
-    local: VecDeque<Received<M>>,
+    local: VecDeque<Slot<M>>,
 }
 
 impl<M: Send + 'static> Mailbox<M> {
@@ -889,8 +958,10 @@ impl<M: Send + 'static> Mailbox<M> {
     }
 
     /// Drops a Down message whose monitor was removed with `flush`.
-    fn is_flushed(&self, item: &Received<M>) -> bool {
-        matches!(item, Received::Down(d) if self.shared.core.take_flushed(d.reference.id))
+    #[inline]
+    fn is_flushed(&self, item: &Slot<M>) -> bool {
+        item.down_reference()
+            .is_some_and(|reference| self.shared.core.take_flushed(reference))
     }
 
     fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Received<M>> {
@@ -902,7 +973,26 @@ impl<M: Send + 'static> Mailbox<M> {
                     continue;
                 }
                 coop.made_progress();
-                return Poll::Ready(item);
+                return Poll::Ready(item.into_received());
+            }
+            if !self.refill(Some(cx)) {
+                return Poll::Pending;
+            }
+        }
+    }
+
+    /// The next message, or `Pending` with the task's waker left for the next sender: one
+    /// look at the shared queue either way. Unlike [`Mailbox::receive`] it does not count
+    /// against tokio's cooperative budget, so a caller that loops on it must yield on its own
+    /// (the GenServer loop does, every 64 messages).
+    pub(crate) fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Received<M>> {
+        loop {
+            if let Some(item) = self.local.pop_front() {
+                self.publish_len();
+                if self.is_flushed(&item) {
+                    continue;
+                }
+                return Poll::Ready(item.into_received());
             }
             if !self.refill(Some(cx)) {
                 return Poll::Pending;
@@ -982,7 +1072,7 @@ impl<M: Send + 'static> Mailbox<M> {
             };
             self.publish_len();
             if !self.is_flushed(&item) {
-                return Some(item);
+                return Some(item.into_received());
             }
         }
     }
@@ -1018,10 +1108,11 @@ impl<M: Send + 'static> Mailbox<M> {
     }
 
     /// Selective receive: waits for the first message `accept` returns `true` for, leaving every
-    /// other message in the mailbox, in order.
+    /// other message in the mailbox, in order. The predicate looks at each waiting message
+    /// through a [`Peek`], the borrowed form of [`Received`].
     ///
     /// ```
-    /// use otp_core::{ExitReason, Mailbox, Node, Received};
+    /// use otp_core::{ExitReason, Mailbox, Node, Peek, Received};
     ///
     /// #[derive(Debug)]
     /// enum Msg {
@@ -1035,7 +1126,7 @@ impl<M: Send + 'static> Mailbox<M> {
     ///     inbox.addr().send(Msg::Chatter(1));
     ///     inbox.addr().send(Msg::Answer(42));
     ///     // Elixir: receive do {:answer, n} -> n end
-    ///     let answer = inbox.receive_match(|m| matches!(m, Received::Msg(Msg::Answer(_)))).await;
+    ///     let answer = inbox.receive_match(|m| matches!(m, Peek::Msg(Msg::Answer(_)))).await;
     ///     assert!(matches!(answer, Received::Msg(Msg::Answer(42))));
     ///     // The chatter was skipped, not lost: it is still first in line.
     ///     assert!(matches!(inbox.try_receive(), Some(Received::Msg(Msg::Chatter(1)))));
@@ -1045,19 +1136,19 @@ impl<M: Send + 'static> Mailbox<M> {
     /// ```
     pub async fn receive_match(
         &mut self,
-        mut accept: impl FnMut(&Received<M>) -> bool,
+        mut accept: impl FnMut(Peek<'_, M>) -> bool,
     ) -> Received<M> {
         let mut scanned = 0;
         poll_fn(|cx| {
             loop {
                 while scanned < self.local.len() {
-                    if accept(&self.local[scanned]) {
+                    if accept(self.local[scanned].peek()) {
                         let item = self.local.remove(scanned).expect("index checked above");
                         self.publish_len();
                         if self.is_flushed(&item) {
                             continue;
                         }
-                        return Poll::Ready(item);
+                        return Poll::Ready(item.into_received());
                     }
                     scanned += 1;
                 }
@@ -1074,14 +1165,14 @@ impl<M: Send + 'static> Mailbox<M> {
     /// `accept` returns `true` for, or `None` if none came in time; other messages stay.
     ///
     /// ```
-    /// use otp_core::{ExitReason, Mailbox, Node, Received};
+    /// use otp_core::{ExitReason, Mailbox, Node, Peek};
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(async {
     /// let node = Node::new();
     /// let worker = node.spawn(|mut inbox: Mailbox<u32>| async move {
     ///     inbox.addr().send(1);
     ///     // Elixir: receive do 2 -> :two after 500 -> :none end
-    ///     let two = inbox.receive_match_timeout(|m| matches!(m, Received::Msg(2)), 500).await;
+    ///     let two = inbox.receive_match_timeout(|m| matches!(m, Peek::Msg(2)), 500).await;
     ///     assert!(two.is_none());
     ///     assert_eq!(inbox.len(), 1, "the 1 is still waiting");
     /// });
@@ -1090,7 +1181,7 @@ impl<M: Send + 'static> Mailbox<M> {
     /// ```
     pub async fn receive_match_timeout(
         &mut self,
-        accept: impl FnMut(&Received<M>) -> bool,
+        accept: impl FnMut(Peek<'_, M>) -> bool,
         timeout: impl Into<Timeout>,
     ) -> Option<Received<M>> {
         with_timeout(timeout.into(), self.receive_match(accept)).await
@@ -1171,17 +1262,32 @@ impl<M> fmt::Debug for Mailbox<M> {
 // ---------------------------------------------------------------------------------------------
 // The current process
 
-/// What the runner puts in thread-local storage while it polls a process: the process, and the
-/// timer its calls time out on (made at its first call with a timeout, reused by every call
-/// after; see `gen_server::call_timeout`). Only the process's own task ever touches the timer,
-/// so it needs no lock.
+/// What the runner publishes while it polls a process: the process, and the timer its calls
+/// time out on (made at its first call with a timeout, reused by every call after; see
+/// `gen_server::call_timeout`). Only the process's own task ever touches the timer, so it needs
+/// no lock.
 pub(crate) struct Current {
     pid: Pid,
-    call_timer: Option<Box<crate::gen_server::CallTimer>>,
+    call_timer: std::cell::Cell<Option<Box<crate::gen_server::CallTimer>>>,
 }
 
 thread_local! {
-    static CURRENT: std::cell::RefCell<Option<Current>> = const { std::cell::RefCell::new(None) };
+    /// The process being polled on this thread: the runner's own `Current`, published for the
+    /// length of one poll of its body and null otherwise. A plain pointer in a const-initialised
+    /// cell costs one load to read; the runner pays two stores per poll instead of moving the
+    /// record in and out of the thread-local.
+    static CURRENT: std::cell::Cell<*const Current> = const { std::cell::Cell::new(std::ptr::null()) };
+}
+
+/// Runs `f` on the current process's record, if this thread is polling one.
+#[inline]
+fn current_record<R>(f: impl FnOnce(Option<&Current>) -> R) -> R {
+    let current = CURRENT.with(std::cell::Cell::get);
+    // SAFETY: a non-null pointer was published by `Runner::poll` on this thread and points at
+    // the runner's own `Current`, which stays in place and is not touched by the runner until
+    // the poll that published it has ended and taken the pointer back; the code asking runs
+    // inside that poll. `Current` is only ever shared, never borrowed mutably, meanwhile.
+    f(unsafe { current.as_ref() })
 }
 
 /// The pid of the process running this code, or `None` outside any process.
@@ -1199,21 +1305,22 @@ pub fn current() -> Option<Pid> {
     with_current(|p| p.cloned())
 }
 
+#[inline]
 pub(crate) fn with_current<R>(f: impl FnOnce(Option<&Pid>) -> R) -> R {
-    CURRENT.with(|c| match c.try_borrow() {
-        Ok(current) => f(current.as_ref().map(|c| &c.pid)),
-        // Only reachable from inside `with_call_timer`, which calls no code that asks.
-        Err(_) => f(None),
-    })
+    current_record(|c| f(c.map(|c| &c.pid)))
 }
 
-/// Runs `f` on the calling process's call timer; `None` outside any process.
+/// Runs `f` on the calling process's call timer; `None` outside any process. (Taken out of its
+/// cell for the length of `f`: a nested call would find the slot empty, not alias it.)
 pub(crate) fn with_call_timer<R>(
     f: impl FnOnce(&mut Option<Box<crate::gen_server::CallTimer>>) -> R,
 ) -> Option<R> {
-    CURRENT.with(|c| {
-        let mut current = c.try_borrow_mut().ok()?;
-        current.as_mut().map(|cur| f(&mut cur.call_timer))
+    current_record(|c| {
+        let cell = &c?.call_timer;
+        let mut timer = cell.take();
+        let out = f(&mut timer);
+        cell.set(timer);
+        Some(out)
     })
 }
 
@@ -1355,7 +1462,8 @@ where
 /// keeps its argument and the pinned local it is moved into as two slots.
 struct Runner<M, Fut> {
     shared: Arc<Shared<M>>,
-    me: Option<Current>,
+    /// Published through `CURRENT` while the body is polled.
+    me: Current,
     registered: Option<Waker>,
     reports_own_crash: bool,
     /// Structurally pinned: never moved out, only dropped in place.
@@ -1370,12 +1478,12 @@ where
 {
     fn new(shared: Arc<Shared<M>>, body: Fut, reports_own_crash: bool) -> Self {
         Runner {
-            me: Some(Current {
+            me: Current {
                 pid: Pid {
                     cell: shared.clone(),
                 },
-                call_timer: None,
-            }),
+                call_timer: std::cell::Cell::new(None),
+            },
             shared,
             registered: None,
             reports_own_crash,
@@ -1415,7 +1523,7 @@ where
             Some(reason) => reason,
             None => {
                 core.running.store(true, Ordering::Relaxed);
-                let previous = CURRENT.with(|c| c.replace(this.me.take()));
+                let previous = CURRENT.with(|c| c.replace(&this.me));
                 // SAFETY: see above; `body` stays where it is.
                 let body = unsafe { std::pin::Pin::new_unchecked(&mut this.body) };
                 let polled = std::panic::catch_unwind(AssertUnwindSafe(|| {
@@ -1423,7 +1531,7 @@ where
                         .map(|b| b.poll(cx))
                         .unwrap_or(Poll::Pending)
                 }));
-                this.me = CURRENT.with(|c| c.replace(previous));
+                CURRENT.with(|c| c.set(previous));
                 core.running.store(false, Ordering::Relaxed);
                 match polled {
                     Ok(Poll::Ready(out)) => out.into_exit_reason(),
@@ -1435,11 +1543,7 @@ where
                 }
             }
         };
-        let pid = this
-            .me
-            .take()
-            .expect("the runner keeps its pid between polls")
-            .pid;
+        let pid = this.me.pid.clone();
         this.registered = None;
         let obituary = core.mark_dead(reason.clone());
         // Drop the body (and the messages and reply handles it holds) only now that the exit
@@ -1452,16 +1556,12 @@ where
             && let ExitReason::Panic(message) = &reason
         {
             // Reported as the dying process, so the log line reaches its node's console.
-            let report = Current {
-                pid: pid.clone(),
-                call_timer: None,
-            };
-            let previous = CURRENT.with(|c| c.replace(Some(report)));
+            let previous = CURRENT.with(|c| c.replace(&this.me));
             tracing::error!(
                 target: "otp::process",
                 "Process {pid} raised an exception\n** (panic) {message}"
             );
-            CURRENT.with(|c| c.replace(previous));
+            CURRENT.with(|c| c.set(previous));
         }
         notify_exit(&pid, &reason, obituary);
         Poll::Ready(())

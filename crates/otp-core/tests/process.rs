@@ -4,7 +4,7 @@
 //! (`Pid::wait_exit`), on messages, or on monitors.
 
 use otp_core::process::{self, LinkError, RegisterError, Status};
-use otp_core::{Atom, ExitReason, Mailbox, Name, Node, Pid, Received};
+use otp_core::{Atom, ExitReason, Mailbox, Name, Node, Peek, Pid, Received};
 use tokio::sync::oneshot;
 
 /// A process that waits for ever (until a signal stops it).
@@ -71,7 +71,7 @@ async fn selective_receive_leaves_other_messages_in_order() {
     let (tx, rx) = oneshot::channel();
     let addr = node.spawn(move |mut inbox: Mailbox<&'static str>| async move {
         let urgent = inbox
-            .receive_match(|m| matches!(m, Received::Msg(s) if s.starts_with('!')))
+            .receive_match(|m| matches!(m, Peek::Msg(s) if s.starts_with('!')))
             .await;
         let rest: Vec<&str> = inbox
             .flush()
