@@ -7,12 +7,7 @@
 //! that was there before.
 
 use std::any::Any;
-use std::cell::RefCell;
 use std::sync::Once;
-
-thread_local! {
-    static LAST_LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
-}
 
 /// Installs the hook once per program. Called when the first [`crate::Node`] is made.
 pub(crate) fn install_hook() {
@@ -20,19 +15,13 @@ pub(crate) fn install_hook() {
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if crate::process::with_current(|p| p.is_some()) {
-                let location = info.location().map(|l| l.to_string());
-                LAST_LOCATION.with(|l| *l.borrow_mut() = location);
-            } else {
+            // Inside a process the panic becomes an exit reason and a report; nothing to print
+            // here (and nothing to format: a crash costs no more than the unwinding).
+            if crate::process::with_current(|p| p.is_none()) {
                 previous(info);
             }
         }));
     });
-}
-
-/// Where the last panic on this thread inside a process happened, if the hook saw it.
-pub(crate) fn take_location() -> Option<String> {
-    LAST_LOCATION.with(|l| l.borrow_mut().take())
 }
 
 /// The message a panic payload carries.
@@ -64,10 +53,7 @@ impl<F: std::future::Future> std::future::Future for CatchUnwind<F> {
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.poll(cx))) {
             Ok(std::task::Poll::Ready(v)) => std::task::Poll::Ready(Ok(v)),
             Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
-            Err(payload) => {
-                let _ = take_location();
-                std::task::Poll::Ready(Err(message(&*payload)))
-            }
+            Err(payload) => std::task::Poll::Ready(Err(message(&*payload))),
         }
     }
 }
