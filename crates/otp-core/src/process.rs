@@ -12,6 +12,7 @@
 //! | `spawn_link/1`, `spawn_monitor/1`| [`spawn_link`], [`spawn_monitor`]            |
 //! | `send(pid, msg)`                | [`send`]`(&addr, msg)`                         |
 //! | `receive do ... after t -> end` | `inbox.receive().await`, [`Mailbox::receive_timeout`] |
+//! | `receive do {:answer, n} -> n end` (selective) | [`Mailbox::receive_match`]`(\|m\| matches!(m, Peek::Msg(..)))` |
 //! | `self()`                        | [`self_pid`]                                   |
 //! | `Process.alive?(pid)`           | [`Pid::is_alive`]                              |
 //! | `Process.exit(pid, reason)`     | [`exit`]`(&pid, reason)`                       |
