@@ -9,7 +9,7 @@ use otp_core::supervisor::{ChildPid, ChildSpec, Counts, Restart, Shutdown, Super
 use otp_core::{ExitReason, Node, Pid, process};
 
 mod common;
-use common::in_node;
+use common::{in_node, spawn_idle_linked, starts_once};
 
 type Log = Arc<Mutex<Vec<String>>>;
 
@@ -148,24 +148,7 @@ async fn max_children_counts_children_being_restarted_too() {
                 .await
                 .unwrap();
         // A child that starts once and then fails every restart: it stays "restarting".
-        let flaky = ChildSpec::new("flaky", move || {
-            let a = a.clone();
-            async move {
-                let n = {
-                    let mut n = a.lock().unwrap();
-                    *n += 1;
-                    *n
-                };
-                if n == 1 {
-                    Ok(
-                        process::spawn_link(|_i: otp_core::Mailbox<()>| std::future::pending())
-                            .pid(),
-                    )
-                } else {
-                    Err(StartError::Stop(ExitReason::custom("nope")))
-                }
-            }
-        });
+        let flaky = starts_once("flaky", a, "nope");
         let first = dynamic_supervisor::start_child(&sup, flaky).await.unwrap();
         process::exit(&first, ExitReason::Kill);
         first.wait_exit().await;
@@ -386,15 +369,11 @@ async fn extra_arguments_come_before_the_childs_own() {
         let s = seen.clone();
         let spec = ChildSpec::with_extra("x", move |extra: &String| {
             s.lock().unwrap().push(format!("{extra} + own"));
-            async {
-                Ok(process::spawn_link(|_i: otp_core::Mailbox<()>| std::future::pending()).pid())
-            }
+            async { Ok(spawn_idle_linked()) }
         });
         dynamic_supervisor::start_child(&sup, spec).await.unwrap();
         // A spec expecting other extra arguments fails to start, with a reason saying so.
-        let wrong = ChildSpec::with_extra("y", |_: &u64| async {
-            Ok(process::spawn_link(|_i: otp_core::Mailbox<()>| std::future::pending()).pid())
-        });
+        let wrong = ChildSpec::with_extra("y", |_: &u64| async { Ok(spawn_idle_linked()) });
         let err = dynamic_supervisor::start_child(&sup, wrong).await;
         let got = seen.lock().unwrap().clone();
         (got, err)
@@ -414,9 +393,7 @@ async fn stopping_many_children_leaves_nothing_behind() {
         let sup = dynamic_supervisor::start_link(Options::new())
             .await
             .unwrap();
-        let spec = ChildSpec::new("idle", || async {
-            Ok(process::spawn_link(|_i: otp_core::Mailbox<()>| std::future::pending()).pid())
-        });
+        let spec = ChildSpec::new("idle", || async { Ok(spawn_idle_linked()) });
         let mut pids: Vec<Pid> = Vec::new();
         for _ in 0..2000 {
             pids.push(

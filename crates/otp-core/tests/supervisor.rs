@@ -14,7 +14,7 @@ use otp_core::supervisor::{
 use otp_core::{ExitReason, Name, Node, Pid, process};
 
 mod common;
-use common::in_node;
+use common::{in_node, starts_once};
 
 type Log = Arc<Mutex<Vec<String>>>;
 
@@ -747,25 +747,7 @@ async fn a_child_that_will_not_restart_is_retried_and_counts_toward_the_intensit
     let attempts = Arc::new(Mutex::new(0u32));
     let a = attempts.clone();
     let reason = in_node(&node, async move {
-        let a2 = a.clone();
-        let flaky = ChildSpec::new("flaky", move || {
-            let a = a2.clone();
-            async move {
-                let n = {
-                    let mut n = a.lock().unwrap();
-                    *n += 1;
-                    *n
-                };
-                if n == 1 {
-                    Ok(
-                        process::spawn_link(|_i: otp_core::Mailbox<()>| std::future::pending())
-                            .pid(),
-                    )
-                } else {
-                    Err(StartError::Stop(ExitReason::custom("cannot_start")))
-                }
-            }
-        });
+        let flaky = starts_once("flaky", a, "cannot_start");
         let sup = supervisor::start_link(vec![flaky], Options::new())
             .await
             .unwrap();

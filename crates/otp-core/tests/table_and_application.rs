@@ -6,7 +6,7 @@ use otp_core::table::{Options, Table, TableError};
 use otp_core::{Console, ExitReason, Mailbox, Node, Received, process};
 
 mod common;
-use common::in_node;
+use common::{in_node, spawn_idle_linked};
 
 /// Spawns a process that makes a table with `opts`, hands it over, and waits to be told to
 /// exit.
@@ -140,7 +140,7 @@ async fn give_away_and_delete_table_are_for_the_owner() {
 
 fn idle_child(name: &'static str) -> ChildSpec {
     ChildSpec::new(name, move || async move {
-        let p = process::spawn_link(|_i: Mailbox<()>| std::future::pending()).pid();
+        let p = spawn_idle_linked();
         process::register(name, p.clone()).unwrap();
         Ok(p)
     })
