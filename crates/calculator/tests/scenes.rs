@@ -2,13 +2,19 @@
 //! in `tests/snapshots/` (one per scene, named after it).
 
 use calculator::scenes::ALL;
+use otp_core::shell;
+
+/// The scenes, in the book's order; each has a test below.
+const TESTED: [&str; 5] = [
+    "core_reducers",
+    "boundary_send",
+    "api_crash",
+    "genserver",
+    "your_turn",
+];
 
 fn check(name: &str) {
-    let scene = ALL
-        .iter()
-        .find(|s| s.name == name)
-        .unwrap_or_else(|| panic!("no scene named {name} in scenes::ALL"));
-    insta::assert_snapshot!(name, scene.capture());
+    insta::assert_snapshot!(name, shell::find_scene(ALL, name).capture());
 }
 
 #[test]
@@ -40,29 +46,6 @@ fn your_turn() {
 /// fails here.
 #[test]
 fn every_scene_has_a_test_and_every_snapshot_a_scene() {
-    let tested = [
-        "core_reducers",
-        "boundary_send",
-        "api_crash",
-        "genserver",
-        "your_turn",
-    ];
-    let mut listed: Vec<&str> = ALL.iter().map(|s| s.name).collect();
-    listed.sort();
-    let mut sorted = tested.to_vec();
-    sorted.sort();
-    assert_eq!(listed, sorted, "scenes::ALL and the tests above disagree");
-
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
-    let mut snapshots: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .filter_map(|file| {
-            file.strip_prefix("scenes__")?
-                .strip_suffix(".snap")
-                .map(String::from)
-        })
-        .collect();
-    snapshots.sort();
-    assert_eq!(snapshots, sorted, "snapshots and scenes disagree");
+    let snapshots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    shell::assert_scenes_match(ALL, &TESTED, &snapshots);
 }

@@ -441,6 +441,72 @@ impl Scene {
     }
 }
 
+/// The scene named `name` in a chapter's list: what a snapshot test looks up.
+///
+/// ```
+/// use otp_core::scene;
+/// use otp_core::shell::{self, Scene, Shell};
+///
+/// async fn hello(sh: Shell) {
+///     sh.say("hello");
+/// }
+///
+/// const ALL: &[Scene] = &[scene!("hello", "Saying hello", hello)];
+///
+/// assert_eq!(shell::find_scene(ALL, "hello").capture(), "hello\n");
+/// ```
+///
+/// # Panics
+/// When no scene has that name: a test that names a scene the list does not have.
+pub fn find_scene<'a>(scenes: &'a [Scene], name: &str) -> &'a Scene {
+    scenes
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("no scene named {name} in the chapter's list of scenes"))
+}
+
+/// Checks that a chapter's list of scenes, its snapshot tests and its snapshot files agree:
+/// `tested` names the scenes the tests check, in the list's order, and `snapshots` is the
+/// folder of `scenes__<name>.snap` files. A scene added without a test, or a snapshot left
+/// behind by a scene that was removed, fails here.
+///
+/// ```
+/// use otp_core::scene;
+/// use otp_core::shell::{self, Scene, Shell};
+///
+/// async fn hello(sh: Shell) {
+///     sh.say("hello");
+/// }
+///
+/// const ALL: &[Scene] = &[scene!("hello", "Saying hello", hello)];
+///
+/// let dir = std::env::temp_dir().join(format!("otp-core-doc-snapshots-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// std::fs::write(dir.join("scenes__hello.snap"), "").unwrap();
+/// shell::assert_scenes_match(ALL, &["hello"], &dir);
+/// std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+///
+/// # Panics
+/// With the two lists that disagree, or when the folder cannot be read.
+pub fn assert_scenes_match(scenes: &[Scene], tested: &[&str], snapshots: &std::path::Path) {
+    let listed: Vec<&str> = scenes.iter().map(|s| s.name).collect();
+    assert_eq!(listed, tested, "the list of scenes and the tests disagree");
+    let mut files: Vec<String> = std::fs::read_dir(snapshots)
+        .unwrap_or_else(|e| panic!("{}: {e}", snapshots.display()))
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter_map(|file| {
+            file.strip_prefix("scenes__")?
+                .strip_suffix(".snap")
+                .map(String::from)
+        })
+        .collect();
+    files.sort();
+    let mut names = listed;
+    names.sort_unstable();
+    assert_eq!(files, names, "the snapshot files and the scenes disagree");
+}
+
 /// Makes a [`Scene`] from a name, a title and an `async fn(Shell)`:
 /// `scene!("boundary_send", "The hand-made boundary", boundary_send)`.
 ///

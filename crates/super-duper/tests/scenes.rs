@@ -1,14 +1,11 @@
 //! Every scene of the chapter, captured under a paused clock and compared with its snapshot
 //! in `tests/snapshots/` (one per scene, named after it).
 
+use otp_core::shell;
 use super_duper::scenes::ALL;
 
 fn check(name: &str) {
-    let scene = ALL
-        .iter()
-        .find(|s| s.name == name)
-        .unwrap_or_else(|| panic!("no scene named {name} in scenes::ALL"));
-    insta::assert_snapshot!(name, scene.capture());
+    insta::assert_snapshot!(name, shell::find_scene(ALL, name).capture());
 }
 
 /// The scenes, in the book's order.
@@ -115,21 +112,6 @@ fn yourturn_add_character() {
 /// fails here.
 #[test]
 fn every_scene_has_a_test_and_every_snapshot_a_scene() {
-    let listed: Vec<&str> = ALL.iter().map(|s| s.name).collect();
-    assert_eq!(listed, TESTED, "scenes::ALL and the tests above disagree");
-
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
-    let mut snapshots: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .filter_map(|file| {
-            file.strip_prefix("scenes__")?
-                .strip_suffix(".snap")
-                .map(String::from)
-        })
-        .collect();
-    snapshots.sort();
-    let mut sorted = TESTED.to_vec();
-    sorted.sort();
-    assert_eq!(snapshots, sorted, "snapshots and scenes disagree");
+    let snapshots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    shell::assert_scenes_match(ALL, TESTED, &snapshots);
 }
