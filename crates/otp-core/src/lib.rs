@@ -18,7 +18,6 @@
 //! | Registry (and via names)        | [`registry`]                           |
 //! | ETS tables                      | [`table`]                              |
 //! | Application                     | [`application`]                        |
-//! | an IEx session, for scenes      | [`shell`]                              |
 //!
 //! Start a [`Node`], run a process on it, and everything inside uses that node:
 //!
@@ -47,7 +46,6 @@
 
 pub mod application;
 pub mod dynamic_supervisor;
-pub mod exercise;
 pub mod exit;
 pub mod gen_server;
 mod hash;
@@ -59,7 +57,6 @@ mod panic;
 pub mod pid;
 pub mod process;
 pub mod registry;
-pub mod shell;
 pub mod signal;
 pub mod supervisor;
 pub mod table;
