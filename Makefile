@@ -7,11 +7,12 @@ CARGO ?= cargo
 tour:
 	$(CARGO) run -q -p workspace-checks --bin tour -- $(CHAPTER)
 
-# Everything CI runs: formatting, lints, every test and doc test of the workspace (the
-# chapters' drift check among them), then proof that every exercise test fails without its
-# solution.
+# Everything CI runs: formatting, proof that otp-core alone builds tokio without its test
+# utilities, lints, every test and doc test of the workspace (the chapters' drift check among
+# them), then proof that every exercise test fails without its solution.
 test:
 	$(CARGO) fmt --all -- --check
+	CARGO="$(CARGO)" scripts/check-features
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --workspace
 	CARGO="$(CARGO)" scripts/check-exercises
