@@ -37,10 +37,11 @@ use std::sync::{Arc, Mutex};
 
 use crate::exit::{Atom, ExitReason};
 use crate::gen_server::StartError;
-use crate::node::{Node, lock};
+use crate::node::Node;
 use crate::pid::Pid;
 use crate::process::{self, Addr, Mailbox, Received};
 use crate::supervisor::{Shutdown, shutdown_with};
+use crate::sync::lock;
 
 enum Control {
     Stop,

@@ -94,12 +94,12 @@ use tokio::sync::oneshot;
 
 use crate::exit::ExitReason;
 use crate::name::{Name, ViaName};
-use crate::node::lock;
 use crate::panic::catch_unwind;
 use crate::pid::Pid;
 use crate::process::{
     self, Addr, AnyMessage, Down, Mailbox, Received, SendError, SpawnOpts, Timeout, with_timeout,
 };
+use crate::sync::lock;
 
 /// The default timeout of [`call`]: 5000 ms, as in OTP.
 pub const DEFAULT_CALL_TIMEOUT: Timeout = Timeout::millis(5000);

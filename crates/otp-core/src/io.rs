@@ -43,7 +43,7 @@ use std::fmt::Display;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use crate::node::lock;
+use crate::sync::lock;
 
 /// Where a node's processes print.
 ///

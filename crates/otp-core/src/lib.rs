@@ -59,6 +59,7 @@ pub mod process;
 pub mod registry;
 pub mod signal;
 pub mod supervisor;
+mod sync;
 pub mod table;
 pub mod timer;
 

@@ -10,6 +10,7 @@ use crate::exit::{Atom, ExitReason};
 use crate::io::Console;
 use crate::pid::Pid;
 use crate::process::{self, Addr, Mailbox};
+use crate::sync::{lock, read};
 
 const SHARDS: usize = 16;
 
@@ -345,18 +346,4 @@ impl fmt::Debug for Node {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Node({})", self.inner.id)
     }
-}
-
-/// Locks a mutex, recovering the data if a panic poisoned it: the tables hold plain data whose
-/// invariants do not depend on the code that panicked.
-pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-pub(crate) fn read<T>(m: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
-    m.read().unwrap_or_else(|e| e.into_inner())
-}
-
-pub(crate) fn write<T>(m: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    m.write().unwrap_or_else(|e| e.into_inner())
 }

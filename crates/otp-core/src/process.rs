@@ -58,9 +58,10 @@ use atomic_waker::AtomicWaker;
 
 use crate::exit::{Atom, ExitReason};
 use crate::name::Name;
-use crate::node::{Node, lock, write};
+use crate::node::Node;
 use crate::pid::{Cell, MonitorRef, Pid};
 use crate::signal::{SignalAction, SignalKind, on_exit_signal};
+use crate::sync::{lock, read, write};
 
 // ---------------------------------------------------------------------------------------------
 // Timeouts
@@ -2356,7 +2357,7 @@ pub fn whereis(name: &Name) -> Option<Pid> {
         }
         Name::Global(atom) => {
             let node = current_node();
-            crate::node::read(&node.inner().globals)
+            read(&node.inner().globals)
                 .get(atom)
                 .filter(|p| p.is_alive())
                 .cloned()

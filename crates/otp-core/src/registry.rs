@@ -42,9 +42,9 @@ use crate::exit::ExitReason;
 use crate::gen_server::{self, GenServer, Init, StartError};
 use crate::hash::{FxBuild, part_of};
 use crate::name::{Name, Via};
-use crate::node::{lock, read, write};
 use crate::pid::Pid;
 use crate::process;
+use crate::sync::{lock, read, write};
 
 /// Unique or duplicate keys (Elixir's `:keys`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -45,9 +45,9 @@ use std::sync::{Arc, Mutex, RwLock, Weak};
 
 use crate::exit::{Atom, ExitReason};
 use crate::hash::{FxBuild, part_of};
-use crate::node::{lock, read, write};
 use crate::pid::Pid;
 use crate::process;
+use crate::sync::{lock, read, write};
 
 /// Set (one object per key) or bag (many distinct objects per key).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -35,8 +35,8 @@ use std::time::Duration;
 use tokio::task::AbortHandle;
 use tokio::time::Instant;
 
-use crate::node::lock;
 use crate::process::Addr;
+use crate::sync::lock;
 
 /// Something a timer can deliver a `T` to: a process handle that takes `T` as a message.
 ///
