@@ -45,6 +45,7 @@
 #![warn(missing_docs)]
 
 pub mod application;
+mod console;
 pub mod dynamic_supervisor;
 pub mod exit;
 pub mod gen_server;

@@ -6,8 +6,8 @@ use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
+use crate::console::Console;
 use crate::exit::{Atom, ExitReason};
-use crate::io::Console;
 use crate::pid::Pid;
 use crate::process::{self, Addr, Mailbox};
 use crate::sync::{lock, read};

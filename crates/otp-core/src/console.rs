@@ -1,0 +1,184 @@
+//! The console type: where a node's processes print, standard output or a buffer a test reads
+//! back. [`crate::io`] re-exports it and holds the functions that print on the current
+//! process's console; the type itself lives down here because every [`crate::node::Node`] owns
+//! one.
+//!
+//! Uses only [`crate::sync`].
+
+use std::fmt::Display;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use crate::sync::lock;
+
+/// Where a node's processes print.
+///
+/// ```
+/// use otp_core::{Console, Node, io};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let console = Console::capture();
+/// let node = Node::with_console(console.clone());
+/// node.run(async { io::puts("Alarm triggered!") }).await.unwrap();
+/// assert_eq!(console.contents(), "Alarm triggered!\n");
+/// # });
+/// ```
+#[derive(Clone)]
+pub struct Console {
+    inner: Arc<ConsoleInner>,
+}
+
+struct ConsoleInner {
+    echo: bool,
+    buffer: Option<Mutex<String>>,
+}
+
+impl Console {
+    /// A console that writes to standard output.
+    ///
+    /// ```
+    /// use otp_core::{Console, Node, io};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// // What `Node::new()` uses.
+    /// let console = Console::stdout();
+    /// let node = Node::with_console(console.clone());
+    /// node.run(async { io::puts("printed on the terminal") }).await.unwrap();
+    /// assert_eq!(console.contents(), "", "nothing is kept");
+    /// # });
+    /// ```
+    pub fn stdout() -> Self {
+        Console {
+            inner: Arc::new(ConsoleInner {
+                echo: true,
+                buffer: None,
+            }),
+        }
+    }
+
+    /// A console that keeps what is written, for a test to read.
+    ///
+    /// ```
+    /// use otp_core::{Console, Node, io};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let console = Console::capture();
+    /// let node = Node::with_console(console.clone());
+    /// node.run(async { io::puts("kept for the test") }).await.unwrap();
+    /// assert_eq!(console.contents(), "kept for the test\n");
+    /// # });
+    /// ```
+    pub fn capture() -> Self {
+        Console {
+            inner: Arc::new(ConsoleInner {
+                echo: false,
+                buffer: Some(Mutex::new(String::new())),
+            }),
+        }
+    }
+
+    /// A console that writes to standard output and also keeps a copy.
+    ///
+    /// ```
+    /// use otp_core::{Console, Node, io};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let console = Console::tee();
+    /// let node = Node::with_console(console.clone());
+    /// node.run(async { io::puts("seen and kept") }).await.unwrap();
+    /// assert_eq!(console.contents(), "seen and kept\n");
+    /// # });
+    /// ```
+    pub fn tee() -> Self {
+        Console {
+            inner: Arc::new(ConsoleInner {
+                echo: true,
+                buffer: Some(Mutex::new(String::new())),
+            }),
+        }
+    }
+
+    /// Writes `text` as it is.
+    ///
+    /// ```
+    /// use otp_core::Console;
+    ///
+    /// // Elixir: IO.write("no newline")
+    /// let console = Console::capture();
+    /// console.write("no ");
+    /// console.write("newline");
+    /// assert_eq!(console.contents(), "no newline");
+    /// ```
+    pub fn write(&self, text: &str) {
+        if let Some(buffer) = &self.inner.buffer {
+            lock(buffer).push_str(text);
+        }
+        if self.inner.echo {
+            // `print!` rather than a raw write, so that the test harness captures it.
+            print!("{text}");
+            let _ = std::io::stdout().flush();
+        }
+    }
+
+    /// Writes `line` and a newline.
+    ///
+    /// ```
+    /// use otp_core::{Atom, Console};
+    ///
+    /// let console = Console::capture();
+    /// console.println(42);
+    /// console.println(Atom::from("ok"));
+    /// assert_eq!(console.contents(), "42\n:ok\n");
+    /// ```
+    pub fn println(&self, line: impl Display) {
+        self.write(&format!("{line}\n"));
+    }
+
+    /// What was captured so far (empty for a console that only echoes).
+    ///
+    /// ```
+    /// use otp_core::Console;
+    ///
+    /// let console = Console::capture();
+    /// console.println("one");
+    /// console.println("two");
+    /// assert_eq!(console.contents(), "one\ntwo\n");
+    /// assert_eq!(console.contents(), "one\ntwo\n", "reading leaves it in place");
+    /// ```
+    pub fn contents(&self) -> String {
+        self.inner
+            .buffer
+            .as_ref()
+            .map(|b| lock(b).clone())
+            .unwrap_or_default()
+    }
+
+    /// Takes what was captured so far, leaving the buffer empty.
+    ///
+    /// ```
+    /// use otp_core::Console;
+    ///
+    /// let console = Console::capture();
+    /// console.println("first part");
+    /// assert_eq!(console.take(), "first part\n");
+    /// console.println("second part");
+    /// assert_eq!(console.take(), "second part\n");
+    /// ```
+    pub fn take(&self) -> String {
+        self.inner
+            .buffer
+            .as_ref()
+            .map(|b| std::mem::take(&mut *lock(b)))
+            .unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for Console {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.inner.buffer.is_some() {
+            "Console(capture)"
+        } else {
+            "Console(stdout)"
+        })
+    }
+}
