@@ -101,7 +101,6 @@ impl Node {
     /// # });
     /// ```
     pub fn with_console(console: Console) -> Self {
-        crate::panic::install_hook();
         Node {
             inner: Arc::new(NodeInner {
                 id: NEXT_NODE_ID.fetch_add(1, Ordering::Relaxed),

@@ -5,19 +5,23 @@
 //! "thread panicked at ..." to stderr; the hook installed here stays quiet for panics raised
 //! inside a process (the runtime reports those itself) and hands every other panic to the hook
 //! that was there before.
+//!
+//! Uses nothing else of the crate. Whether code runs inside a process is the process layer's
+//! knowledge: it passes that test in when it installs the hook.
 
 use std::any::Any;
 use std::sync::Once;
 
-/// Installs the hook once per program. Called when the first [`crate::Node`] is made.
-pub(crate) fn install_hook() {
+/// Installs the hook once per program; `inside_process` says whether the panicking thread is
+/// polling a process. The process layer calls it before it starts a process.
+pub(crate) fn install_hook(inside_process: fn() -> bool) {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             // Inside a process the panic becomes an exit reason and a report; nothing to print
             // here (and nothing to format: a crash costs no more than the unwinding).
-            if crate::process::with_current(|p| p.is_none()) {
+            if !inside_process() {
                 previous(info);
             }
         }));

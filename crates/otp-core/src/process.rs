@@ -1422,6 +1422,8 @@ where
     Fut: Future + Send + 'static,
     Fut::Output: IntoExitReason,
 {
+    // Before the first process runs: its panics are reported by the runtime, not printed.
+    crate::panic::install_hook(|| with_current(|p| p.is_some()));
     let addr = Addr {
         shared: shared.clone(),
     };
