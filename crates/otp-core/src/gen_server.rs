@@ -92,6 +92,8 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
+use crate::child_spec::ChildSpec;
+pub use crate::child_spec::StartError;
 use crate::exit::ExitReason;
 use crate::name::{Name, ViaName};
 use crate::panic::catch_unwind;
@@ -733,11 +735,11 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
     ///     .unwrap();
     /// # });
     /// ```
-    fn child_spec(arg: Self::Arg) -> crate::supervisor::ChildSpec
+    fn child_spec(arg: Self::Arg) -> ChildSpec
     where
         Self::Arg: Clone + Sync,
     {
-        crate::supervisor::ChildSpec::new(Self::module(), move || {
+        ChildSpec::new(Self::module(), move || {
             let arg = arg.clone();
             async move {
                 start_link::<Self>(arg, Options::new())
@@ -1886,32 +1888,6 @@ impl fmt::Debug for Options {
             .field("timeout", &self.timeout)
             .finish()
     }
-}
-
-/// Why a server did not start.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-pub enum StartError {
-    /// `init` returned `Stop(reason)` or panicked: `{:error, reason}`.
-    #[error("init failed: {0}")]
-    Stop(ExitReason),
-    /// `init` returned `Ignore`: `:ignore`.
-    #[error("init returned ignore")]
-    Ignore,
-    /// The name is taken: `{:error, {:already_started, pid}}`.
-    #[error("already started: {0}")]
-    AlreadyStarted(Pid),
-    /// `init` took longer than the `timeout` option: `{:error, :timeout}`.
-    #[error("init timed out")]
-    Timeout,
-    /// A supervisor could not start one of its children:
-    /// `{:error, {:shutdown, {:failed_to_start_child, id, reason}}}`.
-    #[error("failed to start child {id}: {reason}")]
-    ChildFailed {
-        /// The child's id.
-        id: crate::exit::Atom,
-        /// Why it did not start.
-        reason: Box<StartError>,
-    },
 }
 
 /// `GenServer.start_link/3`: starts a server linked to the calling process and waits for its

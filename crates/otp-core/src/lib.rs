@@ -45,6 +45,7 @@
 #![warn(missing_docs)]
 
 pub mod application;
+mod child_spec;
 mod console;
 pub mod dynamic_supervisor;
 pub mod exit;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::spec::Restart;
+use crate::child_spec::Restart;
 use crate::exit::ExitReason;
 
 /// How a supervisor reacts when one child must be restarted (Elixir's `:strategy`).

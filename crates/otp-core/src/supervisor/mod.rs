@@ -63,7 +63,6 @@
 //! ```
 
 pub mod core;
-mod spec;
 
 use std::fmt;
 use std::time::Duration;
@@ -72,8 +71,8 @@ use tokio::sync::oneshot;
 
 pub use self::core::Strategy;
 use self::core::{AfterExit, Intensity, after_exit, plan};
-pub use spec::{ChildSpec, ChildType, Extra, Restart, Shutdown, StartFuture};
 
+pub use crate::child_spec::{ChildSpec, ChildType, Extra, Restart, Shutdown, StartFuture};
 use crate::exit::{Atom, ExitReason};
 use crate::gen_server::{
     self, CallError, CallResult, Caller, CastResult, GenServer, Info, Init, ServerRef, StartError,

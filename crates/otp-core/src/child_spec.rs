@@ -1,4 +1,10 @@
-//! Child specifications: what a supervisor needs to know to start, restart and stop a child.
+//! Child specifications: what a supervisor needs to know to start, restart and stop a child,
+//! and [`StartError`], what a start returns when it fails.
+//!
+//! Both GenServer (whose `child_spec` makes one, and whose `start_link` returns a
+//! `StartError`) and the supervisors (which start children from specs) use this module, so it
+//! sits below both and uses neither: only exit reasons and pids. Its items are public as
+//! `otp_core::supervisor::{ChildSpec, ...}` and `otp_core::gen_server::StartError`.
 
 use std::any::Any;
 use std::fmt;
@@ -7,8 +13,33 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use crate::exit::{Atom, ExitReason};
-use crate::gen_server::StartError;
 use crate::pid::Pid;
+
+/// Why a server did not start.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum StartError {
+    /// `init` returned `Stop(reason)` or panicked: `{:error, reason}`.
+    #[error("init failed: {0}")]
+    Stop(ExitReason),
+    /// `init` returned `Ignore`: `:ignore`.
+    #[error("init returned ignore")]
+    Ignore,
+    /// The name is taken: `{:error, {:already_started, pid}}`.
+    #[error("already started: {0}")]
+    AlreadyStarted(Pid),
+    /// `init` took longer than the `timeout` option: `{:error, :timeout}`.
+    #[error("init timed out")]
+    Timeout,
+    /// A supervisor could not start one of its children:
+    /// `{:error, {:shutdown, {:failed_to_start_child, id, reason}}}`.
+    #[error("failed to start child {id}: {reason}")]
+    ChildFailed {
+        /// The child's id.
+        id: Atom,
+        /// Why it did not start.
+        reason: Box<StartError>,
+    },
+}
 
 /// When a supervisor restarts a child that exited (Elixir's `:restart`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
