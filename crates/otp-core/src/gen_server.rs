@@ -2244,7 +2244,7 @@ pub async fn call_timeout<S: GenServer>(
     timeout: impl Into<Timeout>,
 ) -> Result<S::Reply, CallError> {
     let server = server.to_server()?;
-    let me = process::with_current(|p| p.map(|p| (p.id(), p.core().node.id())));
+    let me = process::with_current(|p| p.map(|p| (p.id(), p.node_id())));
     let core = &server.addr.shared.core;
     if me == Some((core.id, core.node.id())) {
         return Err(CallError::CallingSelf);
@@ -2473,12 +2473,8 @@ pub fn send<S: GenServer>(server: impl ToServer<S>, msg: S::Info) {
 
 fn deliver<S: GenServer>(dest: impl ToServer<S>, msg: GenMsg<S>) {
     if let Some(via) = dest.via_name() {
-        let _ = via.0.send(AnyMessage::from_fn(
-            move |pid| match ServerRef::<S>::from_pid(pid) {
-                Some(server) => server.push(msg),
-                None => Err(process::wrong_type::<GenMsg<S>>(pid)),
-            },
-        ));
+        // Delivered to a process whose messages are `GenMsg<S>`: a server of type `S`.
+        let _ = via.0.send(AnyMessage::new(msg));
     } else if let Ok(server) = dest.to_server() {
         let _ = server.push(msg);
     }

@@ -53,6 +53,7 @@ pub mod gen_server;
 mod hash;
 pub mod io;
 pub mod logger;
+mod message;
 pub mod name;
 pub mod node;
 mod panic;

@@ -17,8 +17,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::exit::Atom;
+use crate::message::{AnyMessage, SendError};
 use crate::pid::Pid;
-use crate::process::{AnyMessage, SendError};
 
 /// A name a process can be registered under and addressed by.
 #[derive(Clone)]

@@ -2,14 +2,12 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use crate::console::Console;
-use crate::exit::{Atom, ExitReason};
+use crate::exit::Atom;
 use crate::pid::Pid;
-use crate::process::{self, Addr, Mailbox};
 use crate::sync::{lock, read};
 
 const SHARDS: usize = 16;
@@ -269,75 +267,6 @@ impl Node {
         let mut names: Vec<Atom> = read(&self.inner.locals).keys().cloned().collect();
         names.sort();
         names
-    }
-
-    /// Spawns a process on this node from outside any process: the root of a program or test.
-    /// Inside a process use [`crate::process::spawn`].
-    ///
-    /// ```
-    /// use otp_core::{Console, ExitReason, Mailbox, Node, Received, io};
-    ///
-    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// let console = Console::capture();
-    /// let node = Node::with_console(console.clone());
-    /// // The first process of a program: no parent, nothing to link to.
-    /// let greeter = node.spawn(|mut inbox: Mailbox<String>| async move {
-    ///     if let Received::Msg(name) = inbox.receive().await {
-    ///         io::puts(format!("hello, {name}"));
-    ///     }
-    /// });
-    /// greeter.send("ada".to_string());
-    /// assert_eq!(greeter.pid().wait_exit().await, ExitReason::Normal);
-    /// assert_eq!(console.contents(), "hello, ada\n");
-    /// # });
-    /// ```
-    pub fn spawn<M, F, Fut>(&self, f: F) -> Addr<M>
-    where
-        M: Send + 'static,
-        F: FnOnce(Mailbox<M>) -> Fut,
-        Fut: Future<Output = ()> + Send + 'static,
-    {
-        process::spawn_on(self, None, f, process::SpawnOpts::default())
-    }
-
-    /// Runs `fut` as a process on this node (a shell, in IEx terms) and waits for it.
-    ///
-    /// Returns the future's output, or `Err(reason)` if the process exited before finishing:
-    /// killed by a linked process, say, as a crashing `start_link`ed server takes the IEx shell
-    /// down with it.
-    ///
-    /// ```
-    /// use otp_core::{ExitReason, Mailbox, Node, process};
-    ///
-    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// let node = Node::new();
-    /// assert_eq!(node.run(async { 6 * 7 }).await, Ok(42));
-    /// // A crash in a linked process takes the shell down, as in IEx.
-    /// let crashed = node
-    ///     .run(async {
-    ///         process::spawn_link(|_inbox: Mailbox<()>| async {
-    ///             process::exit_self(ExitReason::custom("boom")).await;
-    ///         });
-    ///         std::future::pending::<()>().await
-    ///     })
-    ///     .await;
-    /// assert_eq!(crashed, Err(ExitReason::custom("boom")));
-    /// # });
-    /// ```
-    pub async fn run<T, Fut>(&self, fut: Fut) -> Result<T, ExitReason>
-    where
-        T: Send + 'static,
-        Fut: Future<Output = T> + Send + 'static,
-    {
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        let addr = self.spawn(move |_inbox: Mailbox<()>| async move {
-            let out = fut.await;
-            let _ = tx.send(out);
-        });
-        match rx.await {
-            Ok(out) => Ok(out),
-            Err(_) => Err(addr.pid().wait_exit().await),
-        }
     }
 }
 

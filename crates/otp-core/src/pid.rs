@@ -1,4 +1,14 @@
-//! Process identifiers and monitor references.
+//! Process identifiers, monitor references and the `Down` message: plain data that names
+//! processes.
+//!
+//! A [`Pid`] names one process and reaches it through [`Cell`], a small trait the process layer
+//! implements for its processes: a pid knows the process's numbers, whether it is alive, and
+//! how to hand it a message whose type it does not know, and nothing else. What needs the
+//! process's own state ([`Pid::node`], [`Pid::exit_reason`], [`Pid::wait_exit`],
+//! [`Pid::downcast`]) is defined by the process layer, in `process/core.rs` and
+//! `process/addr.rs`, on this same type.
+//!
+//! Uses only exit reasons ([`crate::exit`]).
 
 use std::any::{Any, TypeId};
 use std::cmp::Ordering;
@@ -7,8 +17,6 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use crate::exit::ExitReason;
-use crate::node::Node;
-use crate::process::{Core, Down};
 
 /// A process identifier: `#PID<0.N.0>`.
 ///
@@ -26,9 +34,20 @@ pub struct Pid {
     pub(crate) cell: Arc<dyn Cell>,
 }
 
-/// What every process exposes, whatever its message type.
+/// What every process exposes, whatever its message type. The process layer implements it (for
+/// its `Shared<M>`, the half of a process that senders and pids hold); nothing else does.
 pub(crate) trait Cell: Send + Sync + 'static {
-    fn core(&self) -> &Core;
+    /// The process's number: the `N` of `#PID<0.N.0>`.
+    fn id(&self) -> u64;
+    /// The number of the node it runs on.
+    fn node_id(&self) -> u64;
+    /// `true` once the process has exited.
+    fn is_dead(&self) -> bool;
+    /// The process's own state, for the process layer, which knows its type (`process::core`).
+    fn state(&self) -> &(dyn Any + Send + Sync);
+    /// Puts a message whose type was erased in the mailbox; `false` if the process has exited.
+    /// The caller has checked [`Cell::message_type`]: a message of another type is refused.
+    fn push_any(&self, msg: Box<dyn Any + Send>) -> bool;
     /// Puts `{:EXIT, from, reason}` in the mailbox (when the process traps exits).
     fn push_exit(&self, from: Pid, reason: ExitReason);
     /// Puts a `Down` message in the mailbox.
@@ -49,10 +68,6 @@ pub(crate) trait Cell: Send + Sync + 'static {
 }
 
 impl Pid {
-    pub(crate) fn core(&self) -> &Core {
-        self.cell.core()
-    }
-
     /// The process's number: the `N` of `#PID<0.N.0>`.
     ///
     /// ```
@@ -66,23 +81,12 @@ impl Pid {
     /// # });
     /// ```
     pub fn id(&self) -> u64 {
-        self.core().id
+        self.cell.id()
     }
 
-    /// The node the process runs on.
-    ///
-    /// ```
-    /// use otp_core::{Mailbox, Node};
-    ///
-    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// let node = Node::new();
-    /// let pid = node.spawn(|_inbox: Mailbox<()>| async {}).pid();
-    /// // Elixir: node(pid)
-    /// assert_eq!(pid.node().id(), node.id());
-    /// # });
-    /// ```
-    pub fn node(&self) -> Node {
-        self.core().node.clone()
+    /// The number of the node the process runs on (see [`crate::node::Node::id`]).
+    pub(crate) fn node_id(&self) -> u64 {
+        self.cell.node_id()
     }
 
     /// `Process.alive?/1`: `true` until the process has exited.
@@ -96,73 +100,17 @@ impl Pid {
     /// # });
     /// ```
     pub fn is_alive(&self) -> bool {
-        !self.core().is_dead()
-    }
-
-    /// The reason the process exited with, once it has.
-    ///
-    /// ```
-    /// use otp_core::{ExitReason, Mailbox, Node, process};
-    ///
-    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// let node = Node::new();
-    /// let pid = node
-    ///     .spawn(|_inbox: Mailbox<()>| async {
-    ///         process::exit_self(ExitReason::custom("done")).await;
-    ///     })
-    ///     .pid();
-    /// assert_eq!(pid.exit_reason(), None, "still running");
-    /// pid.wait_exit().await;
-    /// assert_eq!(pid.exit_reason(), Some(ExitReason::custom("done")));
-    /// # });
-    /// ```
-    pub fn exit_reason(&self) -> Option<ExitReason> {
-        self.core().exit_reason()
-    }
-
-    /// Waits until the process has exited and returns its exit reason. Returns at once for a
-    /// process that is already gone. Unlike a monitor, this needs no mailbox: any task can wait.
-    ///
-    /// ```
-    /// use otp_core::{ExitReason, Mailbox, Node};
-    ///
-    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// let node = Node::new();
-    /// let pid = node
-    ///     .spawn(|_inbox: Mailbox<()>| async {
-    ///         panic!("boom");
-    ///     })
-    ///     .pid();
-    /// // Any task may wait, no mailbox or monitor needed.
-    /// assert_eq!(pid.wait_exit().await, ExitReason::panic("boom"));
-    /// // Once gone, it answers at once.
-    /// assert_eq!(pid.wait_exit().await, ExitReason::panic("boom"));
-    /// # });
-    /// ```
-    pub async fn wait_exit(&self) -> ExitReason {
-        self.core().wait_exit().await
-    }
-
-    /// A typed handle to this process if its messages are of type `M`.
-    ///
-    /// ```
-    /// use otp_core::{Mailbox, Node, Pid};
-    ///
-    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// let node = Node::new();
-    /// let pid: Pid = node.spawn(|_inbox: Mailbox<u32>| std::future::pending()).pid();
-    /// // A plain pid (from a registry, say) back to a handle that can send.
-    /// let addr = pid.downcast::<u32>().expect("its messages are u32");
-    /// addr.send(7);
-    /// assert!(pid.downcast::<String>().is_none());
-    /// # });
-    /// ```
-    pub fn downcast<M: Send + 'static>(&self) -> Option<crate::process::Addr<M>> {
-        crate::process::Addr::from_pid(self)
+        !self.cell.is_dead()
     }
 
     fn key(&self) -> (u64, u64) {
-        (self.core().node.id(), self.core().id)
+        (self.cell.node_id(), self.cell.id())
+    }
+}
+
+impl From<&Pid> for Pid {
+    fn from(p: &Pid) -> Pid {
+        p.clone()
     }
 }
 
@@ -239,7 +187,7 @@ impl MonitorRef {
 
 impl PartialEq for MonitorRef {
     fn eq(&self, other: &Self) -> bool {
-        self.id == other.id && self.target.node().id() == other.target.node().id()
+        self.id == other.id && self.target.node_id() == other.target.node_id()
     }
 }
 
@@ -260,5 +208,26 @@ impl fmt::Display for MonitorRef {
 impl fmt::Debug for MonitorRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
+    }
+}
+
+/// The message a monitor delivers when the monitored process exits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Down {
+    /// The reference [`crate::process::monitor`] returned.
+    pub reference: MonitorRef,
+    /// The process that exited.
+    pub pid: Pid,
+    /// Why it exited; `NoProc` if it was already gone when the monitor was set.
+    pub reason: ExitReason,
+}
+
+impl fmt::Display for Down {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{{:DOWN, {}, :process, {}, {}}}",
+            self.reference, self.pid, self.reason
+        )
     }
 }

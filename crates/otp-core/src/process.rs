@@ -56,6 +56,9 @@ use std::time::Duration;
 
 use atomic_waker::AtomicWaker;
 
+pub use crate::message::{AnyMessage, SendError};
+pub use crate::pid::Down;
+
 use crate::exit::{Atom, ExitReason};
 use crate::name::Name;
 use crate::node::Node;
@@ -237,129 +240,6 @@ impl<M> Slot<M> {
             },
             Slot::Msg(_) => None,
         }
-    }
-}
-
-/// The message a monitor delivers when the monitored process exits.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Down {
-    /// The reference [`monitor`] returned.
-    pub reference: MonitorRef,
-    /// The process that exited.
-    pub pid: Pid,
-    /// Why it exited; `NoProc` if it was already gone when the monitor was set.
-    pub reason: ExitReason,
-}
-
-impl fmt::Display for Down {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{{:DOWN, {}, :process, {}, {}}}",
-            self.reference, self.pid, self.reason
-        )
-    }
-}
-
-/// Why a message could not be delivered.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum SendError {
-    /// The process is not alive, or no process has the name.
-    #[error("no process: the process is not alive or no process is registered under the name")]
-    NoProc,
-    /// The process takes messages of another type.
-    #[error("{pid} takes messages of type {expected}, not {given}")]
-    WrongType {
-        /// The process.
-        pid: Pid,
-        /// Its message type.
-        expected: &'static str,
-        /// The type that was sent.
-        given: &'static str,
-    },
-}
-
-/// A message whose type has been erased, ready to be delivered to any process that takes it.
-/// [`crate::Via::send`] receives one.
-pub struct AnyMessage {
-    deliver: DeliverFn,
-}
-
-type DeliverFn = Box<dyn FnOnce(&Pid) -> Result<(), SendError> + Send>;
-
-impl AnyMessage {
-    /// Wraps a message for a hand-made process whose messages are `M`.
-    ///
-    /// ```
-    /// use otp_core::process::{self, AnyMessage, SendError};
-    /// use otp_core::{Mailbox, Node};
-    ///
-    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// Node::new()
-    ///     .run(async {
-    ///         let worker = process::spawn(|_inbox: Mailbox<u32>| std::future::pending());
-    ///         // A `u32` reaches a process that takes `u32`...
-    ///         assert_eq!(AnyMessage::new(7u32).deliver(&worker.pid()), Ok(()));
-    ///         assert_eq!(process::message_queue_len(&worker), 1);
-    ///         // ...and is refused by a process that takes something else.
-    ///         let refused = AnyMessage::new("seven").deliver(&worker.pid());
-    ///         assert!(matches!(refused, Err(SendError::WrongType { expected: "u32", .. })));
-    ///     })
-    ///     .await
-    ///     .unwrap();
-    /// # });
-    /// ```
-    pub fn new<M: Send + 'static>(msg: M) -> Self {
-        AnyMessage {
-            deliver: Box::new(move |pid: &Pid| match Addr::<M>::from_pid(pid) {
-                Some(addr) => addr.try_send(msg),
-                None => Err(wrong_type::<M>(pid)),
-            }),
-        }
-    }
-
-    /// Wraps a message that is delivered through a custom function (the GenServer's cast and
-    /// info messages are made this way).
-    pub(crate) fn from_fn(f: impl FnOnce(&Pid) -> Result<(), SendError> + Send + 'static) -> Self {
-        AnyMessage {
-            deliver: Box::new(f),
-        }
-    }
-
-    /// Delivers the message to `pid`.
-    ///
-    /// ```
-    /// use otp_core::process::{self, AnyMessage, SendError};
-    /// use otp_core::{Mailbox, Node};
-    ///
-    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// Node::new()
-    ///     .run(async {
-    ///         let done = process::spawn(|_inbox: Mailbox<u32>| async {});
-    ///         done.pid().wait_exit().await;
-    ///         // Unlike a plain send, delivery says when nobody was there to take the message.
-    ///         assert_eq!(AnyMessage::new(1u32).deliver(&done.pid()), Err(SendError::NoProc));
-    ///     })
-    ///     .await
-    ///     .unwrap();
-    /// # });
-    /// ```
-    pub fn deliver(self, pid: &Pid) -> Result<(), SendError> {
-        (self.deliver)(pid)
-    }
-}
-
-impl fmt::Debug for AnyMessage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AnyMessage")
-    }
-}
-
-pub(crate) fn wrong_type<M: 'static>(pid: &Pid) -> SendError {
-    SendError::WrongType {
-        pid: pid.clone(),
-        expected: pid.cell.message_type_name(),
-        given: type_name::<M>(),
     }
 }
 
@@ -615,6 +495,97 @@ impl Core {
     }
 }
 
+/// What the process layer adds to a pid: the process's state and what needs it.
+impl Pid {
+    /// The state of the process this pid names. Every pid of this runtime names one of its
+    /// processes, whose cell hands out its `Core`.
+    #[inline]
+    pub(crate) fn core(&self) -> &Core {
+        match self.cell.state().downcast_ref() {
+            Some(core) => core,
+            None => unreachable!("every process cell holds a Core"),
+        }
+    }
+
+    /// The node the process runs on.
+    ///
+    /// ```
+    /// use otp_core::{Mailbox, Node};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let pid = node.spawn(|_inbox: Mailbox<()>| async {}).pid();
+    /// // Elixir: node(pid)
+    /// assert_eq!(pid.node().id(), node.id());
+    /// # });
+    /// ```
+    pub fn node(&self) -> Node {
+        self.core().node.clone()
+    }
+
+    /// The reason the process exited with, once it has.
+    ///
+    /// ```
+    /// use otp_core::{ExitReason, Mailbox, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let pid = node
+    ///     .spawn(|_inbox: Mailbox<()>| async {
+    ///         process::exit_self(ExitReason::custom("done")).await;
+    ///     })
+    ///     .pid();
+    /// assert_eq!(pid.exit_reason(), None, "still running");
+    /// pid.wait_exit().await;
+    /// assert_eq!(pid.exit_reason(), Some(ExitReason::custom("done")));
+    /// # });
+    /// ```
+    pub fn exit_reason(&self) -> Option<ExitReason> {
+        self.core().exit_reason()
+    }
+
+    /// Waits until the process has exited and returns its exit reason. Returns at once for a
+    /// process that is already gone. Unlike a monitor, this needs no mailbox: any task can wait.
+    ///
+    /// ```
+    /// use otp_core::{ExitReason, Mailbox, Node};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let pid = node
+    ///     .spawn(|_inbox: Mailbox<()>| async {
+    ///         panic!("boom");
+    ///     })
+    ///     .pid();
+    /// // Any task may wait, no mailbox or monitor needed.
+    /// assert_eq!(pid.wait_exit().await, ExitReason::panic("boom"));
+    /// // Once gone, it answers at once.
+    /// assert_eq!(pid.wait_exit().await, ExitReason::panic("boom"));
+    /// # });
+    /// ```
+    pub async fn wait_exit(&self) -> ExitReason {
+        self.core().wait_exit().await
+    }
+
+    /// A typed handle to this process if its messages are of type `M`.
+    ///
+    /// ```
+    /// use otp_core::{Mailbox, Node, Pid};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let pid: Pid = node.spawn(|_inbox: Mailbox<u32>| std::future::pending()).pid();
+    /// // A plain pid (from a registry, say) back to a handle that can send.
+    /// let addr = pid.downcast::<u32>().expect("its messages are u32");
+    /// addr.send(7);
+    /// assert!(pid.downcast::<String>().is_none());
+    /// # });
+    /// ```
+    pub fn downcast<M: Send + 'static>(&self) -> Option<Addr<M>> {
+        Addr::from_pid(self)
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The shared half of a process: core and mailbox queue
 
@@ -648,8 +619,28 @@ impl<M: Send + 'static> Shared<M> {
 }
 
 impl<M: Send + 'static> Cell for Shared<M> {
-    fn core(&self) -> &Core {
+    fn id(&self) -> u64 {
+        self.core.id
+    }
+
+    fn node_id(&self) -> u64 {
+        self.core.node.id()
+    }
+
+    fn is_dead(&self) -> bool {
+        self.core.is_dead()
+    }
+
+    fn state(&self) -> &(dyn Any + Send + Sync) {
         &self.core
+    }
+
+    fn push_any(&self, msg: Box<dyn Any + Send>) -> bool {
+        match msg.downcast::<M>() {
+            Ok(msg) => self.push(Slot::Msg(*msg)).is_ok(),
+            // The caller compares the types first (`AnyMessage::deliver`): not reached.
+            Err(_) => false,
+        }
     }
 
     fn push_exit(&self, from: Pid, reason: ExitReason) {
@@ -1622,6 +1613,78 @@ fn deliver_exit_signal(target: &Pid, from: &Pid, reason: &ExitReason, kind: Sign
     }
 }
 
+/// Starting processes on a node from outside any process: the root of a program or test.
+impl Node {
+    /// Spawns a process on this node from outside any process: the root of a program or test.
+    /// Inside a process use [`crate::process::spawn`].
+    ///
+    /// ```
+    /// use otp_core::{Console, ExitReason, Mailbox, Node, Received, io};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let console = Console::capture();
+    /// let node = Node::with_console(console.clone());
+    /// // The first process of a program: no parent, nothing to link to.
+    /// let greeter = node.spawn(|mut inbox: Mailbox<String>| async move {
+    ///     if let Received::Msg(name) = inbox.receive().await {
+    ///         io::puts(format!("hello, {name}"));
+    ///     }
+    /// });
+    /// greeter.send("ada".to_string());
+    /// assert_eq!(greeter.pid().wait_exit().await, ExitReason::Normal);
+    /// assert_eq!(console.contents(), "hello, ada\n");
+    /// # });
+    /// ```
+    pub fn spawn<M, F, Fut>(&self, f: F) -> Addr<M>
+    where
+        M: Send + 'static,
+        F: FnOnce(Mailbox<M>) -> Fut,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        spawn_on(self, None, f, SpawnOpts::default())
+    }
+
+    /// Runs `fut` as a process on this node (a shell, in IEx terms) and waits for it.
+    ///
+    /// Returns the future's output, or `Err(reason)` if the process exited before finishing:
+    /// killed by a linked process, say, as a crashing `start_link`ed server takes the IEx shell
+    /// down with it.
+    ///
+    /// ```
+    /// use otp_core::{ExitReason, Mailbox, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// assert_eq!(node.run(async { 6 * 7 }).await, Ok(42));
+    /// // A crash in a linked process takes the shell down, as in IEx.
+    /// let crashed = node
+    ///     .run(async {
+    ///         process::spawn_link(|_inbox: Mailbox<()>| async {
+    ///             process::exit_self(ExitReason::custom("boom")).await;
+    ///         });
+    ///         std::future::pending::<()>().await
+    ///     })
+    ///     .await;
+    /// assert_eq!(crashed, Err(ExitReason::custom("boom")));
+    /// # });
+    /// ```
+    pub async fn run<T, Fut>(&self, fut: Fut) -> Result<T, ExitReason>
+    where
+        T: Send + 'static,
+        Fut: Future<Output = T> + Send + 'static,
+    {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let addr = self.spawn(move |_inbox: Mailbox<()>| async move {
+            let out = fut.await;
+            let _ = tx.send(out);
+        });
+        match rx.await {
+            Ok(out) => Ok(out),
+            Err(_) => Err(addr.pid().wait_exit().await),
+        }
+    }
+}
+
 /// `spawn/1`: starts a process running `f`, which receives the process's mailbox.
 ///
 /// The process exits `:normal` when the future finishes, with a reason of its choosing through
@@ -2560,12 +2623,6 @@ pub fn message_queue_len(pid: impl Into<Pid>) -> usize {
         0
     } else {
         pid.cell.queue_len()
-    }
-}
-
-impl From<&Pid> for Pid {
-    fn from(p: &Pid) -> Pid {
-        p.clone()
     }
 }
 
