@@ -87,7 +87,7 @@ use std::future::Future;
 use std::hash::{Hash, Hasher};
 use std::pin::Pin;
 use std::sync::Mutex;
-use std::task::{Context, Poll};
+use std::task::Poll;
 use std::time::Duration;
 
 use tokio::sync::oneshot;
@@ -2269,7 +2269,7 @@ pub async fn call_timeout<S: GenServer>(
         };
         // On the first poll the time is known (the call's start); later polls read the clock.
         let now = std::mem::take(&mut first_poll).then_some(start);
-        poll_deadline(at, now, &mut own_timer, cx).map(|()| None)
+        process::poll_deadline(at, now, &mut own_timer, cx).map(|()| None)
     })
     .await;
     match waited {
@@ -2285,80 +2285,6 @@ pub async fn call_timeout<S: GenServer>(
             Err(exit.map(CallError::Exit).unwrap_or(CallError::Timeout))
         }
         None => Err(CallError::Timeout),
-    }
-}
-
-/// Polls a call's deadline. A process waits for one reply at a time, so it keeps one timer for
-/// all its calls. The timer is moved only when its deadline is later than the call's or has
-/// passed; deadlines growing from one call to the next, that happens about once per timeout
-/// period instead of once per call. While it is armed with this task's waker it is not even
-/// polled: it will wake the task when it fires, and a timer that fires before the call's own
-/// deadline just wakes the caller to set it again. Outside any process the call uses a timer of
-/// its own.
-fn poll_deadline(
-    at: tokio::time::Instant,
-    now: Option<tokio::time::Instant>,
-    own: &mut Option<Box<CallTimer>>,
-    cx: &mut Context<'_>,
-) -> Poll<()> {
-    match process::with_call_timer(|timer| poll_timer(timer, at, now, cx)) {
-        Some(polled) => polled,
-        None => poll_timer(own, at, now, cx),
-    }
-}
-
-/// A process's reusable call timer (see [`poll_deadline`]).
-pub(crate) struct CallTimer {
-    sleep: Pin<Box<tokio::time::Sleep>>,
-    /// While armed: the timer's deadline and the waker it holds.
-    armed: Option<(tokio::time::Instant, std::task::Waker)>,
-}
-
-/// `now`, when given, is the current time, which lets an armed timer whose deadline is still
-/// ahead be trusted without asking tokio anything.
-fn poll_timer(
-    slot: &mut Option<Box<CallTimer>>,
-    at: tokio::time::Instant,
-    now: Option<tokio::time::Instant>,
-    cx: &mut Context<'_>,
-) -> Poll<()> {
-    if let (Some(now), Some(timer)) = (now, &*slot)
-        && let Some((d, w)) = &timer.armed
-        && *d > now
-        && *d <= at
-        && w.will_wake(cx.waker())
-    {
-        return Poll::Pending;
-    }
-    let timer = slot.get_or_insert_with(|| {
-        Box::new(CallTimer {
-            sleep: Box::pin(tokio::time::sleep_until(at)),
-            armed: None,
-        })
-    });
-    if timer.sleep.deadline() > at || timer.sleep.is_elapsed() {
-        timer.sleep.as_mut().reset(at);
-        timer.armed = None;
-    }
-    if timer
-        .armed
-        .as_ref()
-        .is_some_and(|(_, w)| w.will_wake(cx.waker()))
-    {
-        return Poll::Pending;
-    }
-    loop {
-        match timer.sleep.as_mut().poll(cx) {
-            Poll::Pending => {
-                timer.armed = Some((timer.sleep.deadline(), cx.waker().clone()));
-                return Poll::Pending;
-            }
-            Poll::Ready(()) if tokio::time::Instant::now() >= at => {
-                timer.armed = None;
-                return Poll::Ready(());
-            }
-            Poll::Ready(()) => timer.sleep.as_mut().reset(at),
-        }
     }
 }
 

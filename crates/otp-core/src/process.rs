@@ -49,6 +49,7 @@ use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::future::{Future, poll_fn};
 use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
@@ -1257,11 +1258,11 @@ impl<M> fmt::Debug for Mailbox<M> {
 
 /// What the runner publishes while it polls a process: the process, and the timer its calls
 /// time out on (made at its first call with a timeout, reused by every call after; see
-/// `gen_server::call_timeout`). Only the process's own task ever touches the timer, so it needs
+/// [`poll_deadline`]). Only the process's own task ever touches the timer, so it needs
 /// no lock.
 pub(crate) struct Current {
     pid: Pid,
-    call_timer: std::cell::Cell<Option<Box<crate::gen_server::CallTimer>>>,
+    call_timer: std::cell::Cell<Option<Box<CallTimer>>>,
 }
 
 thread_local! {
@@ -1305,9 +1306,7 @@ pub(crate) fn with_current<R>(f: impl FnOnce(Option<&Pid>) -> R) -> R {
 
 /// Runs `f` on the calling process's call timer; `None` outside any process. (Taken out of its
 /// cell for the length of `f`: a nested call would find the slot empty, not alias it.)
-pub(crate) fn with_call_timer<R>(
-    f: impl FnOnce(&mut Option<Box<crate::gen_server::CallTimer>>) -> R,
-) -> Option<R> {
+fn with_call_timer<R>(f: impl FnOnce(&mut Option<Box<CallTimer>>) -> R) -> Option<R> {
     current_record(|c| {
         let cell = &c?.call_timer;
         let mut timer = cell.take();
@@ -1315,6 +1314,81 @@ pub(crate) fn with_call_timer<R>(
         cell.set(timer);
         Some(out)
     })
+}
+
+/// Polls the deadline of a call (a request waiting for its reply; see
+/// `gen_server::call_timeout`). A process waits for one reply at a time, so it keeps one timer for
+/// all its calls. The timer is moved only when its deadline is later than the call's or has
+/// passed; deadlines growing from one call to the next, that happens about once per timeout
+/// period instead of once per call. While it is armed with this task's waker it is not even
+/// polled: it will wake the task when it fires, and a timer that fires before the call's own
+/// deadline just wakes the caller to set it again. Outside any process the call uses a timer of
+/// its own.
+pub(crate) fn poll_deadline(
+    at: tokio::time::Instant,
+    now: Option<tokio::time::Instant>,
+    own: &mut Option<Box<CallTimer>>,
+    cx: &mut Context<'_>,
+) -> Poll<()> {
+    match with_call_timer(|timer| poll_timer(timer, at, now, cx)) {
+        Some(polled) => polled,
+        None => poll_timer(own, at, now, cx),
+    }
+}
+
+/// A process's reusable call timer (see [`poll_deadline`]).
+pub(crate) struct CallTimer {
+    sleep: Pin<Box<tokio::time::Sleep>>,
+    /// While armed: the timer's deadline and the waker it holds.
+    armed: Option<(tokio::time::Instant, std::task::Waker)>,
+}
+
+/// `now`, when given, is the current time, which lets an armed timer whose deadline is still
+/// ahead be trusted without asking tokio anything.
+fn poll_timer(
+    slot: &mut Option<Box<CallTimer>>,
+    at: tokio::time::Instant,
+    now: Option<tokio::time::Instant>,
+    cx: &mut Context<'_>,
+) -> Poll<()> {
+    if let (Some(now), Some(timer)) = (now, &*slot)
+        && let Some((d, w)) = &timer.armed
+        && *d > now
+        && *d <= at
+        && w.will_wake(cx.waker())
+    {
+        return Poll::Pending;
+    }
+    let timer = slot.get_or_insert_with(|| {
+        Box::new(CallTimer {
+            sleep: Box::pin(tokio::time::sleep_until(at)),
+            armed: None,
+        })
+    });
+    if timer.sleep.deadline() > at || timer.sleep.is_elapsed() {
+        timer.sleep.as_mut().reset(at);
+        timer.armed = None;
+    }
+    if timer
+        .armed
+        .as_ref()
+        .is_some_and(|(_, w)| w.will_wake(cx.waker()))
+    {
+        return Poll::Pending;
+    }
+    loop {
+        match timer.sleep.as_mut().poll(cx) {
+            Poll::Pending => {
+                timer.armed = Some((timer.sleep.deadline(), cx.waker().clone()));
+                return Poll::Pending;
+            }
+            Poll::Ready(()) if tokio::time::Instant::now() >= at => {
+                timer.armed = None;
+                return Poll::Ready(());
+            }
+            Poll::Ready(()) => timer.sleep.as_mut().reset(at),
+        }
+    }
 }
 
 /// `self()`: the pid of the calling process.
@@ -1495,7 +1569,7 @@ where
 {
     type Output = ();
 
-    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         // SAFETY: `body` is the only pinned field. It is reached only through `Pin::new_unchecked`
         // below and is dropped in place (set to `None`), never moved; the other fields are plain
         // data this code moves freely. `Runner` has no `Drop` impl that could move it.
@@ -1520,7 +1594,7 @@ where
                 core.running.store(true, Ordering::Relaxed);
                 let previous = CURRENT.with(|c| c.replace(&this.me));
                 // SAFETY: see above; `body` stays where it is.
-                let body = unsafe { std::pin::Pin::new_unchecked(&mut this.body) };
+                let body = unsafe { Pin::new_unchecked(&mut this.body) };
                 let polled = std::panic::catch_unwind(AssertUnwindSafe(|| {
                     body.as_pin_mut()
                         .map(|b| b.poll(cx))
