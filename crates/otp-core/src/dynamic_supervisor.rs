@@ -43,7 +43,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::exit::ExitReason;
+use crate::exit::{Atom, ExitReason};
 use crate::gen_server::{
     self, CallResult, Caller, CastResult, GenServer, Info, Init, ServerRef, StartError, StopError,
     ToServer,
@@ -604,7 +604,7 @@ pub async fn start_link(opts: Options) -> Result<DynamicSupervisorRef, StartErro
 ///     .unwrap();
 /// # });
 /// ```
-pub fn child_spec(id: impl Into<crate::Atom>, opts: Options) -> ChildSpec {
+pub fn child_spec(id: impl Into<Atom>, opts: Options) -> ChildSpec {
     ChildSpec::new(id, move || {
         let opts = opts.clone();
         async move { start_link(opts).await.map(|s| s.pid()) }

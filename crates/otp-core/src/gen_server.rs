@@ -1935,7 +1935,7 @@ impl fmt::Debug for Options {
 ///
 /// # Panics
 /// Outside a process (a linked server needs a process to link to; use [`start`] or
-/// [`crate::Node::run`]), or outside a tokio runtime.
+/// [`crate::node::Node::run`]), or outside a tokio runtime.
 pub async fn start_link<S: GenServer>(
     arg: S::Arg,
     opts: Options,
@@ -2036,7 +2036,7 @@ pub async fn start<S: GenServer>(arg: S::Arg, opts: Options) -> Result<ServerRef
 /// # });
 /// ```
 pub async fn start_on<S: GenServer>(
-    node: &crate::Node,
+    node: &crate::node::Node,
     arg: S::Arg,
     opts: Options,
 ) -> Result<ServerRef<S>, StartError> {
@@ -2059,7 +2059,7 @@ async fn do_start<S: GenServer>(
 }
 
 async fn start_with_node<S: GenServer>(
-    node: &crate::Node,
+    node: &crate::node::Node,
     arg: S::Arg,
     opts: Options,
     parent: Option<Pid>,
@@ -2990,7 +2990,7 @@ mod size_probe {
     /// grows them shows up here rather than only in `make bench`.
     #[test]
     fn an_idle_server_stays_small() {
-        let node = crate::Node::new();
+        let node = crate::node::Node::new();
         let shared = process::create::<GenMsg<Tiny>>(&node, None);
         let (tx, _rx) = oneshot::channel();
         let f = run_server::<Tiny>(Mailbox::new(shared.clone()), (), tx, None, None);

@@ -35,6 +35,7 @@ use std::time::Duration;
 use tokio::task::AbortHandle;
 use tokio::time::Instant;
 
+use crate::pid::Pid;
 use crate::process::Addr;
 use crate::sync::lock;
 
@@ -59,7 +60,7 @@ pub trait Target<T>: Send + Sync + 'static {
 
     /// The process messages go to, if there is one: a timer to a process that has exited is
     /// as good as cancelled, as on the BEAM.
-    fn target_pid(&self) -> Option<crate::Pid> {
+    fn target_pid(&self) -> Option<Pid> {
         None
     }
 }
@@ -69,7 +70,7 @@ impl<M: Send + 'static> Target<M> for Addr<M> {
         self.try_send(msg).is_ok()
     }
 
-    fn target_pid(&self) -> Option<crate::Pid> {
+    fn target_pid(&self) -> Option<Pid> {
         Some(self.pid())
     }
 }
@@ -90,14 +91,13 @@ struct TimerInner {
     task: Mutex<Option<AbortHandle>>,
     interval: Option<Duration>,
     /// The destination process: once it has exited the timer counts as cancelled.
-    dest: Option<crate::Pid>,
+    dest: Option<Pid>,
 }
 
 impl TimerInner {
     /// Active, and its destination (if it has one) still alive.
     fn is_active(&self) -> bool {
-        self.state.load(Ordering::Acquire) == ACTIVE
-            && self.dest.as_ref().is_none_or(crate::Pid::is_alive)
+        self.state.load(Ordering::Acquire) == ACTIVE && self.dest.as_ref().is_none_or(Pid::is_alive)
     }
 }
 
@@ -139,11 +139,7 @@ impl IntoDuration for Duration {
     }
 }
 
-fn new_timer(
-    deadline: Instant,
-    interval: Option<Duration>,
-    dest: Option<crate::Pid>,
-) -> Arc<TimerInner> {
+fn new_timer(deadline: Instant, interval: Option<Duration>, dest: Option<Pid>) -> Arc<TimerInner> {
     Arc::new(TimerInner {
         state: AtomicU8::new(ACTIVE),
         deadline: Mutex::new(deadline),
@@ -288,7 +284,7 @@ pub fn cancel_timer(timer: &TimerRef) -> Option<Duration> {
     inner
         .dest
         .as_ref()
-        .is_none_or(crate::Pid::is_alive)
+        .is_none_or(Pid::is_alive)
         .then(|| remaining(inner))
 }
 
