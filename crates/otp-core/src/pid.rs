@@ -1,7 +1,7 @@
 //! Process identifiers, monitor references and the `Down` message: plain data that names
 //! processes.
 //!
-//! A [`Pid`] names one process and reaches it through [`Cell`], a small trait the process layer
+//! A [`Pid`] names one process and reaches it through `Cell`, a small trait the process layer
 //! implements for its processes: a pid knows the process's numbers, whether it is alive, and
 //! how to hand it a message whose type it does not know, and nothing else. What needs the
 //! process's own state ([`Pid::node`], [`Pid::exit_reason`], [`Pid::wait_exit`],
@@ -22,7 +22,7 @@ use crate::exit::ExitReason;
 ///
 /// A pid names one process for ever: once the process is gone its pid is never reused, so a
 /// restarted server has a new pid. Pids are cheap to clone and compare; they print the way the
-/// BEAM prints them, with `N` counting up per [`Node`] from 100, so a program prints the same
+/// BEAM prints them, with `N` counting up per [`Node`](crate::node::Node) from 100, so a program prints the same
 /// pids on every run.
 ///
 /// Anything that needs no message type works on a plain pid: [`Pid::is_alive`],

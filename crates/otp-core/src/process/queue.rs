@@ -1,0 +1,166 @@
+//! The shared half of a process: the queue that senders push into and the process's
+//! [`Core`], in one allocation. Typed handles ([`super::addr`]) and pids hold it; it implements
+//! [`Cell`], the view a pid has of a process.
+//!
+//! Uses the core ([`super::core`]), pids and exit reasons.
+
+use std::any::{Any, TypeId, type_name};
+use std::collections::VecDeque;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::task::Waker;
+
+use crate::exit::ExitReason;
+use crate::pid::{Cell, Down, Pid};
+use crate::sync::lock;
+
+use super::core::Core;
+
+/// How a message waits in a mailbox. The process's own messages are stored inline and the
+/// runtime's (exit signals, Downs) boxed: those are rare, and a slot is then no larger than the
+/// process's own message type needs. Every message is moved in and out of its slot, and a busy
+/// mailbox holds many of them, so the slot's size shows directly in throughput.
+pub(crate) enum Slot<M> {
+    Msg(M),
+    Signal(Box<Signal>),
+}
+
+/// A message the runtime delivers (see [`Slot`]).
+pub(crate) enum Signal {
+    Exit { from: Pid, reason: ExitReason },
+    Down(Down),
+}
+
+impl<M> Slot<M> {
+    /// The monitor reference of a Down message.
+    #[inline]
+    pub(super) fn down_reference(&self) -> Option<u64> {
+        match self {
+            Slot::Signal(signal) => match &**signal {
+                Signal::Down(down) => Some(down.reference.id),
+                Signal::Exit { .. } => None,
+            },
+            Slot::Msg(_) => None,
+        }
+    }
+}
+
+pub(crate) struct Shared<M> {
+    pub(crate) core: Core,
+    pub(super) queue: Mutex<Queue<M>>,
+}
+
+pub(super) struct Queue<M> {
+    pub(super) items: VecDeque<Slot<M>>,
+    /// The receiver's waker, present only while it waits on an empty mailbox.
+    pub(super) waker: Option<Waker>,
+    pub(super) closed: bool,
+}
+
+impl<M: Send + 'static> Shared<M> {
+    /// A process's shared half, its mailbox empty.
+    pub(super) fn new(core: Core) -> Self {
+        Shared {
+            core,
+            queue: Mutex::new(Queue {
+                items: VecDeque::new(),
+                waker: None,
+                closed: false,
+            }),
+        }
+    }
+
+    pub(crate) fn push(&self, item: Slot<M>) -> Result<(), Slot<M>> {
+        let waiting = {
+            let mut q = lock(&self.queue);
+            if q.closed {
+                return Err(item);
+            }
+            q.items.push_back(item);
+            q.waker.take()
+        };
+        if let Some(waker) = waiting {
+            waker.wake();
+        }
+        Ok(())
+    }
+}
+
+impl<M: Send + 'static> Cell for Shared<M> {
+    fn id(&self) -> u64 {
+        self.core.id
+    }
+
+    fn node_id(&self) -> u64 {
+        self.core.node.id()
+    }
+
+    fn is_dead(&self) -> bool {
+        self.core.is_dead()
+    }
+
+    fn state(&self) -> &(dyn Any + Send + Sync) {
+        &self.core
+    }
+
+    fn push_any(&self, msg: Box<dyn Any + Send>) -> bool {
+        match msg.downcast::<M>() {
+            Ok(msg) => self.push(Slot::Msg(*msg)).is_ok(),
+            // The caller compares the types first (`AnyMessage::deliver`): not reached.
+            Err(_) => false,
+        }
+    }
+
+    fn push_exit(&self, from: Pid, reason: ExitReason) {
+        let _ = self.push(Slot::Signal(Box::new(Signal::Exit { from, reason })));
+    }
+
+    fn push_down(&self, down: Down) {
+        let _ = self.push(Slot::Signal(Box::new(Signal::Down(down))));
+    }
+
+    fn remove_down(&self, reference: u64) -> bool {
+        let mut q = lock(&self.queue);
+        let found = q
+            .items
+            .iter()
+            .position(|item| item.down_reference() == Some(reference));
+        match found {
+            Some(i) => {
+                q.items.remove(i);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn queue_len(&self) -> usize {
+        lock(&self.queue).items.len() + self.core.local_len.load(Ordering::Relaxed)
+    }
+
+    fn close_mailbox(&self) {
+        let (items, waker) = {
+            let mut q = lock(&self.queue);
+            q.closed = true;
+            (std::mem::take(&mut q.items), q.waker.take())
+        };
+        drop(items);
+        drop(waker);
+    }
+
+    fn shrink_mailbox(&self) {
+        lock(&self.queue).items.shrink_to_fit();
+    }
+
+    fn message_type(&self) -> TypeId {
+        TypeId::of::<M>()
+    }
+
+    fn message_type_name(&self) -> &'static str {
+        type_name::<M>()
+    }
+
+    fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
+        self
+    }
+}

@@ -1,0 +1,412 @@
+//! Exit signals, links and monitors: [`exit`], [`exit_self`], [`link`], [`unlink`],
+//! [`monitor`], [`demonitor`], [`trap_exit`], and what a dying process sends to the processes
+//! linked to it and monitoring it. What a signal does to the process it reaches is decided by
+//! the pure rules of [`crate::signal`]; this file carries the decision out.
+//!
+//! Uses the core ([`super::core`]), the current process ([`super::current_process`]), names
+//! ([`super::names`], to free a dead process's names), pids, exit reasons and the signal rules.
+
+use std::sync::atomic::Ordering;
+
+use crate::exit::ExitReason;
+use crate::pid::{Down, MonitorRef, Pid};
+use crate::signal::{SignalAction, SignalKind, on_exit_signal};
+use crate::sync::lock;
+
+use super::core::Obituary;
+use super::current_process::self_pid;
+use super::names::release_name;
+
+pub(super) fn notify_exit(pid: &Pid, reason: &ExitReason, obituary: Obituary) {
+    let node = pid.node();
+    node.table_remove(pid.id());
+    for name in &obituary.names {
+        release_name(&node, name, pid);
+    }
+    for hook in obituary.hooks {
+        hook(pid, reason);
+    }
+    for linked in obituary.links {
+        lock(&linked.core().inner).links.remove(pid);
+        deliver_exit_signal(&linked, pid, reason, SignalKind::Link);
+    }
+    for (reference, watcher) in obituary.monitored_by {
+        watcher.cell.push_down(Down {
+            reference: MonitorRef {
+                id: reference,
+                target: pid.clone(),
+            },
+            pid: pid.clone(),
+            reason: reason.clone(),
+        });
+        // The monitor is spent. Dropped only after the Down is queued, so `demonitor` that
+        // finds it gone knows the Down is already in the mailbox.
+        lock(&watcher.core().inner)
+            .monitoring
+            .retain(|(r, _)| *r != reference);
+    }
+    for (reference, target) in obituary.monitoring {
+        lock(&target.core().inner)
+            .monitored_by
+            .retain(|(r, _)| *r != reference);
+    }
+    for waker in obituary.waiters {
+        waker.wake();
+    }
+}
+
+/// Applies an exit signal to `target`.
+fn deliver_exit_signal(target: &Pid, from: &Pid, reason: &ExitReason, kind: SignalKind) {
+    if target.core().is_dead() {
+        return;
+    }
+    match on_exit_signal(target.core().is_trapping(), reason, kind) {
+        SignalAction::Ignore => {}
+        SignalAction::Deliver(reason) => target.cell.push_exit(from.clone(), reason),
+        SignalAction::Die(reason) => target.core().request_exit(reason),
+    }
+}
+
+/// `Process.exit(pid, reason)`: sends an exit signal from the calling process.
+///
+/// `ExitReason::Kill` always kills (the process dies with `killed`); `:normal` is ignored by a
+/// process that does not trap exits (unless it sends it to itself); any other reason kills a
+/// process that does not trap exits, and reaches one that does as a
+/// [`Received::Exit`](crate::process::Received::Exit) message.
+///
+/// ```
+/// use otp_core::{ExitReason, Mailbox, Node, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let worker = process::spawn(|_inbox: Mailbox<()>| std::future::pending());
+///         // `:normal` leaves a process that does not trap exits alone...
+///         process::exit(&worker.pid(), ExitReason::Normal);
+///         assert!(worker.is_alive());
+///         // ...`:kill` never does. Elixir: Process.exit(pid, :kill)
+///         process::exit(&worker.pid(), ExitReason::Kill);
+///         assert_eq!(worker.pid().wait_exit().await, ExitReason::Killed);
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
+///
+/// # Panics
+/// Outside a process.
+pub fn exit(pid: &Pid, reason: ExitReason) {
+    let me = self_pid();
+    let kind = SignalKind::Exit {
+        from_self: &me == pid,
+    };
+    deliver_exit_signal(pid, &me, &reason, kind);
+}
+
+/// `exit/1`: the calling process exits with `reason`. The returned future never completes: the
+/// process stops at this await, as Elixir's `exit(reason)` never returns.
+///
+/// ```
+/// use otp_core::{ExitReason, Mailbox, Node, process};
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let node = Node::new();
+/// let pid = node.spawn(|_inbox: Mailbox<()>| async {
+///     process::exit_self(ExitReason::custom("done")).await;
+///     unreachable!("exit_self never returns");
+/// }).pid();
+/// assert_eq!(pid.wait_exit().await, ExitReason::custom("done"));
+/// # });
+/// ```
+///
+/// # Panics
+/// Outside a process.
+pub async fn exit_self(reason: ExitReason) -> std::convert::Infallible {
+    let me = self_pid();
+    me.core().request_exit(reason);
+    drop(me);
+    std::future::pending().await
+}
+
+/// Sends an exit signal that appears to come from `from`. Supervisors use it.
+pub(crate) fn exit_from(from: &Pid, pid: &Pid, reason: ExitReason) {
+    let kind = SignalKind::Exit {
+        from_self: from == pid,
+    };
+    deliver_exit_signal(pid, from, &reason, kind);
+}
+
+/// Why [`link`] failed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LinkError {
+    /// The process does not exist (Erlang raises `noproc`). A caller that traps exits gets
+    /// `{:EXIT, pid, :noproc}` in its mailbox instead of this error.
+    #[error("no process: {0} is not alive")]
+    NoProc(Pid),
+}
+
+/// `Process.link/1`: links the calling process and `pid`.
+///
+/// Linking to a process that has exited follows OTP: a caller that traps exits receives
+/// `{:EXIT, pid, :noproc}`; any other caller gets [`LinkError::NoProc`].
+///
+/// ```
+/// use otp_core::process::{self, LinkError};
+/// use otp_core::{ExitReason, Mailbox, Node, Received};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let node = Node::new();
+/// let me = node.spawn(|mut inbox: Mailbox<()>| async move {
+///     process::trap_exit(true);
+///     let worker = process::spawn(|_inbox: Mailbox<()>| async {
+///         process::exit_self(ExitReason::custom("boom")).await;
+///     });
+///     // Elixir: Process.link(worker)
+///     process::link(&worker.pid()).unwrap();
+///     match inbox.receive().await {
+///         Received::Exit { from, reason } => {
+///             assert_eq!((from, reason), (worker.pid(), ExitReason::custom("boom")));
+///         }
+///         other => panic!("expected an EXIT message, got {other:?}"),
+///     }
+///     // Linking to a process that is gone, without trapping exits, is an error.
+///     process::trap_exit(false);
+///     assert_eq!(process::link(&worker.pid()), Err(LinkError::NoProc(worker.pid())));
+/// });
+/// assert_eq!(me.pid().wait_exit().await, ExitReason::Normal);
+/// # });
+/// ```
+pub fn link(pid: &Pid) -> Result<(), LinkError> {
+    let me = self_pid();
+    match link_pair(&me, pid) {
+        Ok(()) => Ok(()),
+        Err(_) if me.core().is_trapping() => {
+            me.cell.push_exit(pid.clone(), ExitReason::NoProc);
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub(crate) fn link_pair(a: &Pid, b: &Pid) -> Result<(), LinkError> {
+    if a == b {
+        return Ok(());
+    }
+    let (first, second) = if a < b { (a, b) } else { (b, a) };
+    let mut g1 = lock(&first.core().inner);
+    let mut g2 = lock(&second.core().inner);
+    if a.core().is_dead() {
+        return Err(LinkError::NoProc(a.clone()));
+    }
+    if b.core().is_dead() {
+        return Err(LinkError::NoProc(b.clone()));
+    }
+    g1.links.insert(second.clone());
+    g2.links.insert(first.clone());
+    Ok(())
+}
+
+/// `Process.unlink/1`: removes the link between the calling process and `pid`, if any.
+///
+/// ```
+/// use otp_core::{ExitReason, Mailbox, Node, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let me = process::self_pid();
+///         let worker = process::spawn_link(|_inbox: Mailbox<()>| std::future::pending());
+///         assert!(process::is_linked(&me, &worker.pid()));
+///         // Elixir: Process.unlink(worker)
+///         process::unlink(&worker.pid());
+///         assert!(!process::is_linked(&me, &worker.pid()));
+///         // Its death no longer reaches this process.
+///         process::exit(&worker.pid(), ExitReason::Kill);
+///         worker.pid().wait_exit().await;
+///         assert!(me.is_alive());
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
+pub fn unlink(pid: &Pid) {
+    let me = self_pid();
+    unlink_pair(&me, pid);
+}
+
+pub(crate) fn unlink_pair(a: &Pid, b: &Pid) {
+    if a == b {
+        return;
+    }
+    let (first, second) = if a < b { (a, b) } else { (b, a) };
+    let mut g1 = lock(&first.core().inner);
+    let mut g2 = lock(&second.core().inner);
+    g1.links.remove(second);
+    g2.links.remove(first);
+}
+
+/// `Process.monitor/1`: the calling process will receive a [`Down`] message when `pid` exits.
+/// Monitoring a process that is already gone delivers `Down` with `:noproc` at once.
+///
+/// ```
+/// use otp_core::{ExitReason, Mailbox, Node, Received, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let node = Node::new();
+/// let watcher = node.spawn(|mut inbox: Mailbox<()>| async move {
+///     let worker = process::spawn(|_inbox: Mailbox<()>| async {});
+///     // Elixir: ref = Process.monitor(worker)
+///     let reference = process::monitor(&worker.pid());
+///     assert_eq!(reference.target(), &worker.pid());
+///     match inbox.receive().await {
+///         Received::Down(down) => assert_eq!(down.reason, ExitReason::Normal),
+///         other => panic!("expected a DOWN message, got {other:?}"),
+///     }
+///     // Monitoring a process that is already gone reports `:noproc` at once.
+///     process::monitor(&worker.pid());
+///     match inbox.try_receive() {
+///         Some(Received::Down(down)) => assert_eq!(down.reason, ExitReason::NoProc),
+///         other => panic!("expected a DOWN message, got {other:?}"),
+///     }
+/// });
+/// assert_eq!(watcher.pid().wait_exit().await, ExitReason::Normal);
+/// # });
+/// ```
+pub fn monitor(pid: &Pid) -> MonitorRef {
+    monitor_from(&self_pid(), pid)
+}
+
+pub(crate) fn monitor_from(watcher: &Pid, target: &Pid) -> MonitorRef {
+    let reference = MonitorRef {
+        id: target.node().next_ref(),
+        target: target.clone(),
+    };
+    let alive = {
+        let mut inner = lock(&target.core().inner);
+        if inner.exit_reason.is_some() {
+            false
+        } else {
+            inner.monitored_by.push((reference.id, watcher.clone()));
+            true
+        }
+    };
+    if alive {
+        lock(&watcher.core().inner)
+            .monitoring
+            .push((reference.id, target.clone()));
+    } else {
+        watcher.cell.push_down(Down {
+            reference: reference.clone(),
+            pid: target.clone(),
+            reason: ExitReason::NoProc,
+        });
+    }
+    reference
+}
+
+/// `Process.demonitor/2`: removes a monitor. With `flush`, a `Down` message for it that has
+/// already arrived is removed too (`[:flush]`). Returns `true` if the monitor was still active.
+///
+/// ```
+/// use otp_core::{ExitReason, Mailbox, Node, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let node = Node::new();
+/// let watcher = node.spawn(|mut inbox: Mailbox<()>| async move {
+///     // Elixir: Process.demonitor(ref)
+///     let sleeper = process::spawn(|_inbox: Mailbox<()>| std::future::pending());
+///     let reference = process::monitor(&sleeper.pid());
+///     assert!(process::demonitor(&reference, false), "the monitor was active");
+///
+///     // A monitor that has fired leaves its DOWN message behind; `flush` removes it.
+///     // Elixir: Process.demonitor(ref, [:flush])
+///     let quick = process::spawn(|_inbox: Mailbox<()>| async {});
+///     let reference = process::monitor(&quick.pid());
+///     quick.pid().wait_exit().await;
+///     assert!(!process::demonitor(&reference, true), "the monitor had fired");
+///     assert!(inbox.try_receive().is_none());
+/// });
+/// assert_eq!(watcher.pid().wait_exit().await, ExitReason::Normal);
+/// # });
+/// ```
+pub fn demonitor(reference: &MonitorRef, flush: bool) -> bool {
+    let me = self_pid();
+    let was_active = {
+        let mut inner = lock(&reference.target.core().inner);
+        let before = inner.monitored_by.len();
+        inner.monitored_by.retain(|(r, _)| *r != reference.id);
+        inner.monitored_by.len() != before
+    };
+    let still_held = {
+        let mut inner = lock(&me.core().inner);
+        let before = inner.monitoring.len();
+        inner.monitoring.retain(|(r, _)| *r != reference.id);
+        inner.monitoring.len() != before
+    };
+    if !was_active && flush {
+        // The target has exited: its Down is on the way, in the shared queue, in this
+        // process's own receive buffer, or already handled.
+        // Until the monitor is dropped from `monitoring` the Down may not be queued yet.
+        let removed = me.cell.remove_down(reference.id);
+        let maybe_buffered = me.core().local_len.load(Ordering::Relaxed) > 0;
+        if !removed && (still_held || maybe_buffered) {
+            // Dropped when it is received (see `Mailbox::is_flushed`).
+            lock(&me.core().inner).flushed.push(reference.id);
+        }
+    }
+    was_active
+}
+
+/// `Process.flag(:trap_exit, on)`: returns the previous setting.
+///
+/// ```
+/// use otp_core::{ExitReason, Mailbox, Node, Received, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let node = Node::new();
+/// let me = node.spawn(|mut inbox: Mailbox<()>| async move {
+///     // Elixir: Process.flag(:trap_exit, true)
+///     assert!(!process::trap_exit(true), "off until turned on");
+///     process::spawn_link(|_inbox: Mailbox<()>| async {
+///         panic!("boom");
+///     });
+///     // The linked process's crash arrives as a message instead of killing this one.
+///     match inbox.receive().await {
+///         Received::Exit { reason, .. } => assert_eq!(reason, ExitReason::panic("boom")),
+///         other => panic!("expected an EXIT message, got {other:?}"),
+///     }
+/// });
+/// assert_eq!(me.pid().wait_exit().await, ExitReason::Normal);
+/// # });
+/// ```
+pub fn trap_exit(on: bool) -> bool {
+    self_pid().core().set_trap(on)
+}
+
+/// Runs `hook` when `pid` exits. Returns `false`, dropping the hook, if the process is already
+/// gone. Tables and registries use it to clean up after their owners.
+pub(crate) fn on_exit(pid: &Pid, hook: impl FnOnce(&Pid, &ExitReason) + Send + 'static) -> bool {
+    pid.core().add_exit_hook(Box::new(hook))
+}
+
+/// `true` if `a` and `b` are linked.
+///
+/// ```
+/// use otp_core::{Mailbox, Node, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let me = process::self_pid();
+///         let linked = process::spawn_link(|_inbox: Mailbox<()>| std::future::pending());
+///         let alone = process::spawn(|_inbox: Mailbox<()>| std::future::pending());
+///         assert!(process::is_linked(&me, &linked.pid()));
+///         assert!(process::is_linked(&linked.pid(), &me), "a link goes both ways");
+///         assert!(!process::is_linked(&me, &alone.pid()));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
+pub fn is_linked(a: &Pid, b: &Pid) -> bool {
+    lock(&a.core().inner).links.contains(b)
+}
