@@ -1,0 +1,447 @@
+//! The client's side: [`call`], [`call_timeout`], [`cast`], [`send`], [`stop`], and the
+//! `:sys`-like [`get_state`] and [`inspect`]. Each resolves its destination ([`super::dest`])
+//! and puts a message in the server's mailbox ([`super::handle`]).
+//!
+//! Uses the destinations, the handle, the errors, the behaviour, timeouts and the current
+//! process (for the call deadline's timer), and messages (for via names).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+
+use crate::exit::ExitReason;
+use crate::message::AnyMessage;
+use crate::process::{self, Timeout, with_timeout};
+
+use super::behaviour::GenServer;
+use super::dest::ToServer;
+use super::error::{CallError, StopError};
+use super::handle::GenMsg;
+
+/// The default timeout of [`call`]: 5000 ms, as in OTP.
+pub const DEFAULT_CALL_TIMEOUT: Timeout = Timeout::millis(5000);
+
+/// `GenServer.call/2`: sends a request and waits at most 5000 ms for the reply.
+///
+/// ```
+/// use otp_core::gen_server::{self, CallError, CallResult, Caller, GenServer, Init, Options};
+/// use otp_core::{ExitReason, Node};
+/// use std::convert::Infallible;
+///
+/// #[derive(Debug)]
+/// struct Counter(i64);
+///
+/// #[derive(Debug)]
+/// struct Get;
+///
+/// impl GenServer for Counter {
+///     type Arg = i64;
+///     type Call = Get;
+///     type Reply = i64;
+///     type Cast = Infallible;
+///     type Info = Infallible;
+///     type Continue = Infallible;
+///
+///     async fn init(start: i64) -> Init<Self> {
+///         Init::Ok(Counter(start))
+///     }
+///
+///     async fn handle_call(&mut self, Get: Get, _from: &Caller<i64>) -> CallResult<Self> {
+///         CallResult::Reply(self.0)
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let counter = gen_server::start_link::<Counter>(7, Options::new()).await.unwrap();
+///         // Elixir: GenServer.call(pid, :get)
+///         assert_eq!(gen_server::call(&counter, Get).await, Ok(7));
+///         gen_server::stop(&counter, ExitReason::Normal, 5000).await.unwrap();
+///         // Elixir exits the caller with :noproc; here it is an error value.
+///         assert_eq!(gen_server::call(&counter, Get).await, Err(CallError::NoProc));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
+pub fn call<S: GenServer>(
+    server: impl ToServer<S>,
+    msg: S::Call,
+) -> impl Future<Output = Result<S::Reply, CallError>> {
+    call_timeout(server, msg, DEFAULT_CALL_TIMEOUT)
+}
+
+/// `GenServer.call/3`: sends a request and waits at most `timeout` (milliseconds, a
+/// [`Duration`], or [`Timeout::Infinity`]) for the reply.
+///
+/// A call to a dead server or an unknown name fails at once with [`CallError::NoProc`]. If the
+/// server exits before replying, the error carries its exit reason. After a timeout nothing is
+/// left behind: a late reply is dropped and never reaches the caller.
+///
+/// ```
+/// use otp_core::gen_server::{self, CallError, CallResult, Caller, GenServer, Init, Options};
+/// use otp_core::{Node, Timeout, process};
+/// use std::convert::Infallible;
+///
+/// /// Answers a call of `ms` after `ms` milliseconds.
+/// #[derive(Debug)]
+/// struct Slow;
+///
+/// impl GenServer for Slow {
+///     type Arg = ();
+///     type Call = u64;
+///     type Reply = &'static str;
+///     type Cast = Infallible;
+///     type Info = Infallible;
+///     type Continue = Infallible;
+///
+///     async fn init(_: ()) -> Init<Self> {
+///         Init::Ok(Slow)
+///     }
+///
+///     async fn handle_call(&mut self, ms: u64, _from: &Caller<&'static str>) -> CallResult<Self> {
+///         process::sleep(ms).await;
+///         CallResult::Reply("done")
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let slow = gen_server::start_link::<Slow>((), Options::new()).await.unwrap();
+///         // Elixir: GenServer.call(pid, 100, 1000)
+///         assert_eq!(gen_server::call_timeout(&slow, 100, 1000).await, Ok("done"));
+///         assert_eq!(gen_server::call_timeout(&slow, 5000, 1000).await, Err(CallError::Timeout));
+///         // Elixir: GenServer.call(pid, 60_000, :infinity)
+///         let patient = gen_server::call_timeout(&slow, 60_000, Timeout::Infinity).await;
+///         assert_eq!(patient, Ok("done"));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
+pub async fn call_timeout<S: GenServer>(
+    server: impl ToServer<S>,
+    msg: S::Call,
+    timeout: impl Into<Timeout>,
+) -> Result<S::Reply, CallError> {
+    let server = server.to_server()?;
+    let me = process::with_current(|p| p.map(|p| (p.id(), p.node_id())));
+    let core = &server.addr.shared.core;
+    if me == Some((core.id, core.node.id())) {
+        return Err(CallError::CallingSelf);
+    }
+    let (tx, mut rx) = oneshot::channel();
+    server
+        .push(GenMsg::Call(msg, tx, me.map(|(id, _)| id)))
+        .map_err(|_| CallError::NoProc)?;
+    let start_and_deadline = timeout.into().as_duration().map(|d| {
+        let now = tokio::time::Instant::now();
+        (now, now + d)
+    });
+    let deadline = start_and_deadline.map(|(_, at)| at);
+    let mut own_timer = None;
+    let mut first_poll = true;
+    let waited = std::future::poll_fn(|cx| {
+        if let Poll::Ready(r) = Pin::new(&mut rx).poll(cx) {
+            return Poll::Ready(Some(r));
+        }
+        let Some((start, at)) = start_and_deadline else {
+            return Poll::Pending;
+        };
+        // On the first poll the time is known (the call's start); later polls read the clock.
+        let now = std::mem::take(&mut first_poll).then_some(start);
+        process::poll_deadline(at, now, &mut own_timer, cx).map(|()| None)
+    })
+    .await;
+    match waited {
+        Some(Ok(reply)) => Ok(reply),
+        Some(Err(_)) => {
+            // The reply handle was dropped: the server is exiting (or dropped the request).
+            // Wait for its exit, within what is left of the timeout.
+            let pid = server.pid();
+            let exit = match deadline {
+                None => Some(pid.wait_exit().await),
+                Some(at) => tokio::time::timeout_at(at, pid.wait_exit()).await.ok(),
+            };
+            Err(exit.map(CallError::Exit).unwrap_or(CallError::Timeout))
+        }
+        None => Err(CallError::Timeout),
+    }
+}
+
+/// `GenServer.cast/2`: sends a request that needs no reply. Never fails: a cast to a dead
+/// server or an unknown name is dropped, as in OTP.
+///
+/// ```
+/// use otp_core::Node;
+/// use otp_core::gen_server::{self, CallResult, Caller, CastResult, GenServer, Init, Options};
+/// use std::convert::Infallible;
+///
+/// #[derive(Debug)]
+/// struct Counter(i64);
+///
+/// #[derive(Debug)]
+/// struct Get;
+///
+/// #[derive(Debug)]
+/// struct Add(i64);
+///
+/// impl GenServer for Counter {
+///     type Arg = i64;
+///     type Call = Get;
+///     type Reply = i64;
+///     type Cast = Add;
+///     type Info = Infallible;
+///     type Continue = Infallible;
+///
+///     async fn init(start: i64) -> Init<Self> {
+///         Init::Ok(Counter(start))
+///     }
+///
+///     async fn handle_call(&mut self, Get: Get, _from: &Caller<i64>) -> CallResult<Self> {
+///         CallResult::Reply(self.0)
+///     }
+///
+///     async fn handle_cast(&mut self, Add(n): Add) -> CastResult<Self> {
+///         self.0 += n;
+///         CastResult::NoReply
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let counter = gen_server::start_link::<Counter>(10, Options::new()).await.unwrap();
+///         // Elixir: GenServer.cast(pid, {:add, 5})
+///         gen_server::cast(&counter, Add(5));
+///         assert_eq!(gen_server::call(&counter, Get).await, Ok(15));
+///         // A cast to nobody is dropped without a word, as in OTP.
+///         gen_server::cast::<Counter>("nobody", Add(1));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
+pub fn cast<S: GenServer>(server: impl ToServer<S>, msg: S::Cast) {
+    deliver(server, GenMsg::Cast(msg));
+}
+
+/// `send(server, msg)`: a plain message, which the server receives in `handle_info` as
+/// [`Info::Msg`](crate::gen_server::Info::Msg). Dropped if the server is gone.
+///
+/// ```
+/// use otp_core::Node;
+/// use otp_core::gen_server::{self, CastResult, GenServer, Info, Init, Options};
+/// use std::convert::Infallible;
+///
+/// #[derive(Debug)]
+/// struct Pings(u32);
+///
+/// #[derive(Debug)]
+/// struct Ping;
+///
+/// impl GenServer for Pings {
+///     type Arg = ();
+///     type Call = Infallible;
+///     type Reply = ();
+///     type Cast = Infallible;
+///     type Info = Ping;
+///     type Continue = Infallible;
+///
+///     async fn init(_: ()) -> Init<Self> {
+///         Init::Ok(Pings(0))
+///     }
+///
+///     // Elixir: def handle_info(:ping, n), do: {:noreply, n + 1}
+///     async fn handle_info(&mut self, msg: Info<Ping>) -> CastResult<Self> {
+///         if let Info::Msg(Ping) = msg {
+///             self.0 += 1;
+///         }
+///         CastResult::NoReply
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let pings = gen_server::start_link::<Pings>((), Options::new()).await.unwrap();
+///         // Elixir: send(pid, :ping)
+///         gen_server::send(&pings, Ping);
+///         gen_server::send(&pings, Ping);
+///         assert_eq!(gen_server::inspect(&pings, |p: &Pings| p.0).await, Ok(2));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
+pub fn send<S: GenServer>(server: impl ToServer<S>, msg: S::Info) {
+    deliver(server, GenMsg::Info(msg));
+}
+
+fn deliver<S: GenServer>(dest: impl ToServer<S>, msg: GenMsg<S>) {
+    if let Some(via) = dest.via_name() {
+        // Delivered to a process whose messages are `GenMsg<S>`: a server of type `S`.
+        let _ = via.0.send(AnyMessage::new(msg));
+    } else if let Ok(server) = dest.to_server() {
+        let _ = server.push(msg);
+    }
+}
+
+/// `GenServer.stop/3`: asks the server to exit with `reason`; `terminate` runs; returns once
+/// the server is gone (or the timeout runs out).
+///
+/// ```
+/// use otp_core::gen_server::{self, GenServer, Init, Options, StopError};
+/// use otp_core::{ExitReason, Node};
+/// use std::convert::Infallible;
+///
+/// #[derive(Debug)]
+/// struct Idle;
+///
+/// impl GenServer for Idle {
+///     type Arg = ();
+///     type Call = Infallible;
+///     type Reply = ();
+///     type Cast = Infallible;
+///     type Info = Infallible;
+///     type Continue = Infallible;
+///     async fn init(_: ()) -> Init<Self> {
+///         Init::Ok(Idle)
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let idle = gen_server::start_link::<Idle>((), Options::new()).await.unwrap();
+///         // Elixir: GenServer.stop(pid, :normal, 5000)
+///         assert_eq!(gen_server::stop(&idle, ExitReason::Normal, 5000).await, Ok(()));
+///         assert!(!idle.is_alive());
+///         let again = gen_server::stop(&idle, ExitReason::Normal, 5000).await;
+///         assert_eq!(again, Err(StopError::NoProc));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
+pub async fn stop<S: GenServer>(
+    server: impl ToServer<S>,
+    reason: ExitReason,
+    timeout: impl Into<Timeout>,
+) -> Result<(), StopError> {
+    let server = server.to_server().map_err(|e| match e {
+        CallError::WrongKind { pid, expected } => StopError::WrongKind { pid, expected },
+        _ => StopError::NoProc,
+    })?;
+    server
+        .push(GenMsg::Stop(reason.clone()))
+        .map_err(|_| StopError::NoProc)?;
+    match with_timeout(timeout.into(), server.pid().wait_exit()).await {
+        Some(exit) if exit == reason => Ok(()),
+        Some(other) => Err(StopError::Exit(other)),
+        None => Err(StopError::Timeout),
+    }
+}
+
+/// `:sys.get_state/1`: a copy of the server's state, taken between two messages.
+///
+/// ```
+/// use otp_core::Node;
+/// use otp_core::gen_server::{self, CastResult, GenServer, Init, Options};
+/// use std::convert::Infallible;
+///
+/// #[derive(Clone, Debug, PartialEq)]
+/// struct Counter(i64);
+///
+/// impl GenServer for Counter {
+///     type Arg = i64;
+///     type Call = Infallible;
+///     type Reply = ();
+///     type Cast = i64;
+///     type Info = Infallible;
+///     type Continue = Infallible;
+///
+///     async fn init(start: i64) -> Init<Self> {
+///         Init::Ok(Counter(start))
+///     }
+///
+///     async fn handle_cast(&mut self, n: i64) -> CastResult<Self> {
+///         self.0 += n;
+///         CastResult::NoReply
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let counter = gen_server::start_link::<Counter>(1, Options::new()).await.unwrap();
+///         gen_server::cast(&counter, 2);
+///         // Elixir: :sys.get_state(pid)
+///         assert_eq!(gen_server::get_state(&counter).await, Ok(Counter(3)));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
+pub async fn get_state<S: GenServer + Clone>(server: impl ToServer<S>) -> Result<S, CallError> {
+    inspect(server, |s: &S| s.clone()).await
+}
+
+/// Runs `f` on the server's state between two messages and returns what it returns: a
+/// read-only window on the state for tests and tools (what `:sys.get_state` is for).
+///
+/// ```
+/// use otp_core::Node;
+/// use otp_core::gen_server::{self, GenServer, Init, Options};
+/// use std::convert::Infallible;
+///
+/// /// No `Clone` needed: `inspect` only borrows the state.
+/// #[derive(Debug)]
+/// struct Log(Vec<String>);
+///
+/// impl GenServer for Log {
+///     type Arg = Vec<String>;
+///     type Call = Infallible;
+///     type Reply = ();
+///     type Cast = Infallible;
+///     type Info = Infallible;
+///     type Continue = Infallible;
+///
+///     async fn init(lines: Vec<String>) -> Init<Self> {
+///         Init::Ok(Log(lines))
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let lines = vec!["one".to_string(), "two".to_string()];
+///         let log = gen_server::start_link::<Log>(lines, Options::new()).await.unwrap();
+///         assert_eq!(gen_server::inspect(&log, |l: &Log| l.0.len()).await, Ok(2));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
+pub async fn inspect<S: GenServer, R: Send + 'static>(
+    server: impl ToServer<S>,
+    f: impl FnOnce(&S) -> R + Send + 'static,
+) -> Result<R, CallError> {
+    let server = server.to_server()?;
+    let (tx, rx) = oneshot::channel();
+    server
+        .push(GenMsg::Sys(Box::new(move |s: &mut S| {
+            let _ = tx.send(f(s));
+        })))
+        .map_err(|_| CallError::NoProc)?;
+    match tokio::time::timeout(Duration::from_millis(5000), rx).await {
+        Ok(Ok(r)) => Ok(r),
+        Ok(Err(_)) => Err(CallError::Exit(server.pid().wait_exit().await)),
+        Err(_) => Err(CallError::Timeout),
+    }
+}

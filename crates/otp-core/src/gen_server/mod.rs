@@ -1,0 +1,123 @@
+//! GenServer: the generic server behaviour, with every callback and response tuple of OTP.
+//!
+//! A server is a type implementing [`GenServer`]: the type is the server's state (Elixir's
+//! `state` argument), its associated types are the messages it takes, and its methods are the
+//! callbacks. Each callback returns a value that reads like Elixir's response tuple, without the
+//! state: the state is `self`, which the callback changes in place. (Taking `&mut self` rather
+//! than returning a new state is what lets `terminate` and the crash report see the state as it
+//! was when a callback panicked, as Elixir's immutable state allows.)
+//!
+//! | Elixir                                          | Rust                                      |
+//! |-------------------------------------------------|-------------------------------------------|
+//! | `{:ok, state}`                                  | `Init::Ok(state)`                         |
+//! | `{:ok, state, timeout \| :hibernate \| {:continue, c}}` | `Init::OkThen(state, Then::...)`  |
+//! | `:ignore`                                       | `Init::Ignore`                            |
+//! | `{:stop, reason}` (from init)                   | `Init::Stop(reason)`                      |
+//! | `{:reply, reply, state}`                        | `CallResult::Reply(reply)`                |
+//! | `{:reply, reply, state, then}`                  | `CallResult::ReplyThen(reply, then)`      |
+//! | `{:noreply, state}`                             | `CallResult::NoReply` / `CastResult::NoReply` |
+//! | `{:noreply, state, then}`                       | `CallResult::NoReplyThen(then)` / `CastResult::NoReplyThen(then)` |
+//! | `{:stop, reason, reply, state}`                 | `CallResult::StopReply(reason, reply)`    |
+//! | `{:stop, reason, state}`                        | `CallResult::Stop(reason)` / `CastResult::Stop(reason)` |
+//! | `timeout` (ms)                                  | `Then::Timeout(ms)`                       |
+//! | `:hibernate`                                    | `Then::Hibernate`                         |
+//! | `{:continue, c}`                                | `Then::Continue(c)`                       |
+//!
+//! | Elixir                               | Rust                                            |
+//! |--------------------------------------|-------------------------------------------------|
+//! | `GenServer.start_link(M, arg, opts)` | [`start_link`]`::<M>(arg, opts)`                |
+//! | `GenServer.start(M, arg, opts)`      | [`start`]`::<M>(arg, opts)`                     |
+//! | `GenServer.call(server, msg)`        | [`call`]`(server, msg)` (5000 ms)               |
+//! | `GenServer.call(server, msg, t)`     | [`call_timeout`]`(server, msg, t)`              |
+//! | `GenServer.cast(server, msg)`        | [`cast`]`(server, msg)`                         |
+//! | `send(server, msg)`                  | [`send`]`(server, msg)` (to `handle_info`)      |
+//! | `GenServer.reply(from, reply)`       | [`reply`]`(from.defer(), reply)`                |
+//! | `GenServer.stop(server, reason, t)`  | [`stop`]`(server, reason, t)`                   |
+//! | `GenServer.whereis(name)`            | [`whereis`]`::<M>(name)`                        |
+//! | `:sys.get_state(server)`             | [`get_state`]`(server)`                         |
+//!
+//! ```
+//! use std::convert::Infallible;
+//! use otp_core::gen_server::{self, CallResult, CastResult, Caller, GenServer, Init, Options};
+//! use otp_core::Node;
+//!
+//! /// A counter: the state is the count.
+//! #[derive(Debug)]
+//! struct Counter(i64);
+//!
+//! #[derive(Debug)]
+//! enum Call { Value }
+//! #[derive(Debug)]
+//! enum Cast { Add(i64) }
+//!
+//! impl GenServer for Counter {
+//!     type Arg = i64;
+//!     type Call = Call;
+//!     type Reply = i64;
+//!     type Cast = Cast;
+//!     type Info = Infallible;
+//!     type Continue = Infallible;
+//!
+//!     async fn init(start: i64) -> Init<Self> {
+//!         Init::Ok(Counter(start))
+//!     }
+//!
+//!     async fn handle_call(&mut self, Call::Value: Call, _from: &Caller<i64>) -> CallResult<Self> {
+//!         CallResult::Reply(self.0)
+//!     }
+//!
+//!     async fn handle_cast(&mut self, Cast::Add(n): Cast) -> CastResult<Self> {
+//!         self.0 += n;
+//!         CastResult::NoReply
+//!     }
+//! }
+//!
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! Node::new().run(async {
+//!     let counter = gen_server::start_link::<Counter>(10, Options::new()).await.unwrap();
+//!     gen_server::cast(&counter, Cast::Add(5));
+//!     assert_eq!(gen_server::call(&counter, Call::Value).await, Ok(15));
+//! }).await.unwrap();
+//! # });
+//! ```
+//!
+//! # Where things are
+//!
+//! One file per concern, each using only the ones listed before it (and the layers below
+//! GenServer: processes, names, timers, child specs; see `docs/ARCHITECTURE.md`):
+//!
+//! | file | holds |
+//! |------|-------|
+//! | `error.rs` | [`CallError`], [`StopError`], [`WhereisError`] |
+//! | `caller.rs` | the server's side of a call: [`Caller`], [`ReplyTo`], [`reply`] |
+//! | `behaviour.rs` | the [`GenServer`] trait and its response tuples, [`log_unexpected`] |
+//! | `report.rs` | the crash report |
+//! | `handle.rs` | [`ServerRef`] and the messages a server's mailbox holds |
+//! | `dest.rs` | [`ToServer`], [`Dest`], [`whereis`], [`self_ref`] |
+//! | `client.rs` | [`call`], [`call_timeout`], [`cast`], [`send`], [`stop`], [`get_state`], [`inspect`] |
+//! | `server_loop.rs` | the server process: `init`, the loop, `terminate` |
+//! | `starting.rs` | [`Options`], [`start_link`], [`start`], [`start_on`] |
+
+mod behaviour;
+mod caller;
+mod client;
+mod dest;
+mod error;
+mod handle;
+mod report;
+mod server_loop;
+mod starting;
+
+pub use crate::child_spec::StartError;
+
+pub use self::behaviour::{
+    CallResult, CastResult, GenServer, Info, Init, StartLinked, Then, log_unexpected,
+};
+pub use self::caller::{Caller, ReplyTo, reply};
+pub use self::client::{
+    DEFAULT_CALL_TIMEOUT, call, call_timeout, cast, get_state, inspect, send, stop,
+};
+pub use self::dest::{Dest, Resolved, ToServer, self_ref, whereis};
+pub use self::error::{CallError, StopError, WhereisError};
+pub use self::handle::{GenMsg, ServerRef, SysFn};
+pub use self::starting::{Options, start, start_link, start_on};
