@@ -25,7 +25,6 @@ use otp_core::timer::{self, TimerRef};
 use otp_core::{Atom, ExitReason, process};
 use tokio::time::Instant;
 
-use super::graceful_stop;
 use super::hms_status::{AlarmStatus, alarm_status};
 use crate::core::{Alarm, AlarmFn, Pop, Timers, pop_due};
 
@@ -86,7 +85,7 @@ impl GenServer for EggTimer {
 
     async fn init(_: ()) -> Init<Self> {
         teaching::solution! {
-            graceful_stop::trap_exits();
+            EggTimer::trap_exits();
             Init::Ok(EggTimer::default())
         }
     }
@@ -146,7 +145,7 @@ impl GenServer for EggTimer {
 
     async fn terminate(&mut self, reason: &ExitReason) {
         teaching::solution! {
-            graceful_stop::shut_down(self, reason)
+            self.shut_down(reason)
         }
     }
 }

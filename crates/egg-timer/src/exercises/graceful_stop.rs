@@ -6,17 +6,17 @@
 //! does not trap exits on the spot, without `terminate`.
 //!
 //! **Task.** Make the [`EggTimer`] stop gracefully: trap exits in
-//! `init` (write [`trap_exits`], which `init` calls), print
+//! `init` (write [`EggTimer::trap_exits`], which `init` calls), print
 //! `EggTimer shutting down gracefully (<reason>), dropping <n> alarm(s)` and cancel every
-//! timer in `terminate` (write [`shut_down`], which `terminate` calls), and add [`stop`]`(&t)`,
-//! which stops the server with the reason `:normal`.
+//! timer in `terminate` (write [`EggTimer::shut_down`], which `terminate` calls), and add
+//! [`stop`]`(&t)`, which stops the server with the reason `:normal`.
 //!
 //! `terminate` still does not run when the server is killed (`ExitReason::Kill` cannot be
 //! trapped), and an exit signal from a linked process that is *not* the parent reaches a
 //! trapping server as a message in `handle_info`, not as a reason to stop.
 //!
-//! **What you change.** The bodies of [`trap_exits`], [`shut_down`] and [`stop`]. The tests
-//! below stay unchanged.
+//! **What you change.** The bodies of [`EggTimer::trap_exits`], [`EggTimer::shut_down`] and
+//! [`stop`]. The tests below stay unchanged.
 
 use otp_core::gen_server::{self, ServerRef, StopError};
 use otp_core::{ExitReason, Timeout, io, process, timer};
@@ -24,23 +24,25 @@ use otp_core::{ExitReason, Timeout, io, process, timer};
 use super::api_layer::EggTimer;
 
 // ANCHOR: solution
-/// Called by `init`: from now on, exit signals reach the server as messages, and one from
-/// the parent makes it run `terminate` before it exits.
-pub fn trap_exits() {
-    teaching::solution! {
-        process::trap_exit(true);
+impl EggTimer {
+    /// Called by `init`: from now on, exit signals reach the server as messages, and one from
+    /// the parent makes it run `terminate` before it exits.
+    pub fn trap_exits() {
+        teaching::solution! {
+            process::trap_exit(true);
+        }
     }
-}
 
-/// Called by `terminate`: says goodbye and cancels the timers of the alarms left.
-pub fn shut_down(egg_timer: &mut EggTimer, reason: &ExitReason) {
-    teaching::solution! {
-        io::puts(format!(
-            "EggTimer shutting down gracefully ({reason}), dropping {} alarm(s)",
-            egg_timer.alarms.len()
-        ));
-        for t in std::mem::take(&mut egg_timer.timers).values() {
-            timer::cancel_timer(t);
+    /// Called by `terminate`: says goodbye and cancels the timers of the alarms left.
+    pub fn shut_down(&mut self, reason: &ExitReason) {
+        teaching::solution! {
+            io::puts(format!(
+                "EggTimer shutting down gracefully ({reason}), dropping {} alarm(s)",
+                self.alarms.len()
+            ));
+            for t in std::mem::take(&mut self.timers).values() {
+                timer::cancel_timer(t);
+            }
         }
     }
 }
