@@ -1,9 +1,12 @@
 //! Workspace-level checks, and the tour.
 //!
 //! [`chapters()`] lists the written chapters and their scenes (the tour plays them); the
-//! [`chapters`](mod@chapters) module keeps `chapters/*.md` in step with their sources.
+//! [`chapters`](mod@chapters) module keeps `chapters/*.md` in step with their sources, and
+//! [`layers`] checks that otp-core's files use one another only downwards, along the layers
+//! of `docs/ARCHITECTURE.md`.
 
 pub mod chapters;
+pub mod layers;
 
 use teaching::Scene;
 
