@@ -19,6 +19,10 @@
 //! | ETS tables                      | [`table`]                              |
 //! | Application                     | [`application`]                        |
 //!
+//! To change the runtime rather than use it, read `docs/ARCHITECTURE.md` in the repository:
+//! the layers the modules form (each uses only the ones below it), what each module owns, and
+//! the path of one `gen_server::call` and one crash through the files.
+//!
 //! Start a [`Node`], run a process on it, and everything inside uses that node:
 //!
 //! ```
