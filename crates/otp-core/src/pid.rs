@@ -22,8 +22,8 @@ use crate::exit::ExitReason;
 ///
 /// A pid names one process for ever: once the process is gone its pid is never reused, so a
 /// restarted server has a new pid. Pids are cheap to clone and compare; they print the way the
-/// BEAM prints them, with `N` counting up per [`Node`](crate::node::Node) from 100, so a program prints the same
-/// pids on every run.
+/// BEAM prints them, with `N` counting up per [`Node`](crate::node::Node) from 100, so a
+/// program prints the same pids on every run.
 ///
 /// Anything that needs no message type works on a plain pid: [`Pid::is_alive`],
 /// [`crate::process::exit`], [`crate::process::link`], [`crate::process::monitor`],

@@ -4,8 +4,9 @@
 //! `handle_info` does with a message.
 //!
 //! Uses the `from` of a call ([`super::caller`]), child specs and start errors, exit reasons,
-//! pids and the current process (whose pid `log_unexpected` prints). Nothing here runs a server: the loop ([`super::server_loop`]) and the start
-//! ([`super::starting`]) are built on this file, not the reverse.
+//! pids and the current process (whose pid `log_unexpected` prints). Nothing here runs a
+//! server: the loop ([`super::server_loop`]) and the start ([`super::starting`]) are built on
+//! this file, not the reverse.
 
 use std::any::type_name;
 use std::fmt;
@@ -53,8 +54,10 @@ pub enum CallResult<S: GenServer> {
     Reply(S::Reply),
     /// `{:reply, reply, state, timeout | :hibernate | {:continue, c}}`.
     ReplyThen(S::Reply, Then<S::Continue>),
-    /// `{:noreply, state}`: no reply now; reply later with [`reply`](crate::gen_server::reply) through
+    /// `{:noreply, state}`: no reply now; reply later with [`reply`] through
     /// [`Caller::defer`].
+    ///
+    /// [`reply`]: crate::gen_server::reply
     NoReply,
     /// `{:noreply, state, timeout | :hibernate | {:continue, c}}`.
     NoReplyThen(Then<S::Continue>),
@@ -438,8 +441,10 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
     }
 
     /// `terminate/2`: runs before the server exits after a stop result, a panic in a callback,
-    /// [`stop`](crate::gen_server::stop), or an exit signal from its parent while trapping exits. It never runs after
+    /// [`stop`], or an exit signal from its parent while trapping exits. It never runs after
     /// `kill`, nor after an exit signal that is not trapped.
+    ///
+    /// [`stop`]: crate::gen_server::stop
     ///
     /// ```
     /// use otp_core::gen_server::{self, GenServer, Init, Options};

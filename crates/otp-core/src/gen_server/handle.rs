@@ -31,9 +31,11 @@ pub enum GenMsg<S: GenServer> {
 #[doc(hidden)]
 pub type SysFn<S> = Box<dyn FnOnce(&mut S) + Send>;
 
-/// A typed handle to a running GenServer of type `S`: what [`start_link`](crate::gen_server::start_link) returns.
+/// A typed handle to a running GenServer of type `S`: what [`start_link`] returns.
 ///
 /// It prints as the server's pid. Calls and casts through it cost no lookup.
+///
+/// [`start_link`]: crate::gen_server::start_link
 pub struct ServerRef<S: GenServer> {
     pub(super) addr: Addr<GenMsg<S>>,
 }

@@ -12,9 +12,11 @@ use crate::pid::Pid;
 
 use super::queue::{Shared, Slot};
 
-/// A typed handle to a hand-made process whose messages are `M`: what [`spawn`](fn@crate::process::spawn) returns.
+/// A typed handle to a hand-made process whose messages are `M`: what [`spawn`] returns.
 ///
 /// It prints as the process's pid, and sending through it costs no lookup.
+///
+/// [`spawn`]: fn@crate::process::spawn
 pub struct Addr<M> {
     pub(crate) shared: Arc<Shared<M>>,
 }

@@ -72,8 +72,8 @@ fn with_call_timer<R>(f: impl FnOnce(&mut Option<Box<CallTimer>>) -> R) -> Optio
 }
 
 /// Polls the deadline of a call (a request waiting for its reply; see
-/// `gen_server::call_timeout`). A process waits for one reply at a time, so it keeps one timer for
-/// all its calls. The timer is moved only when its deadline is later than the call's or has
+/// `gen_server::call_timeout`). A process waits for one reply at a time, so it keeps one timer
+/// for all its calls. The timer is moved only when its deadline is later than the call's or has
 /// passed; deadlines growing from one call to the next, that happens about once per timeout
 /// period instead of once per call. While it is armed with this task's waker it is not even
 /// polled: it will wake the task when it fires, and a timer that fires before the call's own

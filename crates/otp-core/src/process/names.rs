@@ -3,8 +3,8 @@
 //! the holder's core (so that they are freed when it exits); via names are kept by their
 //! registry.
 //!
-//! Uses the core ([`super::core`]), the current process ([`super::current_process`]), the node, names,
-//! pids and messages.
+//! Uses the core ([`super::core`]), the current process ([`super::current_process`]), the
+//! node, names, pids and messages.
 
 use crate::exit::Atom;
 use crate::message::{AnyMessage, SendError};
@@ -261,7 +261,9 @@ pub fn registered() -> Vec<Atom> {
 
 /// `send(name, msg)`: looks `name` up (local, global or via; a via name goes through its
 /// registry's `send`) and delivers `msg` to a process whose messages are `M`. Unlike sending
-/// to an [`Addr`](crate::process::Addr), the name may be unknown: that is [`SendError::NoProc`], where Elixir raises.
+/// to an [`Addr`], the name may be unknown: that is [`SendError::NoProc`], where Elixir raises.
+///
+/// [`Addr`]: crate::process::Addr
 ///
 /// ```
 /// use otp_core::process::{self, SendError};

@@ -169,8 +169,10 @@ impl Node {
 /// `spawn/1`: starts a process running `f`, which receives the process's mailbox.
 ///
 /// The process exits `:normal` when the future finishes, with a reason of its choosing through
-/// [`exit_self`](crate::process::exit_self), and with a panic reason if it panics (the panic is logged as Elixir logs a
+/// [`exit_self`], and with a panic reason if it panics (the panic is logged as Elixir logs a
 /// raised exception: "Process #PID<...> raised an exception").
+///
+/// [`exit_self`]: crate::process::exit_self
 ///
 /// ```
 /// use otp_core::{Console, ExitReason, Mailbox, Node, Received, io, process};
