@@ -20,19 +20,27 @@
 //! - `use` declarations, with their `{...}` groups expanded (`use crate::process::{self,
 //!   Addr}` names `process` and `process::Addr`);
 //! - paths written in code: `crate::x::y`, `self::x`, `super::x` (resolved from the module the
-//!   text is in, inline `mod tests { ... }` blocks included), and paths that start with a child
-//!   module the file declares (`mod spec;` then `spec::Restart`).
+//!   text is in, inline `mod tests { ... }` blocks included), paths that start with a child
+//!   module the file declares (`mod spec;` then `spec::Restart`), and paths that start with a
+//!   module a `use` brought in (`use crate::process;` then `process::spawn`).
 //!
-//! Each path names the deepest file it reaches (`crate::process::core::Core` is
-//! `process/core.rs`; `crate::process::Addr` is `process/mod.rs`, which re-exports it;
-//! `crate::Pid` is `lib.rs`). A path into the file itself does not count.
+//! A path names the file that defines what it reaches: the deepest module on it, followed
+//! through that module's re-exports (`crate::process::Addr` is `process/addr.rs`, which
+//! `process/mod.rs` re-exports; `crate::Pid` is `pid.rs`). A path into the file itself does
+//! not count.
+//!
+//! A re-export (`pub use`, `pub(crate) use`) of an item of one of the file's own submodules
+//! exposes it, and uses it only if the file's code names it too: `process/mod.rs`, which only
+//! re-exports, uses none of its files, while a `mod.rs` whose own type has a field of a
+//! submodule's type uses that submodule. A re-export of any other module is a use.
 //!
 //! Paths do not show one kind of use: a method that a file adds to a type of a lower layer
 //! (`impl Pid { pub fn node(&self) ... }` in `process/core.rs`) is called as `pid.node()`,
 //! with no path. [`check`] therefore also lists the methods of every such `impl` block and
-//! reports a call to one of them (`.node(`, `Pid::node`) from a file below the block's layer,
-//! unless a method of that name is also defined at or below the caller's layer (then the
-//! call may be to that one, and the check cannot tell).
+//! reports a call to one of them (`.node(`, `Pid::node`) from a file below the block's layer
+//! that can see the type (it uses the type's file or names the type), unless a method of that
+//! name is also defined at or below the caller's layer (then the call may be to that one, and
+//! the check cannot tell).
 //!
 //! Every file of the crate must be in the table, and every module of the table must be a file.
 
@@ -356,6 +364,16 @@ struct FoundPath {
     line: usize,
     /// The module the text is in (the file's, or an inline module's inside it).
     module: Vec<String>,
+    /// For a path of a `pub use` (`pub(crate) use`, ...): the name it is re-exported as.
+    reexport: Option<String>,
+}
+
+/// What a file's text says, for the check: its paths, and the identifiers of its code (outside
+/// `use` declarations).
+#[derive(Debug, Default)]
+struct Reading {
+    paths: Vec<FoundPath>,
+    code_idents: BTreeSet<String>,
 }
 
 /// The child modules a file declares (`mod x;`, `pub mod x;`), outside any inline module.
@@ -380,8 +398,12 @@ fn declared_children(toks: &[Token]) -> BTreeSet<String> {
     out
 }
 
+/// One path a `use` declaration names: the full path, its line, and the name it brings into
+/// scope (`None` for a glob).
+type UsePath = (Vec<String>, usize, Option<String>);
+
 /// Parses a use tree starting at `*i`; returns the full paths it names.
-fn use_tree(toks: &[Token], i: &mut usize, prefix: &[String], out: &mut Vec<(Vec<String>, usize)>) {
+fn use_tree(toks: &[Token], i: &mut usize, prefix: &[String], out: &mut Vec<UsePath>) {
     let mut path = prefix.to_vec();
     while let Some(t) = toks.get(*i) {
         match &t.tok {
@@ -390,15 +412,17 @@ fn use_tree(toks: &[Token], i: &mut usize, prefix: &[String], out: &mut Vec<(Vec
                 if word != "self" {
                     path.push(word.clone());
                 }
+                let name = path.last().cloned();
                 match toks.get(*i).map(|t| &t.tok) {
                     Some(Tok::PathSep) => *i += 1,
                     Some(Tok::Ident(a)) if a == "as" => {
+                        let alias = toks.get(*i + 1).and_then(Token::ident).map(str::to_string);
                         *i += 2;
-                        out.push((path, t.line));
+                        out.push((path, t.line, alias));
                         return;
                     }
                     _ => {
-                        out.push((path, t.line));
+                        out.push((path, t.line, name));
                         return;
                     }
                 }
@@ -406,7 +430,7 @@ fn use_tree(toks: &[Token], i: &mut usize, prefix: &[String], out: &mut Vec<(Vec
             Tok::PathSep => *i += 1,
             Tok::Punct('*') => {
                 *i += 1;
-                out.push((path, t.line));
+                out.push((path, t.line, None));
                 return;
             }
             Tok::Punct('{') => {
@@ -432,10 +456,30 @@ fn use_tree(toks: &[Token], i: &mut usize, prefix: &[String], out: &mut Vec<(Vec
     }
 }
 
-/// Every path of `file` that may name a module of the crate.
-fn found_paths(file: &SourceFile, toks: &[Token]) -> Vec<FoundPath> {
+/// Whether the `use` at `i` is a re-export: `pub use`, `pub(crate) use`, `pub(in x) use`.
+fn is_reexport(toks: &[Token], i: usize) -> bool {
+    match i.checked_sub(1).map(|p| &toks[p]) {
+        Some(t) if t.is_ident("pub") => true,
+        Some(t) if t.is_punct(')') => {
+            let mut j = i - 1;
+            while j > 0 && !toks[j].is_punct('(') {
+                j -= 1;
+            }
+            j > 0 && toks[j - 1].is_ident("pub")
+        }
+        _ => false,
+    }
+}
+
+/// Every path of `file` that may name a module of the crate, and the identifiers of its code.
+///
+/// A path in code may start with `crate`, `self`, `super`, a child module the file declares,
+/// or a lower-case name a `use` brought in (`use crate::process;` then `process::spawn`).
+fn read(file: &SourceFile, toks: &[Token]) -> Reading {
     let children = declared_children(toks);
-    let mut out = Vec::new();
+    let mut out = Reading::default();
+    // Names brought in by `use` that may be modules: name -> path.
+    let mut imported: BTreeMap<String, Vec<String>> = BTreeMap::new();
     // Inline modules open at these brace depths.
     let mut inline: Vec<(String, usize)> = Vec::new();
     let mut depth = 0usize;
@@ -465,15 +509,22 @@ fn found_paths(file: &SourceFile, toks: &[Token]) -> Vec<FoundPath> {
                 }
             }
             Tok::Ident(w) if w == "use" && !prev.is_some_and(|p| p.tok == Tok::PathSep) => {
+                let reexport = is_reexport(toks, i);
                 let mut j = i + 1;
                 let mut paths = Vec::new();
                 use_tree(toks, &mut j, &[], &mut paths);
                 let module = module_here(&inline);
-                for (segments, line) in paths {
-                    out.push(FoundPath {
+                for (segments, line, name) in paths {
+                    if let Some(name) = &name
+                        && name.starts_with(|c: char| c.is_ascii_lowercase())
+                    {
+                        imported.insert(name.clone(), segments.clone());
+                    }
+                    out.paths.push(FoundPath {
                         segments,
                         line,
                         module: module.clone(),
+                        reexport: if reexport { name } else { None },
                     });
                 }
                 i = j;
@@ -483,23 +534,32 @@ fn found_paths(file: &SourceFile, toks: &[Token]) -> Vec<FoundPath> {
                 if toks.get(i + 1).is_some_and(|n| n.tok == Tok::PathSep)
                     && !prev.is_some_and(|p| p.tok == Tok::PathSep || p.is_punct('.'))
                     && (matches!(w.as_str(), "crate" | "self" | "super")
-                        || (inline.is_empty() && children.contains(w))) =>
+                        || (inline.is_empty() && children.contains(w))
+                        || imported.contains_key(w)) =>
             {
-                let mut segments = vec![w.clone()];
+                let mut segments = match imported.get(w) {
+                    Some(path) if !children.contains(w) => path.clone(),
+                    _ => vec![w.clone()],
+                };
                 let mut j = i + 1;
                 while toks.get(j).is_some_and(|n| n.tok == Tok::PathSep)
                     && let Some(next) = toks.get(j + 1).and_then(Token::ident)
                 {
                     segments.push(next.to_string());
+                    out.code_idents.insert(next.to_string());
                     j += 2;
                 }
-                out.push(FoundPath {
+                out.paths.push(FoundPath {
                     segments,
                     line: t.line,
                     module: module_here(&inline),
+                    reexport: None,
                 });
                 i = j;
                 continue;
+            }
+            Tok::Ident(w) => {
+                out.code_idents.insert(w.clone());
             }
             _ => {}
         }
@@ -545,6 +605,35 @@ fn file_of(path: &[String], files: &BTreeMap<Vec<String>, usize>) -> Option<usiz
     (0..=path.len())
         .rev()
         .find_map(|n| files.get(&path[..n]).copied())
+}
+
+/// The file that defines what `path` names: the deepest module on it, followed through that
+/// module's re-exports (`crate::process::Addr` is `process/addr.rs`, which `process/mod.rs`
+/// re-exports; `crate::Pid` is `pid.rs`).
+fn resolve(
+    path: &[String],
+    files: &[SourceFile],
+    by_module: &BTreeMap<Vec<String>, usize>,
+    reexports: &[BTreeMap<String, Vec<String>>],
+) -> Option<usize> {
+    let mut path = path.to_vec();
+    let mut file = file_of(&path, by_module)?;
+    // A chain of re-exports is short; the bound only guards against a pair that re-export
+    // each other.
+    for _ in 0..16 {
+        let rest = &path[files[file].module.len()..];
+        let Some(target) = rest.first().and_then(|name| reexports[file].get(name)) else {
+            break;
+        };
+        let mut next = target.clone();
+        next.extend_from_slice(&rest[1..]);
+        let Some(next_file) = file_of(&next, by_module) else {
+            break;
+        };
+        path = next;
+        file = next_file;
+    }
+    Some(file)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -732,15 +821,7 @@ impl fmt::Display for Problem {
                     f,
                     "src/{file}:{line}: `{path}` reaches src/{target} (layer {target_layer}) \
                      from layer {layer}: a file uses only its own layer and the ones below"
-                )?;
-                if target == "lib.rs" {
-                    write!(
-                        f,
-                        " (this goes through the crate root's re-export: name the module \
-                         that defines the item)"
-                    )?;
-                }
-                Ok(())
+                )
             }
             Problem::Cycle { steps } => {
                 writeln!(f, "files that use each other in a circle:")?;
@@ -806,24 +887,55 @@ pub fn check(files: &[SourceFile], table: &LayerTable) -> Vec<Problem> {
     }
 
     let toks: Vec<Vec<Token>> = files.iter().map(|f| tokens(&f.text)).collect();
+    let readings: Vec<Reading> = files
+        .iter()
+        .zip(&toks)
+        .map(|(file, toks)| read(file, toks))
+        .collect();
+    // What each file re-exports: the name, and the absolute path it stands for.
+    let reexports: Vec<BTreeMap<String, Vec<String>>> = files
+        .iter()
+        .zip(&readings)
+        .zip(&toks)
+        .map(|((file, reading), toks)| {
+            let children = declared_children(toks);
+            reading
+                .paths
+                .iter()
+                .filter_map(|p| Some((p.reexport.clone()?, absolute(p, &children)?)))
+                .filter(|(_, abs)| *abs != file.module)
+                .collect()
+        })
+        .collect();
     let mut edges = Vec::new();
     for (from, file) in files.iter().enumerate() {
         let children = declared_children(&toks[from]);
-        for found in found_paths(file, &toks[from]) {
-            let Some(abs) = absolute(&found, &children) else {
+        for found in &readings[from].paths {
+            let Some(abs) = absolute(found, &children) else {
                 continue;
             };
-            let Some(to) = file_of(&abs, &by_module) else {
+            let Some(to) = resolve(&abs, files, &by_module, &reexports) else {
                 continue;
             };
-            if to != from {
-                edges.push(Edge {
-                    from,
-                    to,
-                    line: found.line,
-                    path: found.segments.join("::"),
-                });
+            if to == from {
+                continue;
             }
+            // A re-export of one of the file's own submodules' items exposes it: a use only
+            // if the file's code names it too (a type in a field, say).
+            let inside = files[to].module.len() > file.module.len()
+                && files[to].module.starts_with(&file.module);
+            if let Some(name) = &found.reexport
+                && inside
+                && !readings[from].code_idents.contains(name)
+            {
+                continue;
+            }
+            edges.push(Edge {
+                from,
+                to,
+                line: found.line,
+                path: found.segments.join("::"),
+            });
         }
     }
     for e in &edges {
@@ -841,7 +953,8 @@ pub fn check(files: &[SourceFile], table: &LayerTable) -> Vec<Problem> {
         }
     }
     problems.extend(cycles(files, &edges));
-    problems.extend(upward_methods(files, &toks, &layer_of, &edges));
+    let idents: Vec<&BTreeSet<String>> = readings.iter().map(|r| &r.code_idents).collect();
+    problems.extend(upward_methods(files, &toks, &idents, &layer_of, &edges));
     problems
 }
 
@@ -953,6 +1066,7 @@ fn cycles(files: &[SourceFile], edges: &[Edge]) -> Vec<Problem> {
 fn upward_methods(
     files: &[SourceFile],
     toks: &[Vec<Token>],
+    idents: &[&BTreeSet<String>],
     layer_of: &[Option<u32>],
     edges: &[Edge],
 ) -> Vec<Problem> {
@@ -983,7 +1097,10 @@ fn upward_methods(
                 let Some(layer) = layer_of[caller] else {
                     continue;
                 };
-                if layer >= owner_layer {
+                // Only a file that can see the type: it uses the type's file or names it.
+                let sees = edges.iter().any(|e| e.from == caller && e.to == home)
+                    || idents[caller].contains(&block.ty);
+                if layer >= owner_layer || !sees {
                     continue;
                 }
                 for method in &block.methods {
@@ -1047,7 +1164,8 @@ mod tests {
     }
 
     fn paths(file: &SourceFile) -> Vec<String> {
-        found_paths(file, &tokens(&file.text))
+        read(file, &tokens(&file.text))
+            .paths
             .into_iter()
             .map(|p| p.segments.join("::"))
             .collect()
@@ -1082,7 +1200,7 @@ mod tests {
              fn f<'a>(x: &'a str) -> &'a str { crate::real::f(x) }",
         );
         assert_eq!(paths(&f), ["crate::real::f"]);
-        assert_eq!(found_paths(&f, &tokens(&f.text))[0].line, 5);
+        assert_eq!(read(&f, &tokens(&f.text)).paths[0].line, 5);
     }
 
     #[test]
@@ -1130,15 +1248,70 @@ mod tests {
     }
 
     #[test]
-    fn a_path_through_the_crate_root_is_a_use_of_the_top() {
+    fn a_path_through_re_exports_reaches_the_file_that_defines_the_item() {
         let files = vec![
-            SourceFile::new("lib.rs", "mod a; pub use a::A;"),
-            SourceFile::new("a.rs", "pub struct A; fn f() -> crate::A { A }"),
+            SourceFile::new("lib.rs", "mod low; mod p; pub use p::X;"),
+            SourceFile::new("p/mod.rs", "mod x;\npub use self::x::X;"),
+            SourceFile::new("p/x.rs", "pub struct X;"),
+            SourceFile::new(
+                "low.rs",
+                "\nfn f() -> crate::X { todo!() }\nfn g(_: crate::p::X) {}",
+            ),
         ];
-        let problems = check(&files, &table(&[(0, "a"), (1, "crate")]));
+        let t = table(&[(0, "low"), (1, "p::x"), (1, "p"), (2, "crate")]);
+        let problems = check(&files, &t);
+        let targets: Vec<(usize, &str)> = problems
+            .iter()
+            .map(|p| match p {
+                Problem::Upward { line, target, .. } => (*line, target.as_str()),
+                other => panic!("{other}"),
+            })
+            .collect();
+        assert_eq!(targets, [(2, "p/x.rs"), (3, "p/x.rs")]);
+    }
+
+    #[test]
+    fn a_parent_exposing_its_childs_item_does_not_use_it_unless_its_code_does() {
+        // The parent defines T, a child builds on it, the parent re-exports the child's item.
+        let mut files = vec![
+            SourceFile::new("lib.rs", "mod t;"),
+            SourceFile::new(
+                "t/mod.rs",
+                "mod conv;\npub use conv::FromT;\npub enum T { A }",
+            ),
+            SourceFile::new(
+                "t/conv.rs",
+                "use super::T;\npub trait FromT { fn f(t: T); }",
+            ),
+        ];
+        let t = table(&[(0, "t"), (0, "t::conv"), (1, "crate")]);
+        assert_eq!(check(&files, &t), []);
+        // Now the parent's own code needs the child's item: a real circle.
+        files[1] = SourceFile::new(
+            "t/mod.rs",
+            "mod conv;\npub use conv::FromT;\npub enum T { A }\nfn g<X: FromT>() {}",
+        );
+        let problems = check(&files, &t);
         assert!(
-            problems[0].to_string().contains("crate root's re-export"),
+            matches!(&problems[..], [Problem::Cycle { .. }]),
             "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_module_brought_in_by_use_is_followed_in_code() {
+        let f = SourceFile::new(
+            "a.rs",
+            "use crate::process;\nuse std::fmt;\nfn f() { process::spawn(); fmt::write(); }",
+        );
+        assert_eq!(
+            paths(&f),
+            [
+                "crate::process",
+                "std::fmt",
+                "crate::process::spawn",
+                "std::fmt::write"
+            ]
         );
     }
 
