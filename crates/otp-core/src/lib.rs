@@ -17,6 +17,7 @@
 //! | DynamicSupervisor               | [`dynamic_supervisor`]                 |
 //! | Registry (and via names)        | [`registry`]                           |
 //! | ETS tables                      | [`table`]                              |
+//! | terms, `term_to_binary`         | [`term`]                               |
 //! | Application                     | [`application`]                        |
 //! | an IEx session, for scenes      | [`shell`]                              |
 //!
@@ -63,6 +64,7 @@ pub mod shell;
 pub mod signal;
 pub mod supervisor;
 pub mod table;
+pub mod term;
 pub mod timer;
 
 pub use exit::{Atom, ExitReason};
