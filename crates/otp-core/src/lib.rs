@@ -18,6 +18,7 @@
 //! | Registry (and via names)        | [`registry`]                           |
 //! | ETS tables                      | [`table`]                              |
 //! | terms, `term_to_binary`         | [`term`]                               |
+//! | distribution (feature `dist`)   | `dist`                                 |
 //! | Application                     | [`application`]                        |
 //! | an IEx session, for scenes      | [`shell`]                              |
 //!
@@ -47,6 +48,8 @@
 #![warn(missing_docs)]
 
 pub mod application;
+#[cfg(feature = "dist")]
+pub mod dist;
 pub mod dynamic_supervisor;
 pub mod exercise;
 pub mod exit;
