@@ -8,12 +8,12 @@ tour:
 	$(CARGO) run -q -p workspace-checks --bin tour -- $(CHAPTER)
 
 # Everything CI runs: formatting, lints, every test and doc test of the workspace (the
-# chapters' drift check among them), then proof that every exercise test fails without its
-# solution.
+# chapters' drift check among them, and otp-core's distribution tests against a real erl),
+# then proof that every exercise test fails without its solution.
 test:
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	$(CARGO) test --workspace
+	$(CARGO) clippy --workspace --all-targets --features otp-core/dist -- -D warnings
+	$(CARGO) test --workspace --features otp-core/dist
 	CARGO="$(CARGO)" scripts/check-exercises
 
 # Rewrites every code and output block of chapters/*.md from the source its marker names.
@@ -30,5 +30,5 @@ fmt:
 	$(CARGO) fmt --manifest-path bench/Cargo.toml
 
 lint:
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --all-targets --features otp-core/dist -- -D warnings
 	$(CARGO) clippy --manifest-path bench/Cargo.toml --all-targets -- -D warnings

@@ -208,11 +208,14 @@ fn pass_through(terms: &[Term]) -> Vec<u8> {
     frame(&body)
 }
 
+/// What is sent, and the reason the connection must end with.
+type HostileCase = (&'static str, Vec<u8>, fn(&CloseReason) -> bool);
+
 #[tokio::test]
 async fn hostile_frames_close_that_connection_with_a_typed_error_and_nothing_else() {
     let a = node("a@127.0.0.1", "secret").await;
     let raw_pid = Term::Pid(otp_core::term::ExternalPid::new("raw@127.0.0.1", 1, 0, 9));
-    let cases: Vec<(&str, Vec<u8>, fn(&CloseReason) -> bool)> = vec![
+    let cases: Vec<HostileCase> = vec![
         ("a 4 GiB length", vec![0xFF, 0xFF, 0xFF, 0xFF, 112], |r| {
             matches!(r, CloseReason::FrameTooLarge { .. })
         }),
