@@ -7,11 +7,13 @@ CARGO ?= cargo
 tour:
 	$(CARGO) run -q -p workspace-checks --bin tour -- $(CHAPTER)
 
-# Everything CI runs: formatting, lints, every test and doc test of the workspace (the
-# chapters' drift check among them, and otp-core's distribution tests against a real erl),
-# then proof that every exercise test fails without its solution.
+# Everything CI runs: formatting, proof that otp-core alone builds tokio without its test
+# utilities, lints, every test and doc test of the workspace (the chapters' drift check among
+# them, and otp-core's distribution tests against a real erl), then proof that every exercise
+# test fails without its solution.
 test:
 	$(CARGO) fmt --all -- --check
+	CARGO="$(CARGO)" scripts/check-features
 	$(CARGO) clippy --workspace --all-targets --features otp-core/dist -- -D warnings
 	$(CARGO) test --workspace --features otp-core/dist
 	CARGO="$(CARGO)" scripts/check-exercises

@@ -5,7 +5,7 @@
 
 pub mod chapters;
 
-use otp_core::shell::Scene;
+use teaching::Scene;
 
 /// One chapter of the book: its number, its title, and its scenes in order.
 #[derive(Debug)]

@@ -1,3 +1,3 @@
 fn main() {
-    otp_core::shell::play(calculator::scenes::api_crash::api_crash);
+    teaching::play(calculator::scenes::api_crash::api_crash);
 }

@@ -1,3 +1,3 @@
 fn main() {
-    otp_core::shell::play(calculator::scenes::boundary_send::boundary_send);
+    teaching::play(calculator::scenes::boundary_send::boundary_send);
 }

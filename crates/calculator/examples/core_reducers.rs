@@ -1,3 +1,3 @@
 fn main() {
-    otp_core::shell::play(calculator::scenes::core_reducers::core_reducers);
+    teaching::play(calculator::scenes::core_reducers::core_reducers);
 }

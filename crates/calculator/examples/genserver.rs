@@ -1,3 +1,3 @@
 fn main() {
-    otp_core::shell::play(calculator::scenes::genserver::genserver);
+    teaching::play(calculator::scenes::genserver::genserver);
 }

@@ -1,3 +1,3 @@
 fn main() {
-    otp_core::shell::play(calculator::scenes::your_turn::your_turn);
+    teaching::play(calculator::scenes::your_turn::your_turn);
 }

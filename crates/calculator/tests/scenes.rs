@@ -2,7 +2,6 @@
 //! in `tests/snapshots/` (one per scene, named after it).
 
 use calculator::scenes::ALL;
-use otp_core::shell;
 
 /// The scenes, in the book's order; each has a test below.
 const TESTED: [&str; 5] = [
@@ -14,7 +13,7 @@ const TESTED: [&str; 5] = [
 ];
 
 fn check(name: &str) {
-    insta::assert_snapshot!(name, shell::find_scene(ALL, name).capture());
+    insta::assert_snapshot!(name, teaching::find_scene(ALL, name).capture());
 }
 
 #[test]
@@ -47,5 +46,5 @@ fn your_turn() {
 #[test]
 fn every_scene_has_a_test_and_every_snapshot_a_scene() {
     let snapshots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
-    shell::assert_scenes_match(ALL, &TESTED, &snapshots);
+    teaching::assert_scenes_match(ALL, &TESTED, &snapshots);
 }

@@ -1,3 +1,3 @@
 fn main() {
-    otp_core::shell::play(dynamic_super::scenes::add_character::add_character);
+    teaching::play(dynamic_super::scenes::add_character::add_character);
 }

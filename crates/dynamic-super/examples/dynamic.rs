@@ -1,3 +1,3 @@
 fn main() {
-    otp_core::shell::play(dynamic_super::scenes::dynamic::dynamic);
+    teaching::play(dynamic_super::scenes::dynamic::dynamic);
 }

@@ -1,3 +1,3 @@
 fn main() {
-    otp_core::shell::play(dynamic_super::scenes::registry::registry);
+    teaching::play(dynamic_super::scenes::registry::registry);
 }

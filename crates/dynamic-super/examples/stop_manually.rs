@@ -1,3 +1,3 @@
 fn main() {
-    otp_core::shell::play(dynamic_super::scenes::stop_manually::stop_manually);
+    teaching::play(dynamic_super::scenes::stop_manually::stop_manually);
 }

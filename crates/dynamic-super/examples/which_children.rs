@@ -1,3 +1,3 @@
 fn main() {
-    otp_core::shell::play(dynamic_super::scenes::which_children::which_children);
+    teaching::play(dynamic_super::scenes::which_children::which_children);
 }

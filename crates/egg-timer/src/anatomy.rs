@@ -229,9 +229,9 @@ mod tests {
 
     use super::*;
     use otp_core::gen_server::{self, Options, ServerRef};
-    use otp_core::shell::{self, Shell};
     use otp_core::{Pid, process};
     use std::future::Future;
+    use teaching::Shell;
     use tokio::time::Instant;
 
     /// Runs `body` in a shell with a fresh `Anatomy` server and returns everything printed.
@@ -240,7 +240,7 @@ mod tests {
         F: FnOnce(Shell, ServerRef<Anatomy>) -> Fut + Send + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
-        shell::capture(|sh| async move {
+        teaching::capture(|sh| async move {
             sh.run(|sh| async move {
                 match gen_server::start_link::<Anatomy>((), Options::new()).await {
                     Ok(s) => body(sh, s).await,

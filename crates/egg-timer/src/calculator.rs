@@ -136,7 +136,6 @@ pub async fn value(calc: &ServerRef<CastCalculator>) -> Result<i64, CallError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use otp_core::shell;
 
     #[test]
     fn apply_computes_or_says_why_not() {
@@ -151,7 +150,7 @@ mod tests {
 
     #[test]
     fn casts_queue_up_behind_a_slow_server() {
-        let out = shell::capture(|sh| async move {
+        let out = teaching::capture(|sh| async move {
             sh.run(|sh| async move {
                 let start = Start {
                     value: 0,
@@ -176,7 +175,7 @@ mod tests {
 
     #[test]
     fn a_bad_operation_stops_the_cast_server_with_a_report() {
-        let out = shell::capture(|sh| async move {
+        let out = teaching::capture(|sh| async move {
             sh.run(|sh| async move {
                 let start = Start {
                     value: 1,

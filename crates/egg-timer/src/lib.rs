@@ -13,9 +13,9 @@
 //!
 //! ```
 //! use egg_timer::Timers;
-//! use otp_core::{io, shell};
+//! use otp_core::io;
 //!
-//! let out = shell::capture(|sh| async move {
+//! let out = teaching::capture(|sh| async move {
 //!     sh.run(|sh| async move {
 //!         let t = egg_timer::start_link(Timers::new()).await.unwrap();
 //!         egg_timer::schedule(&t, "eggs", 300_000, || io::puts("Eggs are done"));
@@ -75,11 +75,11 @@ pub fn stop(timer: &ServerRef<Server>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use otp_core::{io, process, shell};
+    use otp_core::{io, process};
 
     #[test]
     fn the_api_hides_the_messages() {
-        let out = shell::capture(|sh| async move {
+        let out = teaching::capture(|sh| async move {
             sh.run(|sh| async move {
                 let Ok(t) = start_link(Timers::new()).await else {
                     return;

@@ -185,11 +185,11 @@ impl GenServer for Server {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use otp_core::{io, shell};
+    use otp_core::io;
 
     #[test]
     fn a_replaced_alarm_neither_fires_early_nor_leaves_a_stray_message() {
-        let out = shell::capture(|sh| async move {
+        let out = teaching::capture(|sh| async move {
             sh.run(|sh| async move {
                 let Ok(t) = Server::start_link(Timers::new()).await else {
                     return;
@@ -208,7 +208,7 @@ mod tests {
 
     #[test]
     fn an_alarm_message_for_no_alarm_is_logged_not_fatal() {
-        let out = shell::capture(|sh| async move {
+        let out = teaching::capture(|sh| async move {
             sh.run(|sh| async move {
                 let Ok(t) = Server::start_link(Timers::new()).await else {
                     return;
@@ -231,7 +231,7 @@ mod tests {
 
     #[test]
     fn an_early_message_leaves_the_alarm_waiting() {
-        let out = shell::capture(|sh| async move {
+        let out = teaching::capture(|sh| async move {
             sh.run(|sh| async move {
                 let a = Alarm::with_fn("tea", 1_000, AlarmFn::new(|| io::puts("Tea is ready")));
                 let Ok(t) = Server::start_link(Timers::from([(a.name.clone(), a.clone())])).await
@@ -251,7 +251,7 @@ mod tests {
 
     #[test]
     fn the_stop_cast_exits_with_we_broke_something() {
-        let out = shell::capture(|sh| async move {
+        let out = teaching::capture(|sh| async move {
             sh.run(|sh| async move {
                 let Ok(t) = Server::start_link(Timers::new()).await else {
                     return;

@@ -2,7 +2,6 @@
 //! (`tests/snapshots/scenes__<name>.snap`).
 
 use egg_timer::scenes::ALL;
-use otp_core::shell;
 
 #[test]
 fn every_scene_matches_its_snapshot() {
@@ -17,5 +16,5 @@ fn every_scene_matches_its_snapshot() {
 fn every_snapshot_has_a_scene() {
     let names: Vec<&str> = ALL.iter().map(|s| s.name).collect();
     let snapshots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
-    shell::assert_scenes_match(ALL, &names, &snapshots);
+    teaching::assert_scenes_match(ALL, &names, &snapshots);
 }

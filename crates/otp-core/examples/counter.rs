@@ -3,8 +3,7 @@
 use std::convert::Infallible;
 
 use otp_core::gen_server::{self, CallResult, Caller, CastResult, GenServer, Init, Options};
-use otp_core::shell::{self, Shell};
-use otp_core::show;
+use otp_core::{Node, io};
 
 /// The state is the count.
 #[derive(Debug)]
@@ -42,21 +41,20 @@ impl GenServer for Counter {
     }
 }
 
-async fn scene(sh: Shell) {
-    sh.section("A counter");
-    sh.run(|sh| async move {
-        let counter = show!(
-            sh,
-            gen_server::start_link::<Counter>(0, Options::new()).await
-        )
-        .expect("init never fails");
-        show!(sh, gen_server::cast(&counter, Cast::Inc));
-        show!(sh, gen_server::cast(&counter, Cast::Inc));
-        let _ = show!(sh, gen_server::call(&counter, Call::Value).await);
-    })
-    .await;
-}
-
-fn main() {
-    shell::play(scene);
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> anyhow::Result<()> {
+    // Crash reports in Elixir's Logger format, filtered by RUST_LOG.
+    otp_core::logger::init();
+    let count = Node::new()
+        .run(async {
+            let counter = gen_server::start_link::<Counter>(0, Options::new()).await?;
+            io::puts(format!("started {counter:?}"));
+            gen_server::cast(&counter, Cast::Inc);
+            gen_server::cast(&counter, Cast::Inc);
+            anyhow::Ok(gen_server::call(&counter, Call::Value).await?)
+        })
+        .await
+        .map_err(|reason| anyhow::anyhow!("the program's process exited: {reason}"))??;
+    println!("count: {count}");
+    Ok(())
 }

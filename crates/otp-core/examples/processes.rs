@@ -1,48 +1,44 @@
 //! Processes, links and monitors: `cargo run -p otp-core --example processes`.
 
 use otp_core::process::{self, Received};
-use otp_core::shell::{self, Shell};
-use otp_core::{ExitReason, Mailbox, show};
+use otp_core::{ExitReason, Mailbox, Node, io};
 
-async fn scene(sh: Shell) {
-    sh.section("A process that crashes, seen through a monitor");
-    sh.run_with_mailbox(|sh, mut inbox: Mailbox<()>| async move {
-        show!(
-            sh,
-            process::spawn_monitor(|_inbox: Mailbox<()>| async { panic!("oh snap") })
-        );
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    // Crash reports in Elixir's Logger format, filtered by RUST_LOG.
+    otp_core::logger::init();
+    let node = Node::new();
+
+    io::puts("## A process that crashes, seen through a monitor");
+    let watcher = node.spawn(|mut inbox: Mailbox<()>| async move {
+        let (child, _monitor) =
+            process::spawn_monitor(|_inbox: Mailbox<()>| async { panic!("oh snap") });
+        io::puts(format!("spawned and monitored {}", child.pid()));
         if let Received::Down(down) = inbox.receive().await {
-            sh.say(down);
+            io::puts(down);
         }
-    })
-    .await;
+    });
+    watcher.pid().wait_exit().await;
 
-    sh.section("A linked crash takes the shell down with it");
-    sh.run(|sh| async move {
-        show!(
-            sh,
-            process::spawn_link(|_inbox: Mailbox<()>| async { panic!("oh snap") })
-        );
-        sh.sleep(10).await;
-    })
-    .await;
+    io::puts("## A linked crash takes the linked process down with it");
+    let linked = node.spawn(|_inbox: Mailbox<()>| async {
+        let child = process::spawn_link(|_inbox: Mailbox<()>| async { panic!("oh snap") });
+        io::puts(format!("spawned and linked {}", child.pid()));
+        std::future::pending::<()>().await
+    });
+    let reason = linked.pid().wait_exit().await;
+    io::puts(format!("{} exited: {reason}", linked.pid()));
 
-    sh.section("Trapping exits turns the signal into a message");
-    sh.run_with_mailbox(|sh, mut inbox: Mailbox<()>| async move {
-        show!(sh, process::trap_exit(true));
-        show!(
-            sh,
-            process::spawn_link(|_inbox: Mailbox<()>| async {
-                process::exit_self(ExitReason::custom("done")).await;
-            })
-        );
+    io::puts("## Trapping exits turns the signal into a message");
+    let trapper = node.spawn(|mut inbox: Mailbox<()>| async move {
+        process::trap_exit(true);
+        let child = process::spawn_link(|_inbox: Mailbox<()>| async {
+            process::exit_self(ExitReason::custom("done")).await;
+        });
+        io::puts(format!("spawned and linked {}", child.pid()));
         if let Received::Exit { from, reason } = inbox.receive().await {
-            sh.say(format!("{{:EXIT, {from}, {reason}}}"));
+            io::puts(format!("{{:EXIT, {from}, {reason}}}"));
         }
-    })
-    .await;
-}
-
-fn main() {
-    shell::play(scene);
+    });
+    trapper.pid().wait_exit().await;
 }

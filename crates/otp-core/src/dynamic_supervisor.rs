@@ -577,7 +577,7 @@ pub async fn start_link(opts: Options) -> Result<DynamicSupervisorRef, StartErro
 }
 
 /// A child spec for a dynamic supervisor started with `opts`: type supervisor, shutdown
-/// infinity, as the fourth child of chapter 4's application is.
+/// infinity, as a dynamic supervisor in an application's supervision tree usually is.
 ///
 /// ```
 /// use otp_core::dynamic_supervisor;

@@ -687,7 +687,7 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
 
     /// `child_spec/1`, as `use GenServer` defines it: a worker with the module as its id, started
     /// with `start_link(arg)`, permanent, shut down with a 5000 ms timeout. Override it to change
-    /// any of that (chapter 3 gives each character its own id and name).
+    /// any of that (a server started once per name, say, gives each instance its own id).
     ///
     /// ```
     /// use otp_core::gen_server::{GenServer, Init};

@@ -20,7 +20,6 @@
 //! | terms, `term_to_binary`         | [`term`]                               |
 //! | distribution (feature `dist`)   | `dist`                                 |
 //! | Application                     | [`application`]                        |
-//! | an IEx session, for scenes      | [`shell`]                              |
 //!
 //! Start a [`Node`], run a process on it, and everything inside uses that node:
 //!
@@ -51,7 +50,6 @@ pub mod application;
 #[cfg(feature = "dist")]
 pub mod dist;
 pub mod dynamic_supervisor;
-pub mod exercise;
 pub mod exit;
 pub mod gen_server;
 mod hash;
@@ -63,7 +61,6 @@ mod panic;
 pub mod pid;
 pub mod process;
 pub mod registry;
-pub mod shell;
 pub mod signal;
 pub mod supervisor;
 pub mod table;

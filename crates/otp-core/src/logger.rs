@@ -14,13 +14,13 @@
 //! ```
 //!
 //! and writes each line to the console of the node whose process emitted it (see
-//! [`crate::io`]), so a scene's captured output holds its log lines in order. Timestamps are
-//! left out so that output is the same on every run.
+//! [`crate::io`]), so output a test captures holds the log lines among the lines the program
+//! printed, in order. Timestamps are left out so that output is the same on every run.
 //!
 //! Install the subscriber before starting the servers whose crash reports you want: a
 //! GenServer checks once, when it starts, whether anyone listens, and only then records the
-//! messages its crash report would print. [`crate::shell`] installs it for scenes; tests that
-//! capture crash reports call [`init_console`] first.
+//! messages its crash report would print. Tests that capture crash reports (see
+//! [`crate::io`]) call [`init_console`] first; programs call [`init`] at the top of `main`.
 //!
 //! ```
 //! use otp_core::{Console, Node, logger::ConsoleLayer};
@@ -238,10 +238,11 @@ impl<S: Subscriber> Layer<S> for ConsoleLayer {
 }
 
 /// Installs, once per program, a global subscriber that prints through [`ConsoleLayer`] with
-/// Elixir's defaults and no other filter. Tests and scenes call it: a global subscriber is the
-/// reliable way to capture events from tests running in parallel threads (tracing caches each
-/// call site's interest program-wide, so subscribers set per thread can miss events), and the
-/// layer sends each event to the console of the node it came from, so tests stay apart.
+/// Elixir's defaults and no other filter. Tests that capture output call it (and so does any
+/// harness that runs code on a capturing node): a global subscriber is the reliable way to
+/// capture events from tests running in parallel threads (tracing caches each call site's
+/// interest program-wide, so subscribers set per thread can miss events), and the layer sends
+/// each event to the console of the node it came from, so tests stay apart.
 /// Returns `false` if another global subscriber was installed first.
 ///
 /// ```

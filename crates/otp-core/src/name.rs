@@ -10,7 +10,7 @@
 //! table: until there is distribution it names a process on this node only, which is what
 //! `:global` does on a node that is not connected to any other. A via name delegates to any
 //! value implementing [`Via`]: [`crate::registry::Registry`] is one, and a program can write its
-//! own (chapter 4 does).
+//! own.
 
 use std::any::type_name;
 use std::fmt;
@@ -166,7 +166,7 @@ impl PartialEq for Name {
 /// OTP calls `unregister_name` only when a start fails; when a registered process exits, the
 /// registry itself is expected to notice (Elixir's `Registry` and `:global` monitor their
 /// processes). [`crate::registry::Registry`] does this; a hand-written registry should monitor
-/// the processes it names, as chapter 4's does.
+/// the processes it names too.
 ///
 /// ```
 /// use std::collections::HashMap;

@@ -1,7 +1,7 @@
 //! What an exit signal does to the process it reaches: a pure decision, with no tasks in it.
 //!
 //! The process layer asks [`on_exit_signal`] and carries out the answer. The rules are OTP's
-//! (see `erlang:exit/2` and the reference manual's chapter on processes):
+//! (see `erlang:exit/2` and the reference manual's section on processes):
 //!
 //! | signal reason | trapping exits               | not trapping exits                |
 //! |---------------|------------------------------|-----------------------------------|

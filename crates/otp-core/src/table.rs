@@ -13,8 +13,9 @@
 //! | `:ets.info(t, :size)`, `:ets.give_away/3`        | `t.len()`, `t.give_away(&pid)`            |
 //! | `:ets.delete(t)`                                 | `t.delete_table()`                       |
 //!
-//! The table is where state goes to outlive a process: chapter 4 keeps each character's state
-//! in one owned by a longer-lived process, so a restarted character finds it again.
+//! The table is where state goes to outlive a process: a worker keeps its state in a table
+//! owned by a longer-lived process, so when its supervisor restarts it, it finds that state
+//! again.
 //!
 //! Access follows ETS: a `public` table can be read and written by any process; `protected`
 //! (the default) read by any, written only by its owner; `private` read and written only by

@@ -1,3 +1,3 @@
 fn main() {
-    otp_core::shell::play(super_duper::scenes::manual_start::manual_start);
+    teaching::play(super_duper::scenes::manual_start::manual_start);
 }

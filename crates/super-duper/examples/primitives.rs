@@ -1,3 +1,3 @@
 fn main() {
-    otp_core::shell::play(super_duper::scenes::primitives::primitives);
+    teaching::play(super_duper::scenes::primitives::primitives);
 }

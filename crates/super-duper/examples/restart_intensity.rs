@@ -1,3 +1,3 @@
 fn main() {
-    otp_core::shell::play(super_duper::scenes::restart_intensity::restart_intensity);
+    teaching::play(super_duper::scenes::restart_intensity::restart_intensity);
 }

@@ -1,3 +1,3 @@
 fn main() {
-    otp_core::shell::play(super_duper::scenes::server_alone::server_alone);
+    teaching::play(super_duper::scenes::server_alone::server_alone);
 }

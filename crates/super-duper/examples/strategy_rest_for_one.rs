@@ -1,3 +1,3 @@
 fn main() {
-    otp_core::shell::play(super_duper::scenes::strategies::strategy_rest_for_one);
+    teaching::play(super_duper::scenes::strategies::strategy_rest_for_one);
 }

@@ -1,3 +1,3 @@
 fn main() {
-    otp_core::shell::play(super_duper::scenes::supervisor_start::supervisor_start);
+    teaching::play(super_duper::scenes::supervisor_start::supervisor_start);
 }

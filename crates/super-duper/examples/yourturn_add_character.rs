@@ -1,3 +1,3 @@
 fn main() {
-    otp_core::shell::play(super_duper::scenes::yourturn_add_character::yourturn_add_character);
+    teaching::play(super_duper::scenes::yourturn_add_character::yourturn_add_character);
 }

@@ -1,11 +1,10 @@
 //! Every scene of the chapter, captured under a paused clock and compared with its snapshot
 //! in `tests/snapshots/` (one per scene, named after it).
 
-use otp_core::shell;
 use super_duper::scenes::ALL;
 
 fn check(name: &str) {
-    insta::assert_snapshot!(name, shell::find_scene(ALL, name).capture());
+    insta::assert_snapshot!(name, teaching::find_scene(ALL, name).capture());
 }
 
 /// The scenes, in the book's order.
@@ -113,5 +112,5 @@ fn yourturn_add_character() {
 #[test]
 fn every_scene_has_a_test_and_every_snapshot_a_scene() {
     let snapshots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
-    shell::assert_scenes_match(ALL, TESTED, &snapshots);
+    teaching::assert_scenes_match(ALL, TESTED, &snapshots);
 }

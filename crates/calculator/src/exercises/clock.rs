@@ -4,7 +4,7 @@
 //! schedules a `Tick` message to itself with `send_after`, and `handle_info` prints the time
 //! and schedules the next one. [`ticks`] says how many times it has ticked.
 //!
-//! **What you change:** the bodies wrapped in `otp_core::solution!` below: `init`,
+//! **What you change:** the bodies wrapped in `teaching::solution!` below: `init`,
 //! `handle_info`, and [`time_of_day`]. Keep the types and signatures; the tests at the bottom
 //! of this file stay unchanged. Check with `cargo test -p calculator exercises::clock`.
 //!
@@ -78,7 +78,7 @@ impl GenServer for Clock {
     type Continue = Infallible;
 
     async fn init(options: ClockOptions) -> Init<Self> {
-        otp_core::solution! {
+        teaching::solution! {
             let interval = options.interval.max(1);
             timer::send_after(&gen_server::self_ref::<Clock>(), Tick, interval);
             Init::Ok(Clock { interval, started: Instant::now(), ticks: 0 })
@@ -87,7 +87,7 @@ impl GenServer for Clock {
 
     async fn handle_info(&mut self, msg: Info<Tick>) -> CastResult<Self> {
         if let Info::Msg(Tick) = msg {
-            otp_core::solution! {
+            teaching::solution! {
                 self.ticks += 1;
                 io::puts(format!("The time is {}", time_of_day(self.started.elapsed())));
                 timer::send_after(&gen_server::self_ref::<Clock>(), Tick, self.interval);
@@ -103,7 +103,7 @@ impl GenServer for Clock {
 
 /// `HH:MM:SS` for a time `elapsed` after midnight (the next day starts again at `00:00:00`).
 pub fn time_of_day(elapsed: Duration) -> String {
-    otp_core::solution! {
+    teaching::solution! {
         let seconds = elapsed.as_secs() % (24 * 60 * 60);
         format!("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60)
     }

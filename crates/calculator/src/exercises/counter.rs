@@ -4,7 +4,7 @@
 //! count (a call). The calculator's core already knows how to add one, so the server reuses
 //! [`crate::core::inc`].
 //!
-//! **What you change:** the bodies wrapped in `otp_core::solution!` below (the callbacks).
+//! **What you change:** the bodies wrapped in `teaching::solution!` below (the callbacks).
 //! Keep the types and signatures; the tests at the bottom of this file stay unchanged. Check
 //! with `cargo test -p calculator exercises::counter`.
 
@@ -45,18 +45,18 @@ impl GenServer for Counter {
     type Continue = Infallible;
 
     async fn init((): ()) -> Init<Self> {
-        otp_core::solution! { Init::Ok(Counter(Number::Int(0))) }
+        teaching::solution! { Init::Ok(Counter(Number::Int(0))) }
     }
 
     async fn handle_cast(&mut self, Cast::Inc: Cast) -> CastResult<Self> {
-        otp_core::solution! {
+        teaching::solution! {
             self.0 = core::inc(self.0);
             CastResult::NoReply
         }
     }
 
     async fn handle_call(&mut self, Call::State: Call, _from: &Caller<Number>) -> CallResult<Self> {
-        otp_core::solution! { CallResult::Reply(self.0) }
+        teaching::solution! { CallResult::Reply(self.0) }
     }
 }
 // ANCHOR_END: server

@@ -4,7 +4,7 @@
 //! than as a cast: anyone may then `send` it `Inc`, with no API function in between, and the
 //! API function is a thin wrapper over that send.
 //!
-//! **What you change:** the two bodies wrapped in `otp_core::solution!` below: the `Inc` arm
+//! **What you change:** the two bodies wrapped in `teaching::solution!` below: the `Inc` arm
 //! of `handle_info`, and [`inc`]. The server here is the chapter's calculator cut down to what
 //! the exercise needs (a state call and the new message). The tests at the bottom of this file
 //! stay unchanged. Check with `cargo test -p calculator exercises::inc`.
@@ -57,7 +57,7 @@ impl GenServer for Server {
 
     async fn handle_info(&mut self, msg: Info<Inc>) -> CastResult<Self> {
         match msg {
-            Info::Msg(Inc) => otp_core::solution! { self.0 = core::inc(self.0) },
+            Info::Msg(Inc) => teaching::solution! { self.0 = core::inc(self.0) },
             // This server neither traps exits, nor monitors, nor sets idle timeouts.
             Info::Exit { .. } | Info::Down(_) | Info::Timeout => {}
         }
@@ -67,7 +67,7 @@ impl GenServer for Server {
 
 /// `Calculator.Server.inc/1`: sends the plain message `Inc`.
 pub fn inc(server: &ServerRef<Server>) {
-    otp_core::solution! { gen_server::send(server, Inc) }
+    teaching::solution! { gen_server::send(server, Inc) }
 }
 // ANCHOR_END: handle_info
 

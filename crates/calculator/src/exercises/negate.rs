@@ -4,7 +4,7 @@
 //! it by -1), and an API function that asks a running [`crate::server::Server`] to flip its
 //! state.
 //!
-//! **What you change:** the two bodies wrapped in `otp_core::solution!` below, [`negate`] and
+//! **What you change:** the two bodies wrapped in `teaching::solution!` below, [`negate`] and
 //! [`negate_server`]. Keep their signatures; the tests at the bottom of this file stay
 //! unchanged. Check with `cargo test -p calculator exercises::negate`.
 //!
@@ -20,12 +20,12 @@ use crate::server::{self, Server};
 // ANCHOR: solution
 /// `Calculator.Core.negate/1`: `-acc`.
 pub fn negate(acc: impl Into<Number>) -> Number {
-    otp_core::solution! { core::multiply(acc, -1) }
+    teaching::solution! { core::multiply(acc, -1) }
 }
 
 /// `Calculator.Server.negate/1`: a cast; the server's state changes sign.
 pub fn negate_server(server: &ServerRef<Server>) {
-    otp_core::solution! { server::multiply(server, -1) }
+    teaching::solution! { server::multiply(server, -1) }
 }
 // ANCHOR_END: solution
 

@@ -5,7 +5,7 @@
 //! [`pop`] (which answers `None` on an empty stack, as Elixir's `pop` answers `nil`) and
 //! [`state`].
 //!
-//! **What you change:** the bodies wrapped in `otp_core::solution!` below: the three core
+//! **What you change:** the bodies wrapped in `teaching::solution!` below: the three core
 //! methods, `new`, and the server's callbacks. Keep the types and signatures; the tests at the
 //! bottom of this file stay unchanged. Check with `cargo test -p calculator exercises::stack`.
 //!
@@ -33,7 +33,7 @@ impl<T: Clone> Stack<T> {
     /// A stack holding `items`, given top first as Elixir writes a list: `[:c, :b, :a]` has
     /// `:c` on top.
     pub fn new(items: Vec<T>) -> Self {
-        otp_core::solution! {
+        teaching::solution! {
             let mut items = items;
             items.reverse();
             Stack { items }
@@ -42,17 +42,17 @@ impl<T: Clone> Stack<T> {
 
     /// Puts `item` on top.
     pub fn push(&mut self, item: T) {
-        otp_core::solution! { self.items.push(item) }
+        teaching::solution! { self.items.push(item) }
     }
 
     /// Takes the top item off; `None` (Elixir's `nil`) when the stack is empty.
     pub fn pop(&mut self) -> Option<T> {
-        otp_core::solution! { self.items.pop() }
+        teaching::solution! { self.items.pop() }
     }
 
     /// The items, top first, as Elixir's list prints them.
     pub fn to_list(&self) -> Vec<T> {
-        otp_core::solution! { self.items.iter().rev().cloned().collect() }
+        teaching::solution! { self.items.iter().rev().cloned().collect() }
     }
 }
 // ANCHOR_END: core
@@ -104,18 +104,18 @@ where
     type Continue = Infallible;
 
     async fn init(items: Vec<T>) -> Init<Self> {
-        otp_core::solution! { Init::Ok(Server(Stack::new(items))) }
+        teaching::solution! { Init::Ok(Server(Stack::new(items))) }
     }
 
     async fn handle_cast(&mut self, Cast::Push(item): Cast<T>) -> CastResult<Self> {
-        otp_core::solution! {
+        teaching::solution! {
             self.0.push(item);
             CastResult::NoReply
         }
     }
 
     async fn handle_call(&mut self, msg: Call, _from: &Caller<Reply<T>>) -> CallResult<Self> {
-        otp_core::solution! {
+        teaching::solution! {
             match msg {
                 Call::Pop => CallResult::Reply(Reply::Popped(self.0.pop())),
                 Call::State => CallResult::Reply(Reply::State(self.0.to_list())),

@@ -1,8 +1,9 @@
 //! The API over the hand-made boundary, a crash nothing recovers from, and `state` of a dead
 //! calculator (transcript `ch1-api-crash`).
 
-use otp_core::shell::Shell;
-use otp_core::{Mailbox, show};
+use otp_core::Mailbox;
+use teaching::Shell;
+use teaching::show;
 
 use crate as calculator;
 use crate::boundary::Reply;

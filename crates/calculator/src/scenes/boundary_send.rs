@@ -1,8 +1,9 @@
 //! The hand-made boundary in a shell: start it, send it messages, read its replies from the
 //! shell's own mailbox (transcript `ch1-boundary-send`).
 
-use otp_core::shell::Shell;
-use otp_core::{Mailbox, process, show};
+use otp_core::{Mailbox, process};
+use teaching::Shell;
+use teaching::show;
 
 use crate::boundary::{self, Message, Reply};
 

@@ -1,8 +1,8 @@
 //! The core in a shell: reducers applied by hand, then by `fold` (transcript
 //! `ch1-core-reducers`).
 
-use otp_core::shell::Shell;
-use otp_core::show;
+use teaching::Shell;
+use teaching::show;
 
 use crate::core::{Number, add, divide, fold, inc, subtract};
 

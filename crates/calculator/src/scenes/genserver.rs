@@ -3,8 +3,9 @@
 
 use std::sync::{Arc, OnceLock};
 
-use otp_core::shell::Shell;
-use otp_core::{GenServer, Name, process, show};
+use otp_core::{GenServer, Name, process};
+use teaching::Shell;
+use teaching::show;
 
 use crate::server::{self, Server};
 

@@ -1,8 +1,8 @@
 //! The chapter's scenes, in the book's order: one async function per IEx session, each
 //! replayed by an example of the same name and snapshot-tested in `tests/scenes.rs`.
 
-use otp_core::scene;
-use otp_core::shell::Scene;
+use teaching::Scene;
+use teaching::scene;
 
 pub mod api_crash;
 pub mod boundary_send;

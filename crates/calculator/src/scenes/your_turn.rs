@@ -1,7 +1,8 @@
 //! The chapter's exercises, solved, in a shell (transcript `ch1-yourturn`).
 
-use otp_core::shell::Shell;
-use otp_core::{Atom, gen_server, show};
+use otp_core::{Atom, gen_server};
+use teaching::Shell;
+use teaching::show;
 
 use crate::exercises::clock::{self, ClockOptions};
 use crate::exercises::{counter, inc, negate, stack};

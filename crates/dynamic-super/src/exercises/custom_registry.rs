@@ -17,7 +17,7 @@
 //! The chapter's `ViaServer` uses this registry for its `Registrar::NameRegistry` names, and
 //! the `registry` scene shows it at work.
 //!
-//! **What you change:** the bodies wrapped in `otp_core::solution!` below: the owner's
+//! **What you change:** the bodies wrapped in `teaching::solution!` below: the owner's
 //! callbacks, [`NameRegistry::start_link`], [`NameRegistry::named`], [`NameRegistry::names`] and
 //! the three [`otp_core::Via`] methods. Keep the types and signatures; the tests at the bottom
 //! of this file stay unchanged. Check with `cargo test -p dynamic-super exercises::custom_registry`.
@@ -73,7 +73,7 @@ impl GenServer for Owner {
     type Continue = std::convert::Infallible;
 
     async fn init((): ()) -> Init<Self> {
-        otp_core::solution! {
+        teaching::solution! {
             Init::Ok(Owner { names: Names::default() })
         }
     }
@@ -83,7 +83,7 @@ impl GenServer for Owner {
         OwnerCall::Handle: OwnerCall,
         _from: &Caller<NameRegistry>,
     ) -> CallResult<Self> {
-        otp_core::solution! {
+        teaching::solution! {
             CallResult::Reply(NameRegistry {
                 names: self.names.clone(),
                 owner: gen_server::self_ref::<Owner>(),
@@ -92,7 +92,7 @@ impl GenServer for Owner {
     }
 
     async fn handle_cast(&mut self, OwnerCast::Watch(pid): OwnerCast) -> CastResult<Self> {
-        otp_core::solution! {
+        teaching::solution! {
             // A process already gone is reported at once, with reason `:noproc`.
             process::monitor(&pid);
             CastResult::NoReply
@@ -100,7 +100,7 @@ impl GenServer for Owner {
     }
 
     async fn handle_info(&mut self, msg: Info<std::convert::Infallible>) -> CastResult<Self> {
-        otp_core::solution! {
+        teaching::solution! {
             if let Info::Down(down) = msg {
                 // Only the names this very process holds: a name may have a new holder by now.
                 lock(&self.names).retain(|_, holder| *holder != down.pid);
@@ -118,7 +118,7 @@ impl Via for NameRegistry {
     type Key = Atom;
 
     fn register_name(&self, key: &Atom, pid: &Pid) -> bool {
-        otp_core::solution! {
+        teaching::solution! {
             if !self.owner.is_alive() {
                 return false;
             }
@@ -133,13 +133,13 @@ impl Via for NameRegistry {
     }
 
     fn unregister_name(&self, key: &Atom) {
-        otp_core::solution! {
+        teaching::solution! {
             lock(&self.names).remove(key);
         }
     }
 
     fn whereis_name(&self, key: &Atom) -> Option<Pid> {
-        otp_core::solution! {
+        teaching::solution! {
             if !self.owner.is_alive() {
                 return None;
             }
@@ -161,7 +161,7 @@ impl NameRegistry {
     /// # Panics
     /// Outside a process.
     pub async fn start_link() -> Result<NameRegistry, StartError> {
-        otp_core::solution! {
+        teaching::solution! {
             let owner = gen_server::start_link::<Owner>((), Options::new().name(NAME)).await?;
             gen_server::call(&owner, OwnerCall::Handle)
                 .await
@@ -171,7 +171,7 @@ impl NameRegistry {
 
     /// The registry whose owner is registered as `SuperDuper.NameRegistry`.
     pub async fn named() -> Result<NameRegistry, CallError> {
-        otp_core::solution! {
+        teaching::solution! {
             gen_server::call::<Owner>(NAME, OwnerCall::Handle).await
         }
     }
@@ -183,7 +183,7 @@ impl NameRegistry {
 
     /// Every name with its live holder, sorted by name.
     pub fn names(&self) -> Vec<(Atom, Pid)> {
-        otp_core::solution! {
+        teaching::solution! {
             let mut names: Vec<(Atom, Pid)> = lock(&self.names)
                 .iter()
                 .filter(|(_, pid)| pid.is_alive())

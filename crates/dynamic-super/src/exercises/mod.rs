@@ -1,7 +1,7 @@
 //! The chapter's "Your Turn" exercises, solved.
 //!
 //! One file per exercise. Each states the task, what a reader changes (the bodies wrapped in
-//! [`otp_core::solution!`]) and that its tests stay unchanged: they call only the public API,
+//! [`teaching::solution!`]) and that its tests stay unchanged: they call only the public API,
 //! so a reader's own solution slots in. To try one yourself, replace a marked body with your
 //! own code and run `cargo test -p dynamic-super exercises::<name>`.
 //!

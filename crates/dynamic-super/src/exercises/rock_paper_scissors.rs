@@ -30,7 +30,7 @@
 //!   monitor its game); a crash of the room loses the waiting player and its watch over the
 //!   running games, which play on.
 //!
-//! **What you change:** the bodies wrapped in `otp_core::solution!` in [`core`], [`game`] and
+//! **What you change:** the bodies wrapped in `teaching::solution!` in [`core`], [`game`] and
 //! [`room`]. Keep the types and signatures; the tests (in those files and at the bottom of this
 //! one) stay unchanged. Check with `cargo test -p dynamic-super exercises::rock_paper_scissors`.
 

@@ -15,7 +15,7 @@
 //! [`Store::Process`] keeps the count in the process instead, so the tests can show what is
 //! lost without the table.
 //!
-//! **What you change:** the bodies wrapped in `otp_core::solution!` below (the keeper's and the
+//! **What you change:** the bodies wrapped in `teaching::solution!` below (the keeper's and the
 //! character's callbacks). Keep the types and signatures; the tests at the bottom of this file
 //! stay unchanged. Check with `cargo test -p dynamic-super exercises::table_state`.
 
@@ -63,7 +63,7 @@ impl GenServer for StateKeeper {
     type Continue = std::convert::Infallible;
 
     async fn init((): ()) -> Init<Self> {
-        otp_core::solution! {
+        teaching::solution! {
             // Public: every character reads and writes its own count.
             let spoken = Table::new(table::Options::set().public().name("SuperDuper.Spoken"));
             Init::Ok(StateKeeper { spoken })
@@ -75,7 +75,7 @@ impl GenServer for StateKeeper {
         KeeperCall::Table: KeeperCall,
         _from: &Caller<Spoken>,
     ) -> CallResult<Self> {
-        otp_core::solution! {
+        teaching::solution! {
             CallResult::Reply(self.spoken.clone())
         }
     }
@@ -132,7 +132,7 @@ impl GenServer for Counted {
     type Continue = std::convert::Infallible;
 
     async fn init((character, store): Self::Arg) -> Init<Self> {
-        otp_core::solution! {
+        teaching::solution! {
             io::puts(format!("Starting {}", character.name.as_str()));
             let table = match store {
                 Store::Process => None,
@@ -153,7 +153,7 @@ impl GenServer for Counted {
     }
 
     async fn handle_call(&mut self, Call::Say: Call, _from: &Caller<Said>) -> CallResult<Self> {
-        otp_core::solution! {
+        teaching::solution! {
             self.spoken += 1;
             if let Some(table) = &self.table {
                 // The table is public and its owner outlives us; should it be gone, the count

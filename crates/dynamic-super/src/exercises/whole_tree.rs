@@ -9,7 +9,7 @@
 //! crash *under* the DynamicSupervisor, on the other hand, stays there: the DynamicSupervisor
 //! restarts that one character and the top supervisor never hears of it.
 //!
-//! **What you change:** the body of [`start_link`], wrapped in `otp_core::solution!` below.
+//! **What you change:** the body of [`start_link`], wrapped in `teaching::solution!` below.
 //! Keep its signature; the tests at the bottom of this file stay unchanged. Check with
 //! `cargo test -p dynamic-super exercises::whole_tree`.
 
@@ -25,7 +25,7 @@ use crate::application::{self, Tree};
 /// # Panics
 /// Outside a process.
 pub async fn start_link() -> Result<SupervisorRef, StartError> {
-    otp_core::solution! {
+    teaching::solution! {
         application::start_link(Tree::new().strategy(Strategy::OneForAll).dynamic(true)).await
     }
 }

@@ -1,14 +1,14 @@
 //! `StaticApi.add_character`: a character from data becomes a child of the top supervisor,
 //! crashes, and comes back saying the same line (transcript `ch4-add-character-supervisor`).
 
-use otp_core::shell::Shell;
 use otp_core::supervisor::{self, Strategy};
+use teaching::Shell;
 
 use crate as super_duper;
 use crate::application::{SUPERVISOR, Tree};
 use crate::scenes::{boot, sleep};
 use crate::static_api;
-use otp_core::show;
+use teaching::show;
 
 // ANCHOR: scene
 /// `SuperDuper.say`, then `StaticApi.add_character :supernova`, its death and its return.

@@ -2,15 +2,15 @@
 //! it, the two supervisors' views, and what `rest_for_one` does to the dynamic characters
 //! when a static one crashes (transcript `ch4-dynamic`).
 
-use otp_core::shell::Shell;
 use otp_core::supervisor::{self, Strategy};
 use otp_core::{Name, dynamic_supervisor, process};
+use teaching::Shell;
 
 use crate as super_duper;
 use crate::application::{DYNAMIC_SUPERVISOR, SUPERVISOR, Tree};
 use crate::scenes::{boot, sleep};
 use crate::server;
-use otp_core::show;
+use teaching::show;
 
 // ANCHOR: scene
 /// `SuperDuper.add_character` / `die` / `remove_character` through the DynamicSupervisor,

@@ -4,8 +4,8 @@
 //! Every scene starts the way its BEAM transcript does, with `iex -S mix`: the application
 //! starts before the first prompt (`boot!` prints it), then the shell types its inputs.
 
-use otp_core::scene;
-use otp_core::shell::{Scene, Shell};
+use teaching::scene;
+use teaching::{Scene, Shell};
 
 pub mod add_character;
 pub mod dynamic;
@@ -55,7 +55,7 @@ macro_rules! boot {
             ").await"
         ));
         let started = $crate::application::start($sh.node(), $tree).await;
-        $sh.say(otp_core::shell::inspect(&started));
+        $sh.say(teaching::inspect(&started));
         started.ok()
     }};
 }

@@ -4,9 +4,9 @@
 //! (transcript `ch4-registry`).
 
 use otp_core::registry::{self, Registry};
-use otp_core::shell::Shell;
 use otp_core::supervisor;
 use otp_core::{Atom, GenServer, Name, dynamic_supervisor, gen_server, process};
+use teaching::Shell;
 
 use crate::application::{SUPERVISOR, Tree};
 use crate::core::Character;
@@ -14,7 +14,7 @@ use crate::exercises::custom_registry::NameRegistry;
 use crate::scenes::{boot, sleep};
 use crate::server::{self, Server};
 use crate::via_server::{self, REGISTRY, Registrar, ViaServer};
-use otp_core::show;
+use teaching::show;
 
 // ANCHOR: scene
 /// `whereis` of local and global names, a `Registry` and a hand-made registry behind via

@@ -2,8 +2,8 @@
 //! and the errors each of them gives (transcript `ch4-stop-manually`).
 
 use otp_core::GenServer;
-use otp_core::shell::Shell;
 use otp_core::supervisor::{self, Strategy};
+use teaching::Shell;
 
 use crate as super_duper;
 use crate::application::{SUPERVISOR, Tree};
@@ -11,7 +11,7 @@ use crate::core::Character;
 use crate::scenes::boot;
 use crate::server::{self, Server};
 use crate::static_api;
-use otp_core::show;
+use teaching::show;
 
 // ANCHOR: scene
 /// `terminate_child`, `delete_child`, `start_child` of a present id, `restart_child`, the

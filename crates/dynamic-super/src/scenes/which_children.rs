@@ -4,14 +4,14 @@
 //! (transcript `ch4-which-children`).
 
 use otp_core::GenServer;
-use otp_core::shell::Shell;
 use otp_core::supervisor::{self, Strategy};
+use teaching::Shell;
 
 use crate::application::{SUPERVISOR, Tree};
 use crate::core::Character;
 use crate::scenes::{boot, sleep};
 use crate::server::{self, Server};
-use otp_core::show;
+use teaching::show;
 
 // ANCHOR: scene
 /// `Supervisor.which_children`, `Server.child_spec({:yoshi, ...})`, `Supervisor.start_child`,

@@ -85,14 +85,14 @@ impl GenServer for EggTimer {
     type Continue = std::convert::Infallible;
 
     async fn init(_: ()) -> Init<Self> {
-        otp_core::solution! {
+        teaching::solution! {
             graceful_stop::trap_exits();
             Init::Ok(EggTimer::default())
         }
     }
 
     async fn handle_cast(&mut self, msg: Cast) -> CastResult<Self> {
-        otp_core::solution! {
+        teaching::solution! {
             match msg {
                 Cast::Schedule { name, duration, f } => {
                     let alarm = Alarm::with_fn(name, duration, f);
@@ -115,14 +115,14 @@ impl GenServer for EggTimer {
         Call::Status: Call,
         _from: &Caller<Vec<AlarmStatus>>,
     ) -> CallResult<Self> {
-        otp_core::solution! {
+        teaching::solution! {
             let now = Instant::now();
             CallResult::Reply(self.alarms.values().map(|a| alarm_status(a, now)).collect())
         }
     }
 
     async fn handle_info(&mut self, msg: Info<Msg>) -> CastResult<Self> {
-        otp_core::solution! {
+        teaching::solution! {
             match msg {
                 Info::Msg(Msg::Alarm(name)) => {
                     // A cancelled or replaced alarm's timer is cancelled too, so a message that
@@ -145,7 +145,7 @@ impl GenServer for EggTimer {
     }
 
     async fn terminate(&mut self, reason: &ExitReason) {
-        otp_core::solution! {
+        teaching::solution! {
             graceful_stop::shut_down(self, reason)
         }
     }
@@ -153,7 +153,7 @@ impl GenServer for EggTimer {
 
 /// Starts an empty egg timer, linked to the caller.
 pub async fn start_link() -> Result<ServerRef<EggTimer>, StartError> {
-    otp_core::solution! {
+    teaching::solution! {
         gen_server::start_link::<EggTimer>((), Options::new()).await
     }
 }
@@ -166,7 +166,7 @@ pub fn schedule(
     duration: u64,
     f: impl Fn() + Send + Sync + 'static,
 ) {
-    otp_core::solution! {
+    teaching::solution! {
         let (name, f) = (name.into(), AlarmFn::new(f));
         gen_server::cast(timer, Cast::Schedule { name, duration, f })
     }
@@ -174,7 +174,7 @@ pub fn schedule(
 
 /// Every alarm's status, by name, in hours, minutes and seconds.
 pub async fn status(timer: &ServerRef<EggTimer>) -> Result<Vec<AlarmStatus>, CallError> {
-    otp_core::solution! {
+    teaching::solution! {
         gen_server::call(timer, Call::Status).await
     }
 }
@@ -183,11 +183,11 @@ pub async fn status(timer: &ServerRef<EggTimer>) -> Result<Vec<AlarmStatus>, Cal
 #[cfg(test)]
 mod tests {
     use super::*;
-    use otp_core::{io, shell};
+    use otp_core::io;
 
     #[test]
     fn start_link_schedule_and_status_need_no_messages() {
-        let out = shell::capture(|sh| async move {
+        let out = teaching::capture(|sh| async move {
             sh.run(|sh| async move {
                 let Ok(t) = start_link().await else { return };
                 schedule(&t, "tea", 1_000, || io::puts("Tea is ready"));
@@ -208,7 +208,7 @@ mod tests {
 
     #[test]
     fn scheduling_a_name_again_replaces_the_alarm() {
-        let out = shell::capture(|sh| async move {
+        let out = teaching::capture(|sh| async move {
             sh.run(|sh| async move {
                 let Ok(t) = start_link().await else { return };
                 schedule(&t, "eggs", 200, || io::puts("first eggs"));

@@ -60,7 +60,7 @@ impl GenServer for CallCalculator {
     type Continue = Infallible;
 
     async fn init(start: Start) -> Init<Self> {
-        otp_core::solution! {
+        teaching::solution! {
             Init::Ok(CallCalculator { value: start.value, work_ms: start.work_ms })
         }
     }
@@ -70,7 +70,7 @@ impl GenServer for CallCalculator {
         request: Request,
         _from: &Caller<Result<i64, CalcError>>,
     ) -> CallResult<Self> {
-        otp_core::solution! {
+        teaching::solution! {
             match request {
                 Request::Apply(op) => {
                     process::sleep(self.work_ms).await;
@@ -88,21 +88,21 @@ impl GenServer for CallCalculator {
 
 /// Starts a call-based calculator linked to the caller.
 pub async fn start_link(start: Start) -> Result<ServerRef<CallCalculator>, StartError> {
-    otp_core::solution! {
+    teaching::solution! {
         gen_server::start_link::<CallCalculator>(start, Options::new()).await
     }
 }
 
 /// Applies `op` and returns the new value: the caller waits until the server has done it.
 pub async fn apply_op(calc: &ServerRef<CallCalculator>, op: Op) -> Result<i64, CalculatorError> {
-    otp_core::solution! {
+    teaching::solution! {
         Ok(gen_server::call(calc, Request::Apply(op)).await??)
     }
 }
 
 /// The current value.
 pub async fn value(calc: &ServerRef<CallCalculator>) -> Result<i64, CalculatorError> {
-    otp_core::solution! {
+    teaching::solution! {
         Ok(gen_server::call(calc, Request::Value).await??)
     }
 }
@@ -111,7 +111,6 @@ pub async fn value(calc: &ServerRef<CallCalculator>) -> Result<i64, CalculatorEr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use otp_core::shell;
 
     const QUICK: Start = Start {
         value: 0,
@@ -120,7 +119,7 @@ mod tests {
 
     #[test]
     fn each_operation_replies_with_the_new_value() {
-        let out = shell::capture(|sh| async move {
+        let out = teaching::capture(|sh| async move {
             sh.run(|sh| async move {
                 let Ok(calc) = start_link(QUICK).await else {
                     return;
@@ -137,7 +136,7 @@ mod tests {
 
     #[test]
     fn a_failed_operation_is_an_error_for_the_caller_only() {
-        let out = shell::capture(|sh| async move {
+        let out = teaching::capture(|sh| async move {
             sh.run(|sh| async move {
                 let Ok(calc) = start_link(Start {
                     value: 7,
@@ -164,7 +163,7 @@ mod tests {
 
     #[test]
     fn a_caller_never_gets_ahead_of_a_slow_server() {
-        let out = shell::capture(|sh| async move {
+        let out = teaching::capture(|sh| async move {
             sh.run(|sh| async move {
                 let Ok(calc) = start_link(Start {
                     value: 0,
@@ -195,7 +194,7 @@ mod tests {
 
     #[test]
     fn calls_to_a_stopped_calculator_fail_with_noproc() {
-        let out = shell::capture(|sh| async move {
+        let out = teaching::capture(|sh| async move {
             sh.run(|sh| async move {
                 let Ok(calc) = start_link(QUICK).await else {
                     return;

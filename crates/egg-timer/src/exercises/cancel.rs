@@ -19,7 +19,7 @@ use super::api_layer::{Cast, EggTimer};
 // ANCHOR: solution
 /// Cancels the alarm `name`, if there is one. Returns at once, as a cast does.
 pub fn cancel(egg_timer: &ServerRef<EggTimer>, name: impl Into<Atom>) {
-    otp_core::solution! {
+    teaching::solution! {
         gen_server::cast(egg_timer, Cast::Cancel(name.into()))
     }
 }
@@ -27,7 +27,7 @@ pub fn cancel(egg_timer: &ServerRef<EggTimer>, name: impl Into<Atom>) {
 impl EggTimer {
     /// Removes the alarm `name` and cancels its timer; nothing to do if there is none.
     pub(super) fn cancel_alarm(&mut self, name: &Atom) {
-        otp_core::solution! {
+        teaching::solution! {
             self.alarms.remove(name);
             if let Some(t) = self.timers.remove(name) {
                 timer::cancel_timer(&t);
@@ -41,11 +41,11 @@ impl EggTimer {
 mod tests {
     use super::super::api_layer::{schedule, start_link, status};
     use super::*;
-    use otp_core::{io, process, shell};
+    use otp_core::{io, process};
 
     #[test]
     fn a_cancelled_alarm_never_fires() {
-        let out = shell::capture(|sh| async move {
+        let out = teaching::capture(|sh| async move {
             sh.run(|sh| async move {
                 let Ok(t) = start_link().await else { return };
                 schedule(&t, "tea", 1_000, || io::puts("Tea is ready"));
@@ -65,7 +65,7 @@ mod tests {
 
     #[test]
     fn cancelling_an_unknown_name_changes_nothing() {
-        let out = shell::capture(|sh| async move {
+        let out = teaching::capture(|sh| async move {
             sh.run(|sh| async move {
                 let Ok(t) = start_link().await else { return };
                 schedule(&t, "eggs", 300_000, || io::puts("Eggs are done"));
@@ -85,7 +85,7 @@ mod tests {
     fn a_cancel_racing_with_its_timer_does_not_crash() {
         // The timer fires at 1000 ms and the cancel arrives in the same instant: whichever the
         // server sees first, it neither crashes nor fires the alarm twice.
-        let out = shell::capture(|sh| async move {
+        let out = teaching::capture(|sh| async move {
             sh.run(|sh| async move {
                 let Ok(t) = start_link().await else { return };
                 schedule(&t, "tea", 1_000, || io::puts("Tea is ready"));

@@ -27,14 +27,14 @@ use super::api_layer::EggTimer;
 /// Called by `init`: from now on, exit signals reach the server as messages, and one from
 /// the parent makes it run `terminate` before it exits.
 pub fn trap_exits() {
-    otp_core::solution! {
+    teaching::solution! {
         process::trap_exit(true);
     }
 }
 
 /// Called by `terminate`: says goodbye and cancels the timers of the alarms left.
 pub fn shut_down(egg_timer: &mut EggTimer, reason: &ExitReason) {
-    otp_core::solution! {
+    teaching::solution! {
         io::puts(format!(
             "EggTimer shutting down gracefully ({reason}), dropping {} alarm(s)",
             egg_timer.alarms.len()
@@ -47,7 +47,7 @@ pub fn shut_down(egg_timer: &mut EggTimer, reason: &ExitReason) {
 
 /// `GenServer.stop(t)`: stops the server with `:normal`, waiting until it is gone.
 pub async fn stop(egg_timer: &ServerRef<EggTimer>) -> Result<(), StopError> {
-    otp_core::solution! {
+    teaching::solution! {
         gen_server::stop(egg_timer, ExitReason::Normal, Timeout::Infinity).await
     }
 }
@@ -57,11 +57,11 @@ pub async fn stop(egg_timer: &ServerRef<EggTimer>) -> Result<(), StopError> {
 mod tests {
     use super::super::api_layer::{schedule, start_link};
     use super::*;
-    use otp_core::{Mailbox, shell};
+    use otp_core::Mailbox;
 
     #[test]
     fn stop_runs_terminate_and_the_alarms_never_fire() {
-        let out = shell::capture(|sh| async move {
+        let out = teaching::capture(|sh| async move {
             sh.run(|sh| async move {
                 let Ok(t) = start_link().await else { return };
                 schedule(&t, "eggs", 300_000, || io::puts("Eggs are done"));
@@ -80,7 +80,7 @@ mod tests {
 
     #[test]
     fn a_shutdown_from_the_parent_runs_terminate() {
-        let out = shell::capture(|sh| async move {
+        let out = teaching::capture(|sh| async move {
             sh.run_with_mailbox(|sh, mut inbox: Mailbox<()>| async move {
                 process::trap_exit(true);
                 let Ok(t) = start_link().await else { return };
@@ -100,7 +100,7 @@ mod tests {
 
     #[test]
     fn a_kill_skips_terminate() {
-        let out = shell::capture(|sh| async move {
+        let out = teaching::capture(|sh| async move {
             sh.run_with_mailbox(|sh, mut inbox: Mailbox<()>| async move {
                 process::trap_exit(true);
                 let Ok(t) = start_link().await else { return };

@@ -47,14 +47,14 @@ impl fmt::Debug for AlarmStatus {
 // ANCHOR: solution
 /// Splits a number of seconds into hours, minutes and seconds.
 pub fn hms(seconds: u64) -> Hms {
-    otp_core::solution! {
+    teaching::solution! {
         (seconds / 3600, seconds % 3600 / 60, seconds % 60)
     }
 }
 
 /// The status of `alarm` at `now`, in hours, minutes and seconds.
 pub fn alarm_status(alarm: &Alarm, now: Instant) -> AlarmStatus {
-    otp_core::solution! {
+    teaching::solution! {
         AlarmStatus {
             name: alarm.name.clone(),
             duration: hms(alarm.duration.div_ceil(1000)),

@@ -24,7 +24,7 @@ pub const SUPERVISOR: &str = "EggTimer.Supervisor";
 // ANCHOR: solution
 /// Starts `EggTimer.Supervisor`, linked to the caller, with an empty egg timer as its child.
 pub async fn start_link() -> Result<SupervisorRef, StartError> {
-    otp_core::solution! {
+    teaching::solution! {
         supervisor::start_link(
             vec![Server::child_spec(Timers::new())],
             supervisor::Options::new().name(SUPERVISOR),
@@ -35,7 +35,7 @@ pub async fn start_link() -> Result<SupervisorRef, StartError> {
 
 /// The egg timer the supervisor runs now, if it runs one.
 pub async fn timer() -> Option<ServerRef<Server>> {
-    otp_core::solution! {
+    teaching::solution! {
         let children = supervisor::which_children(SUPERVISOR).await.ok()?;
         children
             .iter()
@@ -105,7 +105,7 @@ mod tests {
 
     #[test]
     fn the_lost_alarm_never_fires() {
-        let out = otp_core::shell::capture(|sh| async move {
+        let out = teaching::capture(|sh| async move {
             sh.run(|sh| async move {
                 start_link().await.unwrap();
                 let t = timer().await.unwrap();

@@ -1,11 +1,12 @@
 //! The anatomy of a GenServer: every response tuple at work, each callback saying what it
 //! returned in Rust and in Elixir.
 
-use otp_core::shell::{Scene, Shell};
-use otp_core::{gen_server, process, scene};
+use otp_core::{gen_server, process};
+use teaching::scene;
+use teaching::{Scene, Shell};
 
 use crate::anatomy::{Anatomy, Call, Cast};
-use otp_core::show;
+use teaching::show;
 
 /// The scene, for the tour and the example.
 pub const SCENE: Scene = scene!(

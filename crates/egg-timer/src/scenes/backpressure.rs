@@ -3,13 +3,14 @@
 //! mailbox stays empty (the chapter's advice, and the first exercise's solution at work).
 
 use otp_core::gen_server::ServerRef;
-use otp_core::shell::{Scene, Shell};
-use otp_core::{Mailbox, io, process, scene};
+use otp_core::{Mailbox, io, process};
+use teaching::scene;
+use teaching::{Scene, Shell};
 use tokio::time::Instant;
 
 use crate::calculator::{self, CastCalculator, Op, Start};
 use crate::exercises::calls_not_casts::{self, CallCalculator};
-use otp_core::show;
+use teaching::show;
 
 /// The scene, for the tour and the example.
 pub const SCENE: Scene = scene!(

@@ -2,12 +2,13 @@
 //! ch2-book-code-pitfalls): two alarms under one name, an alarm the server does not hold, and
 //! how `remaining` rounds.
 
-use otp_core::shell::{Scene, Shell};
-use otp_core::{gen_server, io, process, scene};
+use otp_core::{gen_server, io, process};
+use teaching::scene;
+use teaching::{Scene, Shell};
 
 use crate::server::{Call, Cast};
 use crate::{Alarm, Server, Timers};
-use otp_core::show;
+use teaching::show;
 
 /// The scene, for the tour and the example.
 pub const SCENE: Scene = scene!(

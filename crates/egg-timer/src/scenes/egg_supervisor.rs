@@ -1,8 +1,9 @@
 //! A "Your Turn" of chapter 3: the egg timer under a supervisor, crashed, back with a new pid
 //! and no alarms (transcript ch3-yourturn-egg-supervisor).
 
-use otp_core::shell::{Scene, Shell};
-use otp_core::{gen_server, io, process, scene, show, supervisor};
+use otp_core::{gen_server, io, process, supervisor};
+use teaching::{Scene, Shell};
+use teaching::{scene, show};
 
 use crate::exercises::supervised::{self, SUPERVISOR};
 use crate::server::{Call, Cast};

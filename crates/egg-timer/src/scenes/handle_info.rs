@@ -1,11 +1,12 @@
 //! An alarm made in the core, stored in a server, and scheduled by hand: the timer's message
 //! arrives in `handle_info`, which triggers the alarm (transcript ch2-handle-info).
 
-use otp_core::shell::{Scene, Shell};
-use otp_core::{gen_server, process, scene};
+use otp_core::{gen_server, process};
+use teaching::scene;
+use teaching::{Scene, Shell};
 
 use crate::{Alarm, Server, Timers};
-use otp_core::show;
+use teaching::show;
 
 /// The scene, for the tour and the example.
 pub const SCENE: Scene = scene!(

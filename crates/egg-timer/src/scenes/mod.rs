@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use otp_core::shell::Scene;
+use teaching::Scene;
 
 pub mod anatomy;
 pub mod backpressure;

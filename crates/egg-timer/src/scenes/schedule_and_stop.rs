@@ -2,13 +2,14 @@
 //! state}` ends the server with a crash report and takes the linked shell down (transcript
 //! ch2-schedule-stop).
 
-use otp_core::shell::{Scene, Shell};
-use otp_core::{gen_server, io, process, scene};
+use otp_core::{gen_server, io, process};
+use teaching::scene;
+use teaching::{Scene, Shell};
 
 use crate::scenes::Kept;
 use crate::server::Cast;
 use crate::{Server, Timers};
-use otp_core::show;
+use teaching::show;
 
 /// The scene, for the tour and the example.
 pub const SCENE: Scene = scene!(

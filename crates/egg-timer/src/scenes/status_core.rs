@@ -1,10 +1,11 @@
 //! `Alarm.status/1` counting down, in the core alone (transcript ch2-status-core).
 
-use otp_core::shell::{Scene, Shell};
-use otp_core::{process, scene};
+use otp_core::process;
+use teaching::scene;
+use teaching::{Scene, Shell};
 
 use crate::Alarm;
-use otp_core::show;
+use teaching::show;
 
 /// The scene, for the tour and the example.
 pub const SCENE: Scene = scene!(

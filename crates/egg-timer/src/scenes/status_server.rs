@@ -1,12 +1,13 @@
 //! The `:status` call: two long alarms counting down, one rescheduled (transcript
 //! ch2-status-server).
 
-use otp_core::shell::{Scene, Shell};
-use otp_core::{gen_server, io, process, scene};
+use otp_core::{gen_server, io, process};
+use teaching::scene;
+use teaching::{Scene, Shell};
 
 use crate::server::{Call, Cast};
 use crate::{Server, Timers};
-use otp_core::show;
+use teaching::show;
 
 /// The scene, for the tour and the example.
 pub const SCENE: Scene = scene!(

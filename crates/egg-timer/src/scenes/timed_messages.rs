@@ -2,9 +2,10 @@
 //! delivering to the shell itself (transcript ch2-timers).
 
 use otp_core::process::Received;
-use otp_core::shell::{Scene, Shell};
-use otp_core::show;
-use otp_core::{Atom, Mailbox, io, process, scene, timer};
+use otp_core::{Atom, Mailbox, io, process, timer};
+use teaching::scene;
+use teaching::show;
+use teaching::{Scene, Shell};
 
 /// The scene, for the tour and the example.
 pub const SCENE: Scene = scene!(

@@ -1,12 +1,13 @@
 //! The "Your Turn" egg timer at work: an API layer, cancel, a status in hours, minutes and
 //! seconds, and a graceful stop (transcript ch2-yourturn).
 
-use otp_core::shell::{Scene, Shell};
-use otp_core::{Atom, ExitReason, Mailbox, io, process, scene};
+use otp_core::{Atom, ExitReason, Mailbox, io, process};
+use teaching::scene;
+use teaching::{Scene, Shell};
 
 use crate::exercises;
 use crate::scenes::timed_messages::flush;
-use otp_core::show;
+use teaching::show;
 
 /// The scene, for the tour and the example.
 pub const SCENE: Scene = scene!(

@@ -8,7 +8,7 @@
 //!
 //! The scene `yourturn_add_character` replays it.
 //!
-//! **What you change:** the body wrapped in `otp_core::solution!` below. Keep the signature;
+//! **What you change:** the body wrapped in `teaching::solution!` below. Keep the signature;
 //! the tests at the bottom of this file stay unchanged. Check with
 //! `cargo test -p super-duper exercises::add_character`.
 
@@ -24,7 +24,7 @@ use crate::server::{Args, Server};
 /// `Err(SupervisorError::AlreadyStarted(pid))` if a child with that name runs; a
 /// `SupervisorError::Call` error if the supervisor is not running.
 pub async fn add_character(name: &str, quote: &str) -> Result<Pid, SupervisorError> {
-    otp_core::solution! {
+    teaching::solution! {
         let spec = Server::child_spec(Args::with_quote(name, quote));
         supervisor::start_child(SUPERVISOR, spec).await
     }

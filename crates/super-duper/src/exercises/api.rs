@@ -6,7 +6,7 @@
 //! [`die`] take a character's name and hide that a server, a registered name and a message
 //! are behind it.
 //!
-//! **What you change:** the bodies wrapped in `otp_core::solution!` below. Keep the
+//! **What you change:** the bodies wrapped in `teaching::solution!` below. Keep the
 //! signatures; the tests at the bottom of this file stay unchanged. Check with
 //! `cargo test -p super-duper exercises::api`.
 
@@ -18,13 +18,13 @@ use crate::server;
 /// `SuperDuper.say/1`: what the character named `name` says, asked of its running server.
 /// `Err(CallError::NoProc)` if no character of that name is running.
 pub async fn say(name: &str) -> Result<String, CallError> {
-    otp_core::solution! { server::say(name).await }
+    teaching::solution! { server::say(name).await }
 }
 
 /// `SuperDuper.die/1`: makes the character named `name` crash. Returns at once; nothing
 /// happens if no such character is running.
 pub fn die(name: &str) {
-    otp_core::solution! { server::die(name) }
+    teaching::solution! { server::die(name) }
 }
 // ANCHOR_END: api
 

@@ -14,7 +14,7 @@
 //! The scenes `yourturn_restart_permanent`, `yourturn_restart_transient` and
 //! `yourturn_restart_temporary` run the same five ways to end a character under each type.
 //!
-//! **What you change:** the body wrapped in `otp_core::solution!` below. Keep the signature;
+//! **What you change:** the body wrapped in `teaching::solution!` below. Keep the signature;
 //! the tests at the bottom of this file stay unchanged. Check with
 //! `cargo test -p super-duper exercises::restart_types`.
 
@@ -25,7 +25,7 @@ use crate::application;
 // ANCHOR: children
 /// The three characters' child specs, in start order, with the restart type `restart`.
 pub fn characters(restart: Restart) -> Vec<ChildSpec> {
-    otp_core::solution! {
+    teaching::solution! {
         application::characters(false)
             .into_iter()
             .map(|spec| spec.restart(restart))

@@ -7,7 +7,7 @@
 //! [SuperDuper.Server]}` does, marking it as a worker; then the three characters' list from
 //! it. A supervisor started with these children must behave exactly as the book's.
 //!
-//! **What you change:** the bodies wrapped in `otp_core::solution!` below. Keep the
+//! **What you change:** the bodies wrapped in `teaching::solution!` below. Keep the
 //! signatures; the tests at the bottom of this file stay unchanged. Check with
 //! `cargo test -p super-duper exercises::worker_specs`.
 
@@ -19,7 +19,7 @@ use crate::server;
 // ANCHOR: spec
 /// The child spec of the character `name`, every field written out, marked as a worker.
 pub fn worker_spec(name: &'static str) -> ChildSpec {
-    otp_core::solution! {
+    teaching::solution! {
         ChildSpec::new(name, move || async move {
             server::start_link(name).await.map(|server| server.pid())
         })
@@ -32,7 +32,7 @@ pub fn worker_spec(name: &'static str) -> ChildSpec {
 
 /// The three characters' specs, in start order.
 pub fn worker_specs() -> Vec<ChildSpec> {
-    otp_core::solution! { CHARACTERS.into_iter().map(worker_spec).collect() }
+    teaching::solution! { CHARACTERS.into_iter().map(worker_spec).collect() }
 }
 // ANCHOR_END: spec
 

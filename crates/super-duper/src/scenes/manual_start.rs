@@ -4,12 +4,12 @@
 use std::fmt;
 
 use otp_core::process::{self, ProcessInfo, Status};
-use otp_core::shell::Shell;
 use otp_core::supervisor;
 use otp_core::{ExitReason, Pid, Timeout};
+use teaching::Shell;
 
 use crate::application::{self, Options};
-use otp_core::show;
+use teaching::show;
 
 /// `Process.info/1`'s answer, printed as IEx prints the keyword list, with the fields this
 /// runtime keeps (see the chapter for the BEAM's others).

@@ -1,9 +1,9 @@
 //! The chapter's scenes, in the book's order: one async function per IEx session, each
 //! replayed by an example of the same name and snapshot-tested in `tests/scenes.rs`.
 
-use otp_core::scene;
-use otp_core::shell::Scene;
 use otp_core::{Name, Pid, process};
+use teaching::Scene;
+use teaching::scene;
 
 pub mod manual_start;
 pub mod primitives;

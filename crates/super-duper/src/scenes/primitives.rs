@@ -3,8 +3,8 @@
 
 use otp_core::Mailbox;
 use otp_core::process::{self, Received};
-use otp_core::shell::Shell;
-use otp_core::show;
+use teaching::Shell;
+use teaching::show;
 
 // ANCHOR: problem
 /// Elixir's `problem = fn -> raise "oh snap" end`: a function that panics.

@@ -2,12 +2,12 @@
 //! supervisor give up; under the application, and started from the shell (transcripts
 //! `ch3-restart-intensity` and `ch3-restart-intensity-shell`).
 
-use otp_core::shell::Shell;
+use teaching::Shell;
 
 use crate::application::{self, Options, SUPERVISOR};
 use crate::scenes::whereis;
 use crate::server;
-use otp_core::show;
+use teaching::show;
 
 // ANCHOR: scene
 /// Booted as mix does: three crashes of superman in 400 ms, a pause longer than the five

@@ -1,11 +1,11 @@
 //! The core on its own, then one character's server started from the shell without a
 //! supervisor: `die` takes the linked shell down with it (transcript `ch3-server-alone`).
 
-use otp_core::shell::Shell;
+use teaching::Shell;
 
 use crate::core;
 use crate::server;
-use otp_core::show;
+use teaching::show;
 
 // ANCHOR: scene
 /// `SuperDuper.Core.info/1`, then `Server.start_link :superdave`, `say` and `die`.

@@ -2,13 +2,13 @@
 //! supervisor stopped; with characters that do not trap exits (the book's) and with
 //! characters that do (transcripts `ch3-strategy-<strategy>[-trap_exit]`).
 
-use otp_core::shell::Shell;
 use otp_core::supervisor::{self, Strategy};
 use otp_core::{ExitReason, Timeout};
+use teaching::Shell;
 
 use crate::application::{self, Options, SUPERVISOR};
 use crate::server;
-use otp_core::show;
+use teaching::show;
 
 // ANCHOR: scene
 /// Boots the application with `strategy`, the characters trapping exits or not; kills each

@@ -4,12 +4,12 @@
 use std::convert::Infallible;
 
 use otp_core::gen_server::{self, GenServer, Init};
-use otp_core::shell::Shell;
 use otp_core::supervisor;
+use teaching::Shell;
 
 use crate::application::{self, Options, SUPERVISOR};
 use crate::server::{self, Args, Server};
-use otp_core::show;
+use teaching::show;
 
 /// Elixir's `defmodule Plain do use GenServer; def init(x), do: {:ok, x} end`: a server with
 /// every default, `child_spec` among them.

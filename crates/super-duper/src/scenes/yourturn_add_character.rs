@@ -1,11 +1,11 @@
 //! Your turn: a fourth character, added to the running supervisor through the API, crashed
 //! and brought back (transcript `ch4-add-character-supervisor`).
 
-use otp_core::shell::Shell;
 use otp_core::supervisor;
+use teaching::Shell;
 
 use crate::application::{self, Options, SUPERVISOR};
-use otp_core::show;
+use teaching::show;
 
 // ANCHOR: scene
 /// `SuperDuper.say`, then `add_character(:supernova, "Expanding at light speed")`, a crash

@@ -5,15 +5,15 @@ use otp_core::ExitReason;
 use otp_core::Timeout::Infinity;
 use otp_core::gen_server;
 use otp_core::process;
-use otp_core::shell::Shell;
 use otp_core::supervisor::{self, Restart};
+use teaching::Shell;
 
 use crate::application::{self, Options, SUPERVISOR};
 use crate::core::CHARACTERS;
 use crate::exercises::restart_types;
 use crate::scenes::whereis;
 use crate::server::{self, Server};
-use otp_core::show;
+use teaching::show;
 
 // ANCHOR: scene
 /// Boots the characters with the restart type `restart` and ends them one way after another:

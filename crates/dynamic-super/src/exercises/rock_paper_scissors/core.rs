@@ -19,7 +19,7 @@ impl Move {
 
     /// `true` if this move beats `other`.
     pub fn beats(self, other: Move) -> bool {
-        otp_core::solution! {
+        teaching::solution! {
             matches!(
                 (self, other),
                 (Move::Rock, Move::Scissors)
@@ -90,7 +90,7 @@ impl Outcome {
 
 /// Who wins when the first seat throws `first` and the second `second`.
 pub fn judge(first: Move, second: Move) -> Outcome {
-    otp_core::solution! {
+    teaching::solution! {
         if first.beats(second) {
             Outcome::Win(Seat::First)
         } else if second.beats(first) {
@@ -139,7 +139,7 @@ pub enum ThrowError {
 /// Throws `mv` from `seat`. The round is over when both seats have thrown: then the board is
 /// cleared for the next round, the score counts it, and the round is returned.
 pub fn throw(board: &Board, seat: Seat, mv: Move) -> Result<(Board, Option<Round>), ThrowError> {
-    otp_core::solution! {
+    teaching::solution! {
         if board.thrown[seat.index()].is_some() {
             return Err(ThrowError::AlreadyThrown);
         }

@@ -119,7 +119,7 @@ impl GenServer for Game {
     type Continue = std::convert::Infallible;
 
     async fn init(players: [Player; 2]) -> Init<Self> {
-        otp_core::solution! {
+        teaching::solution! {
             // Watch both players: a player whose process exits has left the game.
             let me = gen_server::self_ref::<Game>();
             for (seat, player) in players.iter().enumerate() {
@@ -138,7 +138,7 @@ impl GenServer for Game {
         Call::Throw(pid, mv): Call,
         _from: &Caller<Self::Reply>,
     ) -> CallResult<Self> {
-        otp_core::solution! {
+        teaching::solution! {
             let Some(seat) = self.seat_of(&pid) else {
                 return CallResult::Reply(Err(RpsError::NotAPlayer));
             };
@@ -162,7 +162,7 @@ impl GenServer for Game {
     }
 
     async fn handle_info(&mut self, msg: Info<std::convert::Infallible>) -> CastResult<Self> {
-        otp_core::solution! {
+        teaching::solution! {
             match msg {
                 Info::Down(down) => {
                     // One player left: tell the other, and end the game normally.

@@ -60,13 +60,13 @@ impl GenServer for Room {
     type Continue = std::convert::Infallible;
 
     async fn init((): ()) -> Init<Self> {
-        otp_core::solution! {
+        teaching::solution! {
             Init::Ok(Room { waiting: None, games: HashMap::new() })
         }
     }
 
     async fn handle_call(&mut self, msg: Call, _from: &Caller<Reply>) -> CallResult<Self> {
-        otp_core::solution! {
+        teaching::solution! {
             let reply = match msg {
                 Call::Join(player) => Reply::Joined(self.join(player).await),
                 Call::Leave(pid) => Reply::Left(self.leave(&pid)),
@@ -79,7 +79,7 @@ impl GenServer for Room {
     }
 
     async fn handle_info(&mut self, msg: Info<std::convert::Infallible>) -> CastResult<Self> {
-        otp_core::solution! {
+        teaching::solution! {
             if let Info::Down(down) = msg {
                 if self.waiting.as_ref().is_some_and(|(p, _)| p.pid() == down.pid) {
                     // The waiting player left: nobody is waiting any more.
@@ -105,7 +105,7 @@ impl GenServer for Room {
 
 impl Room {
     async fn join(&mut self, player: Player) -> Result<Joined, RpsError> {
-        otp_core::solution! {
+        teaching::solution! {
             // A waiting player whose exit the room has not read yet is as good as gone.
             let first = match &self.waiting {
                 Some((first, _)) if first.pid() == player.pid() => {
@@ -137,7 +137,7 @@ impl Room {
     }
 
     fn leave(&mut self, pid: &Pid) -> Result<(), RpsError> {
-        otp_core::solution! {
+        teaching::solution! {
             match self.waiting.take() {
                 Some((player, watch)) if &player.pid() == pid => {
                     process::demonitor(&watch, true);

@@ -7,8 +7,8 @@
 //! console logger, so crash reports appear in the output where Elixir's Logger would print them.
 //!
 //! ```
-//! use otp_core::shell::{self, Shell};
-//! use otp_core::{process, show};
+//! use otp_core::process;
+//! use teaching::{Shell, show};
 //!
 //! async fn scene(sh: Shell) {
 //!     sh.section("Processes");
@@ -19,7 +19,7 @@
 //!     .await;
 //! }
 //!
-//! let out = shell::capture(scene);
+//! let out = teaching::capture(scene);
 //! assert_eq!(out, "## Processes\n> process::self_pid()\n#PID<0.100.0>\n> 40 + 2\n42\n");
 //! ```
 //!
@@ -34,11 +34,8 @@ use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::exit::ExitReason;
-use crate::io::Console;
-use crate::node::{Node, lock};
-use crate::pid::Pid;
-use crate::process::{Addr, Mailbox, Received};
+use otp_core::process::{Addr, Mailbox, Received};
+use otp_core::{Console, ExitReason, Node, Pid};
 
 /// The scene's handle on its shell: the node, the console, and a way to run code in a shell
 /// process.
@@ -61,8 +58,8 @@ impl Shell {
     /// The scene's node.
     ///
     /// ```
-    /// use otp_core::shell::{self, Shell};
     /// use otp_core::{Mailbox, process};
+    /// use teaching::Shell;
     ///
     /// async fn scene(sh: Shell) {
     ///     sh.run(|_sh| async {
@@ -73,7 +70,7 @@ impl Shell {
     ///     sh.say(sh.node().process_count());
     /// }
     ///
-    /// assert_eq!(shell::capture(scene), "2\n");
+    /// assert_eq!(teaching::capture(scene), "2\n");
     /// ```
     pub fn node(&self) -> &Node {
         &self.node
@@ -82,14 +79,14 @@ impl Shell {
     /// The console the scene prints to.
     ///
     /// ```
-    /// use otp_core::shell::{self, Shell};
+    /// use teaching::Shell;
     ///
     /// async fn scene(sh: Shell) {
     ///     sh.console().write("no newline, ");
     ///     sh.console().println("then one");
     /// }
     ///
-    /// assert_eq!(shell::capture(scene), "no newline, then one\n");
+    /// assert_eq!(teaching::capture(scene), "no newline, then one\n");
     /// ```
     pub fn console(&self) -> &Console {
         &self.console
@@ -98,13 +95,13 @@ impl Shell {
     /// Prints a line.
     ///
     /// ```
-    /// use otp_core::shell::{self, Shell};
+    /// use teaching::Shell;
     ///
     /// async fn scene(sh: Shell) {
     ///     sh.say("The server keeps the count.");
     /// }
     ///
-    /// assert_eq!(shell::capture(scene), "The server keeps the count.\n");
+    /// assert_eq!(teaching::capture(scene), "The server keeps the count.\n");
     /// ```
     pub fn say(&self, line: impl Display) {
         self.console.println(line);
@@ -113,13 +110,13 @@ impl Shell {
     /// Prints a section heading (`## title`), as the book's sections divide a chapter.
     ///
     /// ```
-    /// use otp_core::shell::{self, Shell};
+    /// use teaching::Shell;
     ///
     /// async fn scene(sh: Shell) {
     ///     sh.section("Links");
     /// }
     ///
-    /// assert_eq!(shell::capture(scene), "## Links\n");
+    /// assert_eq!(teaching::capture(scene), "## Links\n");
     /// ```
     pub fn section(&self, title: impl Display) {
         self.console.println(format!("## {title}"));
@@ -128,7 +125,7 @@ impl Shell {
     /// Prints what a reader would type (`> input`).
     ///
     /// ```
-    /// use otp_core::shell::{self, Shell};
+    /// use teaching::Shell;
     ///
     /// async fn scene(sh: Shell) {
     ///     // A line typed at the prompt that gives no value worth printing.
@@ -136,7 +133,7 @@ impl Shell {
     ///     sh.sleep(100).await;
     /// }
     ///
-    /// assert_eq!(shell::capture(scene), "> Process.sleep(100)\n");
+    /// assert_eq!(teaching::capture(scene), "> Process.sleep(100)\n");
     /// ```
     pub fn input(&self, input: impl Display) {
         self.console.println(format!("> {input}"));
@@ -148,14 +145,14 @@ impl Shell {
     /// [`show!`]: crate::show
     ///
     /// ```
-    /// use otp_core::shell::{self, Shell};
+    /// use teaching::Shell;
     ///
     /// async fn scene(sh: Shell) {
     ///     // What `show!(sh, 1 + 1)` writes for you.
     ///     sh.show("1 + 1", &2);
     /// }
     ///
-    /// assert_eq!(shell::capture(scene), "> 1 + 1\n2\n");
+    /// assert_eq!(teaching::capture(scene), "> 1 + 1\n2\n");
     /// ```
     pub fn show(&self, input: &str, value: &dyn Debug) {
         self.input(input);
@@ -166,14 +163,14 @@ impl Shell {
     ///
     /// ```
     /// use otp_core::ExitReason;
-    /// use otp_core::shell::{self, Shell};
+    /// use teaching::Shell;
     ///
     /// async fn scene(sh: Shell) {
     ///     sh.value(&ExitReason::custom("boom"));
     ///     sh.value(&Some("text"));
     /// }
     ///
-    /// assert_eq!(shell::capture(scene), ":boom\nSome(\"text\")\n");
+    /// assert_eq!(teaching::capture(scene), ":boom\nSome(\"text\")\n");
     /// ```
     pub fn value(&self, value: &dyn Debug) {
         self.console.println(inspect(value));
@@ -186,8 +183,8 @@ impl Shell {
     /// `** (EXIT from #PID<...>) shell process exited with reason: ...` line and returns `None`.
     ///
     /// ```
-    /// use otp_core::shell::{self, Shell};
     /// use otp_core::{ExitReason, Mailbox, process};
+    /// use teaching::Shell;
     ///
     /// async fn scene(sh: Shell) {
     ///     let first = sh.run(|_sh| async { process::self_pid() }).await;
@@ -207,7 +204,7 @@ impl Shell {
     /// }
     ///
     /// assert_eq!(
-    ///     shell::capture(scene),
+    ///     teaching::capture(scene),
     ///     "** (EXIT from #PID<0.100.0>) shell process exited with reason: :boom\n"
     /// );
     /// ```
@@ -242,7 +239,8 @@ impl Shell {
     /// The live shell process, started if there is none. A watcher reports the shell's death
     /// when it happens, as IEx does, even between two runs.
     fn shell_process(&self) -> ShellProcess {
-        let mut current = lock(&self.process);
+        // A poisoned lock only means a scene panicked mid-update; the slot is still usable.
+        let mut current = self.process.lock().unwrap_or_else(|e| e.into_inner());
         match &*current {
             Some((shell, reported)) if shell.is_alive() => (shell.clone(), reported.clone()),
             _ => {
@@ -279,8 +277,8 @@ impl Shell {
     /// arrive in any mailbox.) The process ends when `f` does.
     ///
     /// ```
-    /// use otp_core::shell::{self, Shell};
-    /// use otp_core::{Mailbox, show};
+    /// use otp_core::Mailbox;
+    /// use teaching::{Shell, show};
     ///
     /// async fn scene(sh: Shell) {
     ///     sh.run_with_mailbox(|sh, mut inbox: Mailbox<&'static str>| async move {
@@ -292,7 +290,7 @@ impl Shell {
     ///     .await;
     /// }
     ///
-    /// assert_eq!(shell::capture(scene), "> inbox.flush()\n[Msg(\"hello\")]\n");
+    /// assert_eq!(teaching::capture(scene), "> inbox.flush()\n[Msg(\"hello\")]\n");
     /// ```
     pub async fn run_with_mailbox<M, T, F, Fut>(&self, f: F) -> Option<T>
     where
@@ -321,8 +319,8 @@ impl Shell {
     /// so timers due in the meantime fire and their output appears.
     ///
     /// ```
-    /// use otp_core::shell::{self, Shell};
     /// use otp_core::{Mailbox, Received, io, process, timer};
+    /// use teaching::Shell;
     ///
     /// async fn scene(sh: Shell) {
     ///     sh.run(|_sh| async {
@@ -338,10 +336,10 @@ impl Shell {
     ///     sh.sleep(5 * 60 * 1000 + 1).await;
     /// }
     ///
-    /// assert_eq!(shell::capture(scene), "(five minutes pass, at once)\nAlarm triggered!\n");
+    /// assert_eq!(teaching::capture(scene), "(five minutes pass, at once)\nAlarm triggered!\n");
     /// ```
     pub async fn sleep(&self, ms: u64) {
-        crate::process::sleep(ms).await
+        otp_core::process::sleep(ms).await
     }
 }
 
@@ -349,11 +347,10 @@ impl Shell {
 /// than 80 columns.
 ///
 /// ```
-/// use otp_core::shell;
-///
-/// assert_eq!(shell::inspect(&vec![1, 2, 3]), "[1, 2, 3]");
+/// ///
+/// assert_eq!(teaching::inspect(&vec![1, 2, 3]), "[1, 2, 3]");
 /// let long: Vec<String> = (0..20).map(|n| format!("item {n}")).collect();
-/// assert!(shell::inspect(&long).starts_with("[\n    \"item 0\",\n"));
+/// assert!(teaching::inspect(&long).starts_with("[\n    \"item 0\",\n"));
 /// ```
 pub fn inspect(value: &dyn Debug) -> String {
     let line = format!("{value:?}");
@@ -380,169 +377,6 @@ fn describe_exit(reason: &ExitReason) -> String {
     }
 }
 
-/// A scene's future, boxed so scenes of different functions fit in one list.
-pub type SceneFuture = std::pin::Pin<Box<dyn Future<Output = ()>>>;
-
-/// One scene of a chapter, as the tour and the snapshot tests list them.
-#[derive(Clone, Copy)]
-pub struct Scene {
-    /// The scene's name: its example's name and its snapshot's name.
-    pub name: &'static str,
-    /// The book section it replays.
-    pub title: &'static str,
-    /// Runs it.
-    pub run: fn(Shell) -> SceneFuture,
-}
-
-impl std::fmt::Debug for Scene {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Scene({} - {})", self.name, self.title)
-    }
-}
-
-impl Scene {
-    /// Runs the scene for a reader (see [`play`]).
-    ///
-    /// ```
-    /// use otp_core::scene;
-    /// use otp_core::shell::{Scene, Shell};
-    ///
-    /// async fn hello(sh: Shell) {
-    ///     sh.say("hello");
-    /// }
-    ///
-    /// const HELLO: Scene = scene!("hello", "Saying hello", hello);
-    ///
-    /// // What an example's main does: `cargo run --example hello` prints the scene.
-    /// HELLO.play();
-    /// ```
-    pub fn play(&self) {
-        play(self.run)
-    }
-
-    /// Runs the scene for a test (see [`capture`]).
-    ///
-    /// ```
-    /// use otp_core::scene;
-    /// use otp_core::shell::{Scene, Shell};
-    ///
-    /// async fn hello(sh: Shell) {
-    ///     sh.say("hello");
-    /// }
-    ///
-    /// const HELLO: Scene = scene!("hello", "Saying hello", hello);
-    ///
-    /// // What a snapshot test does with it.
-    /// assert_eq!(HELLO.capture(), "hello\n");
-    /// assert_eq!(format!("{HELLO:?}"), "Scene(hello - Saying hello)");
-    /// ```
-    pub fn capture(&self) -> String {
-        capture(self.run)
-    }
-}
-
-/// The scene named `name` in a chapter's list: what a snapshot test looks up.
-///
-/// ```
-/// use otp_core::scene;
-/// use otp_core::shell::{self, Scene, Shell};
-///
-/// async fn hello(sh: Shell) {
-///     sh.say("hello");
-/// }
-///
-/// const ALL: &[Scene] = &[scene!("hello", "Saying hello", hello)];
-///
-/// assert_eq!(shell::find_scene(ALL, "hello").capture(), "hello\n");
-/// ```
-///
-/// # Panics
-/// When no scene has that name: a test that names a scene the list does not have.
-pub fn find_scene<'a>(scenes: &'a [Scene], name: &str) -> &'a Scene {
-    scenes
-        .iter()
-        .find(|s| s.name == name)
-        .unwrap_or_else(|| panic!("no scene named {name} in the chapter's list of scenes"))
-}
-
-/// Checks that a chapter's list of scenes, its snapshot tests and its snapshot files agree:
-/// `tested` names the scenes the tests check, in the list's order, and `snapshots` is the
-/// folder of `scenes__<name>.snap` files. A scene added without a test, or a snapshot left
-/// behind by a scene that was removed, fails here.
-///
-/// ```
-/// use otp_core::scene;
-/// use otp_core::shell::{self, Scene, Shell};
-///
-/// async fn hello(sh: Shell) {
-///     sh.say("hello");
-/// }
-///
-/// const ALL: &[Scene] = &[scene!("hello", "Saying hello", hello)];
-///
-/// let dir = std::env::temp_dir().join(format!("otp-core-doc-snapshots-{}", std::process::id()));
-/// std::fs::create_dir_all(&dir).unwrap();
-/// std::fs::write(dir.join("scenes__hello.snap"), "").unwrap();
-/// shell::assert_scenes_match(ALL, &["hello"], &dir);
-/// std::fs::remove_dir_all(&dir).unwrap();
-/// ```
-///
-/// # Panics
-/// With the two lists that disagree, or when the folder cannot be read.
-pub fn assert_scenes_match(scenes: &[Scene], tested: &[&str], snapshots: &std::path::Path) {
-    let listed: Vec<&str> = scenes.iter().map(|s| s.name).collect();
-    assert_eq!(listed, tested, "the list of scenes and the tests disagree");
-    let mut files: Vec<String> = std::fs::read_dir(snapshots)
-        .unwrap_or_else(|e| panic!("{}: {e}", snapshots.display()))
-        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .filter_map(|file| {
-            file.strip_prefix("scenes__")?
-                .strip_suffix(".snap")
-                .map(String::from)
-        })
-        .collect();
-    files.sort();
-    let mut names = listed;
-    names.sort_unstable();
-    assert_eq!(files, names, "the snapshot files and the scenes disagree");
-}
-
-/// Makes a [`Scene`] from a name, a title and an `async fn(Shell)`:
-/// `scene!("boundary_send", "The hand-made boundary", boundary_send)`.
-///
-/// ```
-/// use otp_core::scene;
-/// use otp_core::shell::{Scene, Shell};
-///
-/// async fn links(sh: Shell) {
-///     sh.section("Links");
-/// }
-///
-/// async fn monitors(sh: Shell) {
-///     sh.section("Monitors");
-/// }
-///
-/// /// A chapter's scenes, in the book's order.
-/// const ALL: &[Scene] = &[
-///     scene!("links", "Linking processes", links),
-///     scene!("monitors", "Watching a process", monitors),
-/// ];
-///
-/// let names: Vec<&str> = ALL.iter().map(|s| s.name).collect();
-/// assert_eq!(names, ["links", "monitors"]);
-/// assert_eq!(ALL[1].capture(), "## Monitors\n");
-/// ```
-#[macro_export]
-macro_rules! scene {
-    ($name:expr, $title:expr, $f:path) => {
-        $crate::shell::Scene {
-            name: $name,
-            title: $title,
-            run: |sh| ::std::boxed::Box::pin($f(sh)),
-        }
-    };
-}
-
 // ANCHOR: show
 /// Prints an expression and its value in a scene: `show!(sh, expr)` prints `> expr` on one
 /// line, then evaluates it (so whatever it prints, a crash report say, comes after the input,
@@ -550,7 +384,7 @@ macro_rules! scene {
 #[macro_export]
 macro_rules! show {
     ($sh:expr, $e:expr) => {{
-        $sh.input($crate::shell::one_line(stringify!($e)));
+        $sh.input($crate::one_line(stringify!($e)));
         let value = $e;
         $sh.value(&value);
         value
@@ -561,10 +395,9 @@ macro_rules! show {
 /// Joins a source fragment that `stringify!` spread over several lines into one line.
 ///
 /// ```
-/// use otp_core::shell;
-///
+/// ///
 /// let spread = "gen_server::call(\n    &counter,\n    Get\n)";
-/// assert_eq!(shell::one_line(spread), "gen_server::call( &counter, Get )");
+/// assert_eq!(teaching::one_line(spread), "gen_server::call( &counter, Get )");
 /// ```
 pub fn one_line(source: &str) -> String {
     source.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -583,7 +416,7 @@ where
     F: FnOnce(Shell) -> Fut,
     Fut: Future<Output = ()>,
 {
-    crate::logger::init_console();
+    otp_core::logger::init_console();
     let node = Node::with_console(console.clone());
     let shell = Shell {
         node: node.clone(),
@@ -602,8 +435,8 @@ where
 /// Runs a scene for a reader: everything it prints goes to standard output.
 ///
 /// ```
-/// use otp_core::shell::{self, Shell};
-/// use otp_core::{process, show};
+/// use otp_core::process;
+/// use teaching::{Shell, show};
 ///
 /// async fn scene(sh: Shell) {
 ///     sh.run(|sh| async move {
@@ -613,7 +446,7 @@ where
 /// }
 ///
 /// // Prints "> process::self_pid()" and "#PID<0.100.0>" on standard output.
-/// shell::play(scene);
+/// teaching::play(scene);
 /// ```
 pub fn play<F, Fut>(scene: F)
 where
@@ -626,8 +459,8 @@ where
 /// Runs a scene for a test and returns everything it printed.
 ///
 /// ```
-/// use otp_core::shell::{self, Shell};
-/// use otp_core::{process, show};
+/// use otp_core::process;
+/// use teaching::{Shell, show};
 ///
 /// async fn scene(sh: Shell) {
 ///     sh.run(|sh| async move {
@@ -637,8 +470,8 @@ where
 /// }
 ///
 /// // Every run prints the same pids: a fresh node for each scene.
-/// assert_eq!(shell::capture(scene), "> process::self_pid()\n#PID<0.100.0>\n");
-/// assert_eq!(shell::capture(scene), shell::capture(scene));
+/// assert_eq!(teaching::capture(scene), "> process::self_pid()\n#PID<0.100.0>\n");
+/// assert_eq!(teaching::capture(scene), teaching::capture(scene));
 /// ```
 pub fn capture<F, Fut>(scene: F) -> String
 where

@@ -8,7 +8,7 @@
 //!
 //! ```
 //! pub fn negate(n: i64) -> i64 {
-//!     otp_core::solution! { -n }
+//!     teaching::solution! { -n }
 //! }
 //! assert_eq!(negate(7), -7);
 //! ```
@@ -19,7 +19,7 @@
 /// ```
 /// /// Your turn: the area of a circle of radius `r`.
 /// pub fn area(r: f64) -> f64 {
-///     otp_core::solution! {
+///     teaching::solution! {
 ///         std::f64::consts::PI * r * r
 ///     }
 /// }

@@ -1,7 +1,7 @@
 //! The scene shell: output capture, a shell killed by a linked crash, a new shell after it.
 
-use otp_core::shell::{self, Shell};
-use otp_core::{Mailbox, process, show};
+use otp_core::{Mailbox, process};
+use teaching::{Shell, show};
 
 async fn crash_and_restart(sh: Shell) {
     sh.run(|sh| async move {
@@ -19,7 +19,7 @@ async fn crash_and_restart(sh: Shell) {
 #[test]
 fn a_linked_crash_kills_the_shell_and_the_next_run_starts_a_new_one() {
     assert_eq!(
-        shell::capture(crash_and_restart),
+        teaching::capture(crash_and_restart),
         "> process::self_pid()\n#PID<0.100.0>\n\
          \n[error] Process #PID<0.101.0> raised an exception\n** (panic) oh snap\n\
          ** (EXIT from #PID<0.100.0>) shell process exited with reason: an exception was raised:\n    ** (panic) oh snap\n\
@@ -55,7 +55,7 @@ async fn one_shell_across_runs(sh: Shell) {
 #[test]
 fn the_shell_process_lives_from_one_run_to_the_next() {
     assert_eq!(
-        shell::capture(one_shell_across_runs),
+        teaching::capture(one_shell_across_runs),
         "> process::self_pid()\n#PID<0.100.0>\n> process::self_pid()\n#PID<0.100.0>\n"
     );
 }
@@ -63,6 +63,6 @@ fn the_shell_process_lives_from_one_run_to_the_next() {
 #[test]
 fn scenes_run_under_a_paused_clock() {
     let started = std::time::Instant::now();
-    assert_eq!(shell::capture(timers), "five minutes later\ndone\n");
+    assert_eq!(teaching::capture(timers), "five minutes later\ndone\n");
     assert!(started.elapsed() < std::time::Duration::from_secs(60));
 }
