@@ -9,12 +9,13 @@ tour:
 
 # Everything CI runs: formatting, proof that otp-core alone builds tokio without its test
 # utilities, lints, every test and doc test of the workspace (the chapters' drift check among
-# them), then proof that every exercise test fails without its solution.
+# them, and otp-core's distribution tests against a real erl), then proof that every exercise
+# test fails without its solution.
 test:
 	$(CARGO) fmt --all -- --check
 	CARGO="$(CARGO)" scripts/check-features
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	$(CARGO) test --workspace
+	$(CARGO) clippy --workspace --all-targets --features otp-core/dist -- -D warnings
+	$(CARGO) test --workspace --features otp-core/dist
 	CARGO="$(CARGO)" scripts/check-exercises
 
 # Rewrites every code and output block of chapters/*.md from the source its marker names.
@@ -31,5 +32,5 @@ fmt:
 	$(CARGO) fmt --manifest-path bench/Cargo.toml
 
 lint:
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --all-targets --features otp-core/dist -- -D warnings
 	$(CARGO) clippy --manifest-path bench/Cargo.toml --all-targets -- -D warnings
