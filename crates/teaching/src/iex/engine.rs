@@ -321,27 +321,19 @@ impl Engine {
             return Outcome::Exit;
         }
         *lock(&self.session.current) = command.name.clone();
-        let Some(result) = self.in_shell(command, args).await else {
+        let Some(Ok(pid)) = self.in_shell(command, args).await else {
             return Outcome::Continue;
         };
-        match result {
-            Ok(reply) => {
-                if let Some(text) = &reply.text {
-                    self.say(text);
+        if let Some(var) = binding {
+            match pid {
+                Some(pid) => {
+                    lock(&self.session.bindings).insert(var, pid);
                 }
-                if let Some(var) = binding {
-                    match reply.pid {
-                        Some(pid) => {
-                            lock(&self.session.bindings).insert(var, pid);
-                        }
-                        None => self.say(ShellError::new(
-                            "MatchError",
-                            format!("{name} returns no pid to bind to {var}"),
-                        )),
-                    }
-                }
+                None => self.say(ShellError::new(
+                    "MatchError",
+                    format!("{name} returns no pid to bind to {var}"),
+                )),
             }
-            Err(e) => self.say(e),
         }
         Outcome::Continue
     }
@@ -357,20 +349,35 @@ impl Engine {
             .expect("an evaluator was just made if there was none")
     }
 
-    /// Runs a command in the shell process. `None` if the shell process died first (its
-    /// exit is reported as IEx reports it).
+    /// Runs a command in the shell process and prints its answer there, the moment it has
+    /// one, so that it comes before whatever the command set going prints (a crash report
+    /// after `divide calc 0`), as in IEx. Gives the pid the command returned, if any, or
+    /// `Err` after an error; `None` if the shell process died first (its exit is reported as
+    /// IEx reports it).
     async fn in_shell(
         &mut self,
         command: Command,
         args: Args,
-    ) -> Option<Result<Reply, ShellError>> {
+    ) -> Option<Result<Option<Pid>, ShellError>> {
         let session = self.session.clone();
         let (tx, rx) = oneshot::channel();
         let job: Job = Box::new(move |mailbox| {
             Box::pin(async move {
+                let console = session.console.clone();
                 let ctx = Ctx { session, mailbox };
-                let result = (command.handler)(ctx, args).await;
-                let _ = tx.send(result);
+                let answer = match (command.handler)(ctx, args).await {
+                    Ok(Reply { text, pid }) => {
+                        if let Some(text) = text {
+                            console.println(text);
+                        }
+                        Ok(pid)
+                    }
+                    Err(e) => {
+                        console.println(&e);
+                        Err(e)
+                    }
+                };
+                let _ = tx.send(answer);
             })
         });
         let evaluator = self.evaluator();

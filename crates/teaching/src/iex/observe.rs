@@ -1,9 +1,11 @@
 //! `observe`: the supervision tree, live, in the terminal, as Erlang's `:observer` shows it.
 //!
 //! The shell process refreshes the tree four times a second ([`otp_core::observer`]); a thread
-//! of its own draws it with ratatui and reads the keyboard. What processes print meanwhile
-//! (crash reports, restarts) shows in the lower pane and is printed in full once the view is
-//! left, so nothing is lost.
+//! of its own draws it with ratatui and reads the keyboard. The arrow keys select a process
+//! and `k` kills it, as `:observer`'s "Kill process" does, so a reader watches its supervisor
+//! restart it (and its siblings, under one_for_all) as it happens. What processes print
+//! meanwhile (crash reports, restarts) shows in the lower pane and is printed in full once the
+//! view is left, so nothing is lost.
 
 use std::io::{self, Stdout};
 use std::sync::Arc;
@@ -11,7 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use otp_core::observer;
+use otp_core::{ExitReason, observer, process};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
@@ -26,6 +28,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::command::{Args, Reply, ShellError};
 use super::context::Ctx;
+use super::parse;
 
 /// How often the view asks the supervisors again.
 const REFRESH_MS: u64 = 250;
@@ -51,9 +54,11 @@ pub(crate) async fn observe(ctx: &Ctx, args: &Args) -> Result<Reply, ShellError>
     output.hold(true);
     let quit = Arc::new(AtomicBool::new(false));
     let (tx, rx) = mpsc::channel::<Frame>();
+    // The pid numbers the reader asks to kill.
+    let (kill_tx, kills) = mpsc::channel::<u64>();
     let ui = {
         let quit = quit.clone();
-        std::thread::spawn(move || draw_until_quit(rx, &quit))
+        std::thread::spawn(move || draw_until_quit(rx, &kill_tx, &quit))
     };
     let console = ctx.session.console.clone();
     let label = word.clone().unwrap_or_else(|| {
@@ -72,7 +77,9 @@ pub(crate) async fn observe(ctx: &Ctx, args: &Args) -> Result<Reply, ShellError>
             Err(e) => e.to_string(),
         };
         let frame = Frame {
-            title: format!(" observe {label}: q or Esc goes back to the prompt "),
+            title: format!(
+                " observe {label}: up/down select, k kills the selected process, q or Esc goes back "
+            ),
             tree,
             log: console.contents(),
         };
@@ -80,6 +87,11 @@ pub(crate) async fn observe(ctx: &Ctx, args: &Args) -> Result<Reply, ShellError>
             break;
         }
         for _ in 0..5 {
+            while let Ok(n) = kills.try_recv() {
+                if let Some(pid) = ctx.node().process(n) {
+                    process::exit(&pid, ExitReason::Kill);
+                }
+            }
             if quit.load(Ordering::Acquire) {
                 break;
             }
@@ -101,12 +113,25 @@ pub(crate) async fn observe(ctx: &Ctx, args: &Args) -> Result<Reply, ShellError>
 
 type Screen = Terminal<CrosstermBackend<Stdout>>;
 
-fn draw_until_quit(frames: mpsc::Receiver<Frame>, quit: &AtomicBool) -> io::Result<()> {
+/// The pid number of the process a line of the tree is about (the first pid on it).
+fn pid_on(line: &str) -> Option<u64> {
+    let start = line.find("#PID<")?;
+    let end = start + line[start..].find('>')?;
+    parse::pid_number(&line[start..=end])
+}
+
+fn draw_until_quit(
+    frames: mpsc::Receiver<Frame>,
+    kills: &mpsc::Sender<u64>,
+    quit: &AtomicBool,
+) -> io::Result<()> {
     enable_raw_mode()?;
     let result = (|| {
         execute!(io::stdout(), EnterAlternateScreen)?;
         let mut screen: Screen = Terminal::new(CrosstermBackend::new(io::stdout()))?;
         let mut shown: Option<Frame> = None;
+        // The selected process, by position among the lines that show one.
+        let mut selected: usize = 0;
         loop {
             loop {
                 match frames.try_recv() {
@@ -115,8 +140,14 @@ fn draw_until_quit(frames: mpsc::Receiver<Frame>, quit: &AtomicBool) -> io::Resu
                     Err(mpsc::TryRecvError::Disconnected) => return Ok(()),
                 }
             }
+            let pids: Vec<u64> = shown
+                .as_ref()
+                .map(|f| f.tree.lines().filter_map(pid_on).collect())
+                .unwrap_or_default();
+            selected = selected.min(pids.len().saturating_sub(1));
             if let Some(frame) = &shown {
-                screen.draw(|f| draw(f, frame))?;
+                let current = pids.get(selected).copied();
+                screen.draw(|f| draw(f, frame, current))?;
             }
             if event::poll(Duration::from_millis(50))?
                 && let Event::Key(key) = event::read()?
@@ -124,8 +155,17 @@ fn draw_until_quit(frames: mpsc::Receiver<Frame>, quit: &AtomicBool) -> io::Resu
             {
                 let ctrl_c =
                     key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
-                if ctrl_c || matches!(key.code, KeyCode::Char('q') | KeyCode::Esc) {
-                    return Ok(());
+                match key.code {
+                    _ if ctrl_c => return Ok(()),
+                    KeyCode::Char('q') | KeyCode::Esc => return Ok(()),
+                    KeyCode::Up => selected = selected.saturating_sub(1),
+                    KeyCode::Down => selected += 1,
+                    KeyCode::Char('k') => {
+                        if let Some(&n) = pids.get(selected) {
+                            let _ = kills.send(n);
+                        }
+                    }
+                    _ => {}
                 }
             }
         }
@@ -152,13 +192,21 @@ fn style_of(line: &str) -> Style {
     }
 }
 
-fn draw(f: &mut ratatui::Frame<'_>, frame: &Frame) {
+fn draw(f: &mut ratatui::Frame<'_>, frame: &Frame, selected: Option<u64>) {
     let [top, bottom] =
         Layout::vertical([Constraint::Min(5), Constraint::Length(12)]).areas(f.area());
     let tree: Vec<Line> = frame
         .tree
         .lines()
-        .map(|l| Line::styled(l.to_string(), style_of(l)))
+        .map(|l| {
+            let style = style_of(l);
+            let style = if selected.is_some() && pid_on(l) == selected {
+                style.add_modifier(Modifier::REVERSED)
+            } else {
+                style
+            };
+            Line::styled(l.to_string(), style)
+        })
         .collect();
     f.render_widget(
         Paragraph::new(Text::from(tree)).block(
