@@ -41,7 +41,7 @@ impl Sup {
     ///     Ok(Reply::pid(ctx.supervisor(None)?.pid()))
     /// });
     /// let iex = Iex::new("demo")
-    ///     .application("demo", |_node| async {
+    ///     .application("demo", || async {
     ///         otp_core::supervisor::start_link(vec![], otp_core::supervisor::Options::new().name("Demo.Sup"))
     ///             .await
     ///             .map(|s| s.pid())

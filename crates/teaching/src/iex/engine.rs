@@ -384,12 +384,43 @@ impl Engine {
         let (pid, reported) = (evaluator.pid.clone(), evaluator.reported.clone());
         // A send fails only if the process has just died; the answer below says so.
         let _ = evaluator.jobs.send(job);
-        match rx.await {
+        let mut rx = rx;
+        if self.realtime {
+            // Ctrl-C while a command runs (a long wait, a call that hangs) kills the shell
+            // process, as IEx's break menu does, and the prompt comes back with a new one.
+            tokio::select! {
+                answer = &mut rx => return self.answered(answer, &pid, &reported).await,
+                _ = tokio::signal::ctrl_c() => {
+                    if self.session.terminal {
+                        // The terminal echoed ^C where the cursor was.
+                        self.say("");
+                    }
+                    let target = pid.clone();
+                    let _ = self
+                        .session
+                        .node
+                        .run(async move { process::exit(&target, ExitReason::Kill) })
+                        .await;
+                }
+            }
+        }
+        let answer = rx.await;
+        self.answered(answer, &pid, &reported).await
+    }
+
+    /// The command's answer, or the report of the shell process's death.
+    async fn answered(
+        &self,
+        answer: Result<Result<Option<Pid>, ShellError>, oneshot::error::RecvError>,
+        pid: &Pid,
+        reported: &AtomicBool,
+    ) -> Option<Result<Option<Pid>, ShellError>> {
+        match answer {
             Ok(result) => Some(result),
             Err(_) => {
                 let reason = pid.wait_exit().await;
                 if !reported.swap(true, Ordering::AcqRel) {
-                    self.say(exit_line(&pid, &reason));
+                    self.say(exit_line(pid, &reason));
                 }
                 None
             }

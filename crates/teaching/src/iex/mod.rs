@@ -46,7 +46,8 @@
 //!   rustyline prints it above the line being typed.
 //! - **Leaving.** `exit` (or `q`, or Ctrl-D) stops the applications in reverse start order,
 //!   each supervisor stopping its children in reverse order, then every process left, as
-//!   the BEAM's `q()` does.
+//!   the BEAM's `q()` does. Ctrl-C at the prompt clears the line; while a command runs it
+//!   kills the shell process, and the prompt comes back with a new one.
 //! - **Time.** [`Iex::main`] runs on tokio's real clock: `wait 5s` waits five seconds, and a
 //!   timer fires when it is due. [`Iex::transcript`] runs the same engine under a paused
 //!   clock for tests: `wait 5s` is over at once, in order, and every run prints the same.
@@ -225,7 +226,16 @@ impl Iex {
     /// line by line when it is piped (each line echoed after its prompt). Returns when the
     /// reader leaves (`exit`, Ctrl-D, the end of the input), after the ordered shutdown; a
     /// failure to start the applications is a failure exit code. Log lines follow `RUST_LOG`
-    /// (Elixir's Logger levels by default).
+    /// (Elixir's Logger levels by default). While a command runs, Ctrl-C kills the shell
+    /// process (a long `wait`, a call that hangs) and the prompt comes back.
+    ///
+    /// A chapter's whole binary (its `src/main.rs`):
+    ///
+    /// ```no_run
+    /// fn main() -> std::process::ExitCode {
+    ///     teaching::iex::Iex::new("demo").main()
+    /// }
+    /// ```
     pub fn main(self) -> ExitCode {
         let console = Console::capture();
         install_logger(&console);
