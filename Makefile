@@ -1,11 +1,18 @@
 # Each target is a thin alias for the cargo command the README shows.
 CARGO ?= cargo
 
-.PHONY: tour test chapters bench fmt lint
+.PHONY: tour shell test chapters bench fmt lint
 
 # Every scene of every chapter, in the book's order.
 tour:
 	$(CARGO) run -q -p workspace-checks --bin tour -- $(CHAPTER)
+
+# An interactive shell on a chapter's application, in real time: make shell CHAPTER=3 is
+# cargo run -p super-duper (each chapter crate's binary is its shell).
+CHAPTER_CRATES := calculator egg-timer super-duper dynamic-super
+shell:
+	@case "$(CHAPTER)" in 1|2|3|4) ;; *) echo "usage: make shell CHAPTER=1|2|3|4 (or cargo run -p <chapter crate>)"; exit 2;; esac
+	$(CARGO) run -q -p $(word $(or $(filter 1 2 3 4,$(CHAPTER)),1),$(CHAPTER_CRATES))
 
 # Everything CI runs: formatting, proof that otp-core alone builds tokio without its test
 # utilities, lints, every test and doc test of the workspace (the chapters' drift check among
