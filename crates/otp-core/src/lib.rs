@@ -17,7 +17,10 @@
 //! | DynamicSupervisor               | [`dynamic_supervisor`]                 |
 //! | Registry (and via names)        | [`registry`]                           |
 //! | ETS tables                      | [`table`]                              |
+//! | terms, `term_to_binary`         | [`term`]                               |
+//! | distribution (feature `dist`)   | `dist`                                 |
 //! | Application                     | [`application`]                        |
+//! | `:observer`: a supervision tree | [`observer`]                           |
 //!
 //! To change the runtime rather than use it, read `docs/ARCHITECTURE.md` in the repository:
 //! the layers the modules form (each uses only the ones below it), what each module owns, and
@@ -51,6 +54,8 @@
 pub mod application;
 mod child_spec;
 mod console;
+#[cfg(feature = "dist")]
+pub mod dist;
 pub mod dynamic_supervisor;
 pub mod exit;
 pub mod gen_server;
@@ -60,6 +65,7 @@ pub mod logger;
 mod message;
 pub mod name;
 pub mod node;
+pub mod observer;
 mod panic;
 pub mod pid;
 pub mod process;
@@ -68,6 +74,7 @@ pub mod signal;
 pub mod supervisor;
 mod sync;
 pub mod table;
+pub mod term;
 pub mod timer;
 
 pub use exit::{Atom, ExitReason};
