@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::Term;
+use super::values::{BitString, Fun};
 
 /// Words that print as they are, without a colon.
 const BARE_ATOMS: [&str; 3] = ["nil", "true", "false"];
@@ -306,6 +307,54 @@ impl fmt::Display for Term {
 impl fmt::Debug for Term {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Debug for BitString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&Term::BitString(self.clone()), f)
+    }
+}
+
+impl fmt::Debug for Fun {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for Fun {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Fun::Export {
+                module,
+                function,
+                arity,
+            } => {
+                f.write_str("&")?;
+                write_atom(f, module.as_str())?;
+                f.write_str(".")?;
+                write_remote_name(f, function.as_str())?;
+                write!(f, "/{arity}")
+            }
+            Fun::Closure(closure) => {
+                write!(
+                    f,
+                    "#Function<{}.{}/{} in ",
+                    closure.index, closure.uniq, closure.arity
+                )?;
+                write_atom(f, closure.module.as_str())?;
+                f.write_str(">")
+            }
+        }
+    }
+}
+
+/// A function name after a module and a dot: bare when it is an identifier, quoted otherwise.
+fn write_remote_name(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
+    if is_identifier(name) {
+        f.write_str(name)
+    } else {
+        write!(f, "{name:?}")
     }
 }
 

@@ -1,11 +1,9 @@
-//! The less common kinds of term: bitstrings and funs.
+//! The less common kinds of term: bitstrings and funs, as data (how they print is in
+//! `display.rs`, with every other term).
 
-use std::fmt;
 use std::sync::Arc;
 
 use crate::exit::Atom;
-
-use super::display::write_atom;
 
 /// A bitstring whose length is not a whole number of bytes: `<<1, 2::size(4)>>`.
 ///
@@ -90,12 +88,6 @@ impl BitString {
     }
 }
 
-impl fmt::Debug for BitString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&super::Term::BitString(self.clone()), f)
-    }
-}
-
 /// A fun (a function value) that arrived from the BEAM.
 ///
 /// otp-core cannot run Erlang code, so a fun is data here: it can be printed, compared, kept
@@ -144,47 +136,5 @@ impl Closure {
     /// How many arguments the closure takes.
     pub fn arity(&self) -> u8 {
         self.arity
-    }
-}
-
-impl fmt::Debug for Fun {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
-
-impl fmt::Display for Fun {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Fun::Export {
-                module,
-                function,
-                arity,
-            } => {
-                f.write_str("&")?;
-                write_atom(f, module.as_str())?;
-                f.write_str(".")?;
-                write_remote_name(f, function.as_str())?;
-                write!(f, "/{arity}")
-            }
-            Fun::Closure(closure) => {
-                write!(
-                    f,
-                    "#Function<{}.{}/{} in ",
-                    closure.index, closure.uniq, closure.arity
-                )?;
-                write_atom(f, closure.module.as_str())?;
-                f.write_str(">")
-            }
-        }
-    }
-}
-
-/// A function name after a module and a dot: bare when it is an identifier, quoted otherwise.
-fn write_remote_name(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
-    if super::display::is_identifier(name) {
-        f.write_str(name)
-    } else {
-        write!(f, "{name:?}")
     }
 }
