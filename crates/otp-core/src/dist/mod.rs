@@ -70,7 +70,7 @@ pub use connection::{
 pub use control::{ControlError, ControlMessage, ProcessRef};
 pub use flags::Flags;
 pub use handshake::{HandshakeError, Identity, Peer};
-pub use node::{DistNode, DistNodeBuilder};
+pub use node::{DistError, DistNode, DistNodeBuilder};
 
 /// A node name: `name@host`.
 ///
@@ -159,21 +159,4 @@ impl fmt::Debug for Cookie {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Cookie(..)")
     }
-}
-
-/// Why a distribution operation failed.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum DistError {
-    /// A node name that is not `name@host`.
-    #[error(transparent)]
-    Name(#[from] NodeNameError),
-    /// EPMD could not be reached, or refused.
-    #[error(transparent)]
-    Epmd(#[from] epmd::EpmdError),
-    /// The handshake failed: a wrong cookie, a refusal, a timeout.
-    #[error(transparent)]
-    Handshake(#[from] HandshakeError),
-    /// A socket could not be bound or connected.
-    #[error("{0}")]
-    Io(String),
 }

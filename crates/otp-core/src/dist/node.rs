@@ -14,7 +14,24 @@ use crate::term::{ExternalPid, ExternalRef};
 use super::connection::{Connection, ConnectionOptions};
 use super::epmd::{self, Registration};
 use super::handshake::{self, HandshakeError, Identity};
-use super::{Cookie, DistError, NodeName};
+use super::{Cookie, NodeName, NodeNameError};
+
+/// Why a distribution operation failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DistError {
+    /// A node name that is not `name@host`.
+    #[error(transparent)]
+    Name(#[from] NodeNameError),
+    /// EPMD could not be reached, or refused.
+    #[error(transparent)]
+    Epmd(#[from] epmd::EpmdError),
+    /// The handshake failed: a wrong cookie, a refusal, a timeout.
+    #[error(transparent)]
+    Handshake(#[from] HandshakeError),
+    /// A socket could not be bound or connected.
+    #[error("{0}")]
+    Io(String),
+}
 
 /// How a [`DistNode`] starts: see [`DistNode::builder`].
 #[derive(Debug, Clone)]
