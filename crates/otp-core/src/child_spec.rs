@@ -1,10 +1,11 @@
-//! Child specifications: what a supervisor needs to know to start, restart and stop a child,
-//! and [`StartError`], what a start returns when it fails.
+//! Child specifications: what a supervisor needs to know to start, restart and stop a child;
+//! [`StartError`], what a start returns when it fails; and [`ChildPid`], a child's pid as the
+//! supervisors report it.
 //!
 //! Both GenServer (whose `child_spec` makes one, and whose `start_link` returns a
 //! `StartError`) and the supervisors (which start children from specs) use this module, so it
 //! sits below both and uses neither: only exit reasons and pids. Its items are public as
-//! `otp_core::supervisor::{ChildSpec, ...}` and `otp_core::gen_server::StartError`.
+//! `otp_core::supervisor::{ChildSpec, ChildPid, ...}` and `otp_core::gen_server::StartError`.
 
 use std::any::Any;
 use std::fmt;
@@ -411,5 +412,58 @@ impl fmt::Debug for ChildSpec {
             self.kind,
             self.modules.join(", ")
         )
+    }
+}
+
+/// A child's pid as `which_children` reports it.
+#[derive(Clone, PartialEq, Eq)]
+pub enum ChildPid {
+    /// Running.
+    Pid(Pid),
+    /// Not running: terminated, or exited and not restarted (`:undefined`).
+    Undefined,
+    /// Its restart failed and will be tried again (`:restarting`).
+    Restarting,
+}
+
+impl ChildPid {
+    /// The pid, if the child is running.
+    ///
+    /// ```
+    /// use otp_core::supervisor::{self, ChildSpec, Options};
+    /// use otp_core::{Mailbox, Node, process};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// Node::new()
+    ///     .run(async {
+    ///         let cache = ChildSpec::new("cache", || async {
+    ///             Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
+    ///         });
+    ///         let sup = supervisor::start_link(vec![cache], Options::new()).await.unwrap();
+    ///         let running = supervisor::which_children(&sup).await.unwrap();
+    ///         assert!(running[0].pid.pid().is_some_and(|pid| pid.is_alive()));
+    ///         supervisor::terminate_child(&sup, "cache").await.unwrap();
+    ///         let stopped = supervisor::which_children(&sup).await.unwrap();
+    ///         assert_eq!(stopped[0].pid.pid(), None, "printed as :undefined");
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// # });
+    /// ```
+    pub fn pid(&self) -> Option<&Pid> {
+        match self {
+            ChildPid::Pid(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Debug for ChildPid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChildPid::Pid(p) => write!(f, "{p}"),
+            ChildPid::Undefined => f.write_str(":undefined"),
+            ChildPid::Restarting => f.write_str(":restarting"),
+        }
     }
 }

@@ -83,8 +83,10 @@ use crate::gen_server::{CallError, GenServer, ServerRef};
 use crate::name::Name;
 use crate::pid::Pid;
 use crate::process;
-use crate::supervisor::observe::{self, Snapshot};
-use crate::supervisor::{ChildPid, ChildType, Restart, Strategy, Supervisor, SupervisorError};
+use crate::supervisor::observe::Snapshot;
+use crate::supervisor::{
+    self, ChildPid, ChildType, Restart, Strategy, Supervisor, SupervisorError,
+};
 
 /// Which kind of supervisor a [`SupervisorView`] shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -290,7 +292,7 @@ pub async fn supervision_tree(root: impl Into<Root>) -> Result<SupervisorView, O
 fn observe(pid: Pid) -> Pin<Box<dyn Future<Output = Result<SupervisorView, ObserveError>> + Send>> {
     Box::pin(async move {
         let (kind, snapshot) = if let Some(sup) = ServerRef::<Supervisor>::from_pid(&pid) {
-            (SupervisorKind::Supervisor, observe::snapshot(&sup).await)
+            (SupervisorKind::Supervisor, supervisor::snapshot(&sup).await)
         } else if let Some(sup) = ServerRef::<DynamicSupervisor>::from_pid(&pid) {
             (
                 SupervisorKind::DynamicSupervisor,

@@ -72,8 +72,11 @@ use tokio::sync::oneshot;
 
 pub use self::core::Strategy;
 use self::core::{AfterExit, Intensity, after_exit, plan};
+use self::observe::{ChildSnapshot, OBSERVE_TIMEOUT_MS, Snapshot, intensity_numbers};
 
-pub use crate::child_spec::{ChildSpec, ChildType, Extra, Restart, Shutdown, StartFuture};
+pub use crate::child_spec::{
+    ChildPid, ChildSpec, ChildType, Extra, Restart, Shutdown, StartFuture,
+};
 use crate::exit::{Atom, ExitReason};
 use crate::gen_server::{
     self, CallError, CallResult, Caller, CastResult, GenServer, Info, Init, ServerRef, StartError,
@@ -261,59 +264,6 @@ impl Options {
     pub fn name(mut self, name: impl Into<Name>) -> Self {
         self.name = Some(name.into());
         self
-    }
-}
-
-/// A child's pid as `which_children` reports it.
-#[derive(Clone, PartialEq, Eq)]
-pub enum ChildPid {
-    /// Running.
-    Pid(Pid),
-    /// Not running: terminated, or exited and not restarted (`:undefined`).
-    Undefined,
-    /// Its restart failed and will be tried again (`:restarting`).
-    Restarting,
-}
-
-impl ChildPid {
-    /// The pid, if the child is running.
-    ///
-    /// ```
-    /// use otp_core::supervisor::{self, ChildSpec, Options};
-    /// use otp_core::{Mailbox, Node, process};
-    ///
-    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// Node::new()
-    ///     .run(async {
-    ///         let cache = ChildSpec::new("cache", || async {
-    ///             Ok(process::spawn_link(|_inbox: Mailbox<()>| std::future::pending()).pid())
-    ///         });
-    ///         let sup = supervisor::start_link(vec![cache], Options::new()).await.unwrap();
-    ///         let running = supervisor::which_children(&sup).await.unwrap();
-    ///         assert!(running[0].pid.pid().is_some_and(|pid| pid.is_alive()));
-    ///         supervisor::terminate_child(&sup, "cache").await.unwrap();
-    ///         let stopped = supervisor::which_children(&sup).await.unwrap();
-    ///         assert_eq!(stopped[0].pid.pid(), None, "printed as :undefined");
-    ///     })
-    ///     .await
-    ///     .unwrap();
-    /// # });
-    /// ```
-    pub fn pid(&self) -> Option<&Pid> {
-        match self {
-            ChildPid::Pid(p) => Some(p),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Debug for ChildPid {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ChildPid::Pid(p) => write!(f, "{p}"),
-            ChildPid::Undefined => f.write_str(":undefined"),
-            ChildPid::Restarting => f.write_str(":restarting"),
-        }
     }
 }
 
@@ -1245,4 +1195,42 @@ pub async fn stop(
     timeout: impl Into<Timeout>,
 ) -> Result<(), StopError> {
     gen_server::stop(sup, reason, timeout).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// For observers
+
+impl Supervisor {
+    fn snapshot(&self) -> Snapshot {
+        let (max_restarts, max_seconds, recent_restarts) =
+            intensity_numbers(&self.intensity, tokio::time::Instant::now());
+        Snapshot {
+            strategy: self.strategy,
+            max_restarts,
+            max_seconds,
+            max_children: None,
+            restarts: self.restarts,
+            recent_restarts,
+            children: self
+                .children
+                .iter()
+                .map(|c| ChildSnapshot {
+                    id: Some(c.spec.id.clone()),
+                    pid: c.pid.clone(),
+                    kind: c.spec.kind,
+                    restart: c.spec.restart,
+                    restarts: c.restarts,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Asks a supervisor for its snapshot.
+pub(crate) async fn snapshot(sup: impl ToServer<Supervisor>) -> Result<Snapshot, SupervisorError> {
+    let timeout = Timeout::After(Duration::from_millis(OBSERVE_TIMEOUT_MS));
+    match gen_server::call_timeout(sup, Request::Observe, timeout).await? {
+        Response::Observed(s) => Ok(s),
+        _ => unreachable!("the supervisor answers an observer with a snapshot"),
+    }
 }

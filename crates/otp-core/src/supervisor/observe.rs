@@ -2,15 +2,11 @@
 //! children, and each child's spec and restart count. [`crate::observer`] turns this into the
 //! public tree, adding what the process table knows (queue lengths, registered names).
 
-use std::time::Duration;
-
 use tokio::time::Instant;
 
 use super::core::{Intensity, Strategy};
-use super::{ChildPid, ChildType, Restart, Supervisor, SupervisorError};
+use crate::child_spec::{ChildPid, ChildType, Restart};
 use crate::exit::Atom;
-use crate::gen_server::{self, ToServer};
-use crate::process::Timeout;
 
 /// How long an observer waits for a supervisor's answer before giving up on it: long enough
 /// for a supervisor in the middle of a restart, short enough that a live view never hangs.
@@ -59,39 +55,4 @@ pub(crate) fn intensity_numbers(intensity: &Intensity, now: Instant) -> (u32, u6
         intensity.period().as_secs(),
         intensity.count_at(now),
     )
-}
-
-impl Supervisor {
-    pub(super) fn snapshot(&self) -> Snapshot {
-        let (max_restarts, max_seconds, recent_restarts) =
-            intensity_numbers(&self.intensity, Instant::now());
-        Snapshot {
-            strategy: self.strategy,
-            max_restarts,
-            max_seconds,
-            max_children: None,
-            restarts: self.restarts,
-            recent_restarts,
-            children: self
-                .children
-                .iter()
-                .map(|c| ChildSnapshot {
-                    id: Some(c.spec.id.clone()),
-                    pid: c.pid.clone(),
-                    kind: c.spec.kind,
-                    restart: c.spec.restart,
-                    restarts: c.restarts,
-                })
-                .collect(),
-        }
-    }
-}
-
-/// Asks a supervisor for its snapshot.
-pub(crate) async fn snapshot(sup: impl ToServer<Supervisor>) -> Result<Snapshot, SupervisorError> {
-    let timeout = Timeout::After(Duration::from_millis(OBSERVE_TIMEOUT_MS));
-    match gen_server::call_timeout(sup, super::Request::Observe, timeout).await? {
-        super::Response::Observed(s) => Ok(s),
-        _ => unreachable!("the supervisor answers an observer with a snapshot"),
-    }
 }
