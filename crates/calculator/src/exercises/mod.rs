@@ -17,9 +17,6 @@
 //! | a counter server (inc, state) | [`counter`] |
 //! | a clock that prints the time every minute, from a tick it schedules itself | [`clock`] |
 
-// With the solutions stubbed out, their inputs and helpers go unused; that is expected.
-#![cfg_attr(feature = "stub-exercises", allow(unused))]
-
 pub mod clock;
 pub mod counter;
 pub mod inc;

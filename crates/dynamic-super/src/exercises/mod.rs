@@ -20,9 +20,6 @@
 //! whichever node runs it, needs nodes that talk to each other, which otp-core does not have
 //! yet: it comes later, together with distribution.
 
-// With the solutions stubbed out, their inputs and helpers go unused; that is expected.
-#![cfg_attr(feature = "stub-exercises", allow(unused))]
-
 pub mod custom_registry;
 pub mod rock_paper_scissors;
 pub mod table_state;

@@ -16,13 +16,6 @@
 //! | temporary and transient workers, and what a kill does to a transient one | [`restart_types`] |
 //! | adding a supervised character through the API | [`add_character`] |
 
-// With the solutions stubbed out, their inputs and helpers go unused and every marked body
-// diverges (`todo!()`); that is expected.
-#![cfg_attr(
-    feature = "stub-exercises",
-    allow(unused, clippy::diverging_sub_expression)
-)]
-
 pub mod add_character;
 pub mod api;
 pub mod restart_types;
