@@ -28,12 +28,14 @@
 //! assert_eq!(out, "Ok([(:eggs, 300000, 296)])\nEggs are done\n");
 //! ```
 
+pub mod alarms;
 pub mod anatomy;
 pub mod calculator;
 pub mod core;
 pub mod exercises;
 pub mod scenes;
 pub mod server;
+pub mod your_turn;
 
 pub use crate::core::{Alarm, AlarmFn, Status, Timers};
 pub use crate::server::Server;
