@@ -1,7 +1,7 @@
 # Each target is a thin alias for the cargo command the README shows.
 CARGO ?= cargo
 
-.PHONY: tour test chapters bench fmt lint
+.PHONY: tour test chapters exercise blank bench fmt lint
 
 # Every scene of every chapter, in the book's order.
 tour:
@@ -16,6 +16,21 @@ test:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --workspace
 	CARGO="$(CARGO)" scripts/check-exercises
+
+# One exercise: `make exercise NAME=egg-timer/cancel` runs its tests as the source is now, then
+# takes its solution out and checks that its tests fail and every other test of the crate
+# passes. Without NAME, lists the exercises.
+exercise:
+ifeq ($(NAME),)
+	$(CARGO) run -q -p workspace-checks --bin exercise -- list
+else
+	CARGO="$(CARGO)" scripts/check-exercises $(NAME)
+endif
+
+# `make blank NAME=egg-timer/cancel`: our solution's bodies become todo!() (inside their
+# teaching::solution! wrappers), for you to write your own.
+blank:
+	$(CARGO) run -q -p workspace-checks --bin exercise -- blank $(NAME)
 
 # Rewrites every code and output block of chapters/*.md from the source its marker names.
 chapters:

@@ -1,9 +1,11 @@
 //! Workspace-level checks, and the tour.
 //!
 //! [`chapters()`] lists the written chapters and their scenes (the tour plays them); the
-//! [`chapters`](mod@chapters) module keeps `chapters/*.md` in step with their sources.
+//! [`chapters`](mod@chapters) module keeps `chapters/*.md` in step with their sources;
+//! [`exercises`] finds the exercises and blanks a solution for a reader.
 
 pub mod chapters;
+pub mod exercises;
 
 use teaching::Scene;
 

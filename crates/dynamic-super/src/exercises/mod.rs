@@ -5,9 +5,12 @@
 //! so a reader's own solution slots in. To try one yourself, replace a marked body with your
 //! own code and run `cargo test -p dynamic-super exercises::<name>`.
 //!
-//! Built with the crate's `stub-exercises` feature, every marked body becomes `todo!()`, and
-//! every exercise test must then fail (`cargo test -p dynamic-super --features stub-exercises
-//! --lib exercises`): a test that passes without the solution would prove nothing.
+//! The exercises are independent of each other. `make blank NAME=dynamic-super/<name>` replaces our
+//! bodies with `todo!()` (inside their wrappers), for you to write yours; `make exercise
+//! NAME=dynamic-super/<name>` runs its tests, then builds the crate with its `stub-exercises` feature
+//! and runs them again with only that exercise's bodies taken out: they must all fail, and
+//! every other test of the crate must pass. `make test` does that for every exercise: a test
+//! that passes without its solution would prove nothing.
 //!
 //! | exercise | file |
 //! |---|---|
