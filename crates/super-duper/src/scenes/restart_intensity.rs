@@ -1,6 +1,7 @@
 //! Restart intensity: three crashes within five seconds are repaired, a fourth makes the
-//! supervisor give up; under the application, and started from the shell (transcripts
-//! `ch3-restart-intensity` and `ch3-restart-intensity-shell`).
+//! supervisor give up; under the application, with the supervisor's own reports shown, and
+//! started from the shell (transcripts `ch3-restart-intensity`, `ch3-restart-intensity-sasl`
+//! and `ch3-restart-intensity-shell`).
 
 use teaching::Shell;
 
@@ -51,6 +52,47 @@ pub async fn restart_intensity(sh: Shell) {
     .await;
 }
 // ANCHOR_END: scene
+
+// ANCHOR: sasl
+/// The same session with the node's supervisor reports on (Elixir's
+/// `handle_sasl_reports: true`): each child started, each child terminated, and the report of
+/// the supervisor giving up appear among the crash reports.
+pub async fn restart_intensity_sasl(sh: Shell) {
+    sh.section("Supervisor reports on; booted as mix does; three crashes within five seconds");
+    show!(sh, sh.node().set_sasl_reports(true));
+    let Ok(app) = application::boot(sh.node(), Options::new()).await else {
+        return;
+    };
+    sh.run(|sh| async move {
+        show!(
+            sh,
+            for _ in 0..3 {
+                server::die("superman");
+                sh.sleep(200).await;
+            }
+        );
+        sh.input("sh.sleep(5200).await");
+        sh.sleep(5200).await;
+    })
+    .await;
+
+    sh.section("Four crashes within five seconds: the supervisor reports why it gives up");
+    sh.run(|sh| async move {
+        show!(
+            sh,
+            for _ in 0..4 {
+                server::die("superman");
+                sh.sleep(200).await;
+            }
+        );
+        sh.input("sh.sleep(500).await");
+        sh.sleep(500).await;
+        show!(sh, whereis(SUPERVISOR));
+        show!(sh, app.is_running());
+    })
+    .await;
+}
+// ANCHOR_END: sasl
 
 // ANCHOR: shell
 /// The supervisor started from the shell, so linked to it: when it gives up, it takes the
