@@ -51,7 +51,8 @@ use crate::gen_server::{
 use crate::name::Name;
 use crate::pid::Pid;
 use crate::process::{self, Timeout};
-use crate::supervisor::core::{AfterExit, Intensity, after_exit};
+use crate::supervisor::core::{AfterExit, Intensity, Strategy, after_exit};
+use crate::supervisor::observe::{self, ChildSnapshot, Snapshot};
 use crate::supervisor::{
     ChildInfo, ChildPid, ChildSpec, ChildType, Counts, Extra, Shutdown, SupervisorError,
 };
@@ -289,11 +290,15 @@ pub struct DynamicSupervisor {
     extra: Extra,
     /// Children by pid number: pids grow, so this is start order.
     children: BTreeMap<u64, DynChild>,
+    /// Restarts since it started, for observers.
+    restarts: u64,
 }
 
 struct DynChild {
     spec: ChildSpec,
     pid: ChildPid,
+    /// How many times this child was restarted, for observers.
+    restarts: u64,
 }
 
 impl fmt::Debug for DynamicSupervisor {
@@ -309,6 +314,7 @@ pub enum Request {
     CountChildren,
     StartChild(ChildSpec),
     TerminateChild(Pid),
+    Observe,
 }
 
 impl fmt::Debug for Request {
@@ -318,6 +324,7 @@ impl fmt::Debug for Request {
             Request::CountChildren => f.write_str(":count_children"),
             Request::StartChild(spec) => write!(f, "{{:start_child, {spec:?}}}"),
             Request::TerminateChild(pid) => write!(f, "{{:terminate_child, {pid}}}"),
+            Request::Observe => f.write_str(":observe"),
         }
     }
 }
@@ -329,6 +336,7 @@ pub enum Response {
     Counts(Counts),
     Started(Result<Pid, SupervisorError>),
     Done(Result<(), SupervisorError>),
+    Observed(Snapshot),
 }
 
 /// The dynamic supervisor's own messages. Not for use outside the runtime.
@@ -353,6 +361,7 @@ impl GenServer for DynamicSupervisor {
             intensity: Intensity::new(opts.max_restarts, Duration::from_secs(opts.max_seconds)),
             extra: opts.extra,
             children: BTreeMap::new(),
+            restarts: 0,
         })
     }
 
@@ -388,6 +397,7 @@ impl GenServer for DynamicSupervisor {
             }
             Request::StartChild(spec) => Response::Started(self.start_child(spec).await),
             Request::TerminateChild(pid) => Response::Done(self.terminate_child(&pid).await),
+            Request::Observe => Response::Observed(self.snapshot()),
         };
         CallResult::Reply(reply)
     }
@@ -440,12 +450,37 @@ impl DynamicSupervisor {
                     DynChild {
                         spec,
                         pid: ChildPid::Pid(pid.clone()),
+                        restarts: 0,
                     },
                 );
                 Ok(pid)
             }
             Err(StartError::AlreadyStarted(pid)) => Err(SupervisorError::AlreadyStarted(pid)),
             Err(e) => Err(SupervisorError::Start(e)),
+        }
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        let (max_restarts, max_seconds, recent_restarts) =
+            observe::intensity_numbers(&self.intensity, tokio::time::Instant::now());
+        Snapshot {
+            strategy: Strategy::OneForOne,
+            max_restarts,
+            max_seconds,
+            max_children: self.max_children,
+            restarts: self.restarts,
+            recent_restarts,
+            children: self
+                .children
+                .values()
+                .map(|c| ChildSnapshot {
+                    id: None,
+                    pid: c.pid.clone(),
+                    kind: c.spec.kind,
+                    restart: c.spec.restart,
+                    restarts: c.restarts,
+                })
+                .collect(),
         }
     }
 
@@ -478,6 +513,7 @@ impl DynamicSupervisor {
             );
             return CastResult::Stop(ExitReason::Shutdown);
         }
+        self.restarts += 1;
         match child.spec.start(&self.extra).await {
             Ok(pid) => {
                 self.children.insert(
@@ -485,6 +521,7 @@ impl DynamicSupervisor {
                     DynChild {
                         spec: child.spec,
                         pid: ChildPid::Pid(pid),
+                        restarts: child.restarts + 1,
                     },
                 );
             }
@@ -495,6 +532,7 @@ impl DynamicSupervisor {
                     DynChild {
                         spec: child.spec,
                         pid: ChildPid::Restarting,
+                        restarts: child.restarts,
                     },
                 );
                 gen_server::send(
@@ -611,6 +649,17 @@ pub fn child_spec(id: impl Into<crate::Atom>, opts: Options) -> ChildSpec {
     })
     .kind(ChildType::Supervisor)
     .modules(["DynamicSupervisor"])
+}
+
+/// Asks a dynamic supervisor for its snapshot, for [`crate::observer`].
+pub(crate) async fn snapshot(
+    sup: impl ToServer<DynamicSupervisor>,
+) -> Result<Snapshot, SupervisorError> {
+    let timeout = Timeout::After(Duration::from_millis(observe::OBSERVE_TIMEOUT_MS));
+    match gen_server::call_timeout(sup, Request::Observe, timeout).await? {
+        Response::Observed(s) => Ok(s),
+        _ => unreachable!("the dynamic supervisor answers an observer with a snapshot"),
+    }
 }
 
 async fn request(

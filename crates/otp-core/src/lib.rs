@@ -18,6 +18,7 @@
 //! | Registry (and via names)        | [`registry`]                           |
 //! | ETS tables                      | [`table`]                              |
 //! | Application                     | [`application`]                        |
+//! | `:observer`: a supervision tree | [`observer`]                           |
 //!
 //! Start a [`Node`], run a process on it, and everything inside uses that node:
 //!
@@ -53,6 +54,7 @@ pub mod io;
 pub mod logger;
 pub mod name;
 pub mod node;
+pub mod observer;
 mod panic;
 pub mod pid;
 pub mod process;

@@ -195,6 +195,57 @@ impl Intensity {
     pub fn count(&self) -> usize {
         self.restarts.len()
     }
+
+    /// Restarts that still count at `now`: those within the last `period`. Unlike [`add`],
+    /// this only looks, so an observer can ask as often as it likes.
+    ///
+    /// [`add`]: Intensity::add
+    ///
+    /// ```
+    /// use otp_core::supervisor::core::Intensity;
+    /// use std::time::Duration;
+    /// use tokio::time::Instant;
+    ///
+    /// let t0 = Instant::now();
+    /// let mut intensity = Intensity::new(3, Duration::from_secs(5));
+    /// intensity.add(t0);
+    /// intensity.add(t0 + Duration::from_secs(3));
+    /// assert_eq!(intensity.count_at(t0 + Duration::from_secs(5)), 2, "the edge still counts");
+    /// assert_eq!(intensity.count_at(t0 + Duration::from_secs(6)), 1);
+    /// assert_eq!(intensity.count_at(t0 + Duration::from_secs(9)), 0);
+    /// ```
+    pub fn count_at(&self, now: Instant) -> usize {
+        match now.checked_sub(self.period) {
+            Some(threshold) => self.restarts.iter().filter(|&&t| t >= threshold).count(),
+            None => self.restarts.len(),
+        }
+    }
+
+    /// The most restarts allowed within the period (Elixir's `:max_restarts`).
+    ///
+    /// ```
+    /// use otp_core::supervisor::core::Intensity;
+    /// use std::time::Duration;
+    ///
+    /// let intensity = Intensity::new(3, Duration::from_secs(5));
+    /// assert_eq!((intensity.max_restarts(), intensity.period()), (3, Duration::from_secs(5)));
+    /// ```
+    pub fn max_restarts(&self) -> u32 {
+        self.max_restarts
+    }
+
+    /// The window restarts are counted in (Elixir's `:max_seconds`).
+    ///
+    /// ```
+    /// use otp_core::supervisor::core::Intensity;
+    /// use std::time::Duration;
+    ///
+    /// let intensity = Intensity::new(1, Duration::from_secs(10));
+    /// assert_eq!(intensity.period().as_secs(), 10);
+    /// ```
+    pub fn period(&self) -> Duration {
+        self.period
+    }
 }
 
 #[cfg(test)]

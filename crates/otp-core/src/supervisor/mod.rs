@@ -63,6 +63,7 @@
 //! ```
 
 pub mod core;
+pub(crate) mod observe;
 mod spec;
 
 use std::fmt;
@@ -413,11 +414,15 @@ pub struct Supervisor {
     strategy: Strategy,
     intensity: Intensity,
     children: Vec<Child>,
+    /// Restarts since it started, for observers.
+    restarts: u64,
 }
 
 struct Child {
     spec: ChildSpec,
     pid: ChildPid,
+    /// How many times this child was restarted, for observers.
+    restarts: u64,
 }
 
 impl fmt::Debug for Supervisor {
@@ -445,6 +450,7 @@ pub enum Request {
     TerminateChild(Atom),
     RestartChild(Atom),
     DeleteChild(Atom),
+    Observe,
 }
 
 impl fmt::Debug for Request {
@@ -456,6 +462,7 @@ impl fmt::Debug for Request {
             Request::TerminateChild(id) => write!(f, "{{:terminate_child, {id}}}"),
             Request::RestartChild(id) => write!(f, "{{:restart_child, {id}}}"),
             Request::DeleteChild(id) => write!(f, "{{:delete_child, {id}}}"),
+            Request::Observe => f.write_str(":observe"),
         }
     }
 }
@@ -467,6 +474,7 @@ pub enum Response {
     Counts(Counts),
     Started(Result<Pid, SupervisorError>),
     Done(Result<(), SupervisorError>),
+    Observed(observe::Snapshot),
 }
 
 /// The supervisor's own messages. Not for use outside the runtime.
@@ -501,17 +509,20 @@ impl GenServer for Supervisor {
                 Duration::from_secs(args.opts.max_seconds),
             ),
             children: Vec::with_capacity(args.children.len()),
+            restarts: 0,
         };
         for spec in args.children {
             match start_child_process(&spec).await {
                 Ok(pid) => sup.children.push(Child {
                     spec,
                     pid: ChildPid::Pid(pid),
+                    restarts: 0,
                 }),
                 Err(StartError::Ignore) if spec.restart == Restart::Temporary => {}
                 Err(StartError::Ignore) => sup.children.push(Child {
                     spec,
                     pid: ChildPid::Undefined,
+                    restarts: 0,
                 }),
                 Err(e) => {
                     report_start_error(&spec, &e);
@@ -538,6 +549,7 @@ impl GenServer for Supervisor {
             Request::TerminateChild(id) => Response::Done(self.terminate_child(&id).await),
             Request::RestartChild(id) => Response::Started(self.restart_child(&id).await),
             Request::DeleteChild(id) => Response::Done(self.delete_child(&id)),
+            Request::Observe => Response::Observed(self.snapshot()),
         };
         CallResult::Reply(reply)
     }
@@ -620,6 +632,7 @@ impl Supervisor {
                 self.children.push(Child {
                     spec,
                     pid: ChildPid::Pid(pid.clone()),
+                    restarts: 0,
                 });
                 Ok(pid)
             }
@@ -628,6 +641,7 @@ impl Supervisor {
                     self.children.push(Child {
                         spec,
                         pid: ChildPid::Undefined,
+                        restarts: 0,
                     });
                 }
                 Err(SupervisorError::Start(StartError::Ignore))
@@ -713,6 +727,7 @@ impl Supervisor {
             }
             return CastResult::Stop(ExitReason::Shutdown);
         }
+        self.restarts += 1;
         let restarts: Vec<Restart> = self.children.iter().map(|c| c.spec.restart).collect();
         let plan = plan(self.strategy, &restarts, i);
         for &j in &plan.stop {
@@ -736,7 +751,10 @@ impl Supervisor {
         for id in to_start {
             let Some(j) = self.find_id(&id) else { continue };
             match start_child_process(&self.children[j].spec).await {
-                Ok(pid) => self.children[j].pid = ChildPid::Pid(pid),
+                Ok(pid) => {
+                    self.children[j].pid = ChildPid::Pid(pid);
+                    self.children[j].restarts += 1;
+                }
                 Err(StartError::Ignore) => self.children[j].pid = ChildPid::Undefined,
                 Err(e) => {
                     report_start_error(&self.children[j].spec, &e);
