@@ -2,9 +2,13 @@
 //!
 //! [`chapters()`] lists the written chapters and their scenes (the tour plays them); the
 //! [`chapters`](mod@chapters) module keeps `chapters/*.md` in step with their sources;
-//! [`exercises`] finds the exercises and blanks a solution for a reader.
+//! [`exercises`] finds the exercises and blanks a solution for a reader; [`diagrams`] draws
+//! the supervision trees the scenes take; [`book`] makes the rendered book's sources and checks
+//! its links.
 
+pub mod book;
 pub mod chapters;
+pub mod diagrams;
 pub mod exercises;
 
 use teaching::Scene;

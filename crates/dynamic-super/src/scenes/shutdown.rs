@@ -100,6 +100,7 @@ pub async fn dynamic_shutdown(sh: Shell) {
         ) else {
             return;
         };
+        sh.tree("Five slow children under a Supervisor", &sup).await;
         watch.reset();
         let _ = show!(
             sh,
@@ -124,6 +125,8 @@ pub async fn dynamic_shutdown(sh: Shell) {
                 dynamic_supervisor::start_child(&sup, slow_child(n, &watch)).await
             );
         }
+        sh.tree("The same five under a DynamicSupervisor", &sup)
+            .await;
         watch.reset();
         let _ = show!(
             sh,

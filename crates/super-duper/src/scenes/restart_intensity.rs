@@ -18,6 +18,7 @@ pub async fn restart_intensity(sh: Shell) {
     let Ok(app) = application::boot(sh.node(), Options::new()).await else {
         return;
     };
+    sh.tree("Booted", SUPERVISOR).await;
     sh.run(|sh| async move {
         show!(
             sh,
@@ -29,6 +30,8 @@ pub async fn restart_intensity(sh: Shell) {
         sh.input("sh.sleep(500).await");
         sh.sleep(500).await;
         show!(sh, whereis(SUPERVISOR));
+        sh.tree("Three crashes within five seconds, repaired", SUPERVISOR)
+            .await;
         sh.input("sh.sleep(5200).await");
         sh.sleep(5200).await;
     })
@@ -48,6 +51,8 @@ pub async fn restart_intensity(sh: Shell) {
         show!(sh, whereis(SUPERVISOR));
         show!(sh, whereis("superdave"));
         show!(sh, app.is_running());
+        sh.tree("The fourth crash: the supervisor gave up", SUPERVISOR)
+            .await;
     })
     .await;
 }
@@ -71,6 +76,8 @@ pub async fn restart_intensity_sasl(sh: Shell) {
                 sh.sleep(200).await;
             }
         );
+        sh.tree("Three crashes within five seconds, repaired", SUPERVISOR)
+            .await;
         sh.input("sh.sleep(5200).await");
         sh.sleep(5200).await;
     })
@@ -89,6 +96,8 @@ pub async fn restart_intensity_sasl(sh: Shell) {
         sh.sleep(500).await;
         show!(sh, whereis(SUPERVISOR));
         show!(sh, app.is_running());
+        sh.tree("The fourth crash: the supervisor gave up", SUPERVISOR)
+            .await;
     })
     .await;
 }
@@ -101,6 +110,7 @@ pub async fn restart_intensity_shell(sh: Shell) {
     sh.section("Started from the shell; four crashes within five seconds");
     sh.run(|sh| async move {
         let _ = show!(sh, application::start(Options::new()).await);
+        sh.tree("Started from the shell", SUPERVISOR).await;
         show!(
             sh,
             for _ in 0..4 {
@@ -114,6 +124,11 @@ pub async fn restart_intensity_shell(sh: Shell) {
         sh.input("sh.sleep(500).await");
         sh.sleep(500).await;
         show!(sh, whereis(SUPERVISOR));
+        sh.tree(
+            "The fourth crash: the supervisor, and the shell, gone",
+            SUPERVISOR,
+        )
+        .await;
     })
     .await;
 }
