@@ -45,7 +45,8 @@ book:
 	$(MDBOOK) build book
 	$(CARGO) run -q -p workspace-checks --bin book -- check target/book/html
 
-# Rewrites every code and output block of chapters/*.md from the source its marker names.
+# Rewrites every code and output block of chapters/*.md from the source its marker names,
+# and draws the supervision-tree diagrams of chapters/diagrams again from the scenes.
 chapters:
 	$(CARGO) run -q -p workspace-checks --bin sync-chapters
 
