@@ -1,20 +1,28 @@
 # Each target is a thin alias for the cargo command the README shows.
 CARGO ?= cargo
 
-.PHONY: tour test chapters exercise blank book bench fmt lint
+.PHONY: tour shell test chapters exercise blank book bench fmt lint
 
 # Every scene of every chapter, in the book's order.
 tour:
 	$(CARGO) run -q -p workspace-checks --bin tour -- $(CHAPTER)
 
+# An interactive shell on a chapter's application, in real time: make shell CHAPTER=3 is
+# cargo run -p super-duper (each chapter crate's binary is its shell).
+CHAPTER_CRATES := calculator egg-timer super-duper dynamic-super
+shell:
+	@case "$(CHAPTER)" in 1|2|3|4) ;; *) echo "usage: make shell CHAPTER=1|2|3|4 (or cargo run -p <chapter crate>)"; exit 2;; esac
+	$(CARGO) run -q -p $(word $(or $(filter 1 2 3 4,$(CHAPTER)),1),$(CHAPTER_CRATES))
+
 # Everything CI runs: formatting, proof that otp-core alone builds tokio without its test
 # utilities, lints, every test and doc test of the workspace (the chapters' drift check among
-# them), then proof that every exercise test fails without its solution.
+# them, and otp-core's distribution tests against a real erl), then proof that every exercise
+# test fails without its solution.
 test:
 	$(CARGO) fmt --all -- --check
 	CARGO="$(CARGO)" scripts/check-features
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	$(CARGO) test --workspace
+	$(CARGO) clippy --workspace --all-targets --features otp-core/dist -- -D warnings
+	$(CARGO) test --workspace --features otp-core/dist
 	CARGO="$(CARGO)" scripts/check-exercises
 
 # One exercise: `make exercise NAME=egg-timer/cancel` runs its tests as the source is now, then
@@ -60,5 +68,5 @@ fmt:
 	$(CARGO) fmt --manifest-path bench/Cargo.toml
 
 lint:
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --all-targets --features otp-core/dist -- -D warnings
 	$(CARGO) clippy --manifest-path bench/Cargo.toml --all-targets -- -D warnings

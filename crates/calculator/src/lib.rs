@@ -12,6 +12,9 @@
 //! [`scenes`] replays the chapter's IEx sessions; [`exercises`] solves its "Your Turn"
 //! exercises. The companion text is `chapters/01-calculator.md`.
 //!
+//! [`shell`] is the chapter's interactive shell on a live node, in real time: `cargo run -p
+//! calculator` (see `teaching::iex`).
+//!
 //! | Elixir (`Calculator`)        | Rust                                              |
 //! |------------------------------|---------------------------------------------------|
 //! | `Calculator.start(10)`       | [`start`]`(10)`                                    |
@@ -24,6 +27,7 @@ pub mod core;
 pub mod exercises;
 pub mod scenes;
 pub mod server;
+pub mod shell;
 
 use std::time::Duration;
 

@@ -17,6 +17,9 @@
 //! [`scenes`] replays the chapter's IEx sessions; [`exercises`] solves its "Your Turn"
 //! exercises. The companion text is `chapters/04-dynamic-super.md`.
 //!
+//! [`shell`] is the chapter's interactive shell on a live node, in real time: `cargo run -p
+//! dynamic-super` (see `teaching::iex`).
+//!
 //! | Elixir (`SuperDuper`)                   | Rust                                          |
 //! |-----------------------------------------|-----------------------------------------------|
 //! | `SuperDuper.add_character(:a, "A")`     | [`add_character`]`("a", "A").await`           |
@@ -30,6 +33,7 @@ pub mod core;
 pub mod exercises;
 pub mod scenes;
 pub mod server;
+pub mod shell;
 pub mod static_api;
 pub mod via_server;
 

@@ -11,6 +11,9 @@
 //! [`anatomy`] shows every GenServer response tuple beside its Rust counterpart;
 //! [`scenes`] replays the chapter's IEx sessions; [`exercises`] solves its "Your Turn".
 //!
+//! [`shell`] is the chapter's interactive shell on a live node, in real time: `cargo run -p
+//! egg-timer` (see `teaching::iex`).
+//!
 //! ```
 //! use egg_timer::Timers;
 //! use otp_core::io;
@@ -35,6 +38,7 @@ pub mod core;
 pub mod exercises;
 pub mod scenes;
 pub mod server;
+pub mod shell;
 pub mod your_turn;
 
 pub use crate::core::{Alarm, AlarmFn, Status, Timers};

@@ -17,6 +17,8 @@
 //! | DynamicSupervisor               | [`dynamic_supervisor`]                 |
 //! | Registry (and via names)        | [`registry`]                           |
 //! | ETS tables                      | [`table`]                              |
+//! | terms, `term_to_binary`         | [`term`]                               |
+//! | distribution (feature `dist`)   | `dist`                                 |
 //! | Application                     | [`application`]                        |
 //! | `:observer`: a supervision tree | [`observer`]                           |
 //!
@@ -46,6 +48,8 @@
 #![warn(missing_docs)]
 
 pub mod application;
+#[cfg(feature = "dist")]
+pub mod dist;
 pub mod dynamic_supervisor;
 pub mod exit;
 pub mod gen_server;
@@ -62,6 +66,7 @@ pub mod registry;
 pub mod signal;
 pub mod supervisor;
 pub mod table;
+pub mod term;
 pub mod timer;
 
 pub use exit::{Atom, ExitReason};

@@ -16,6 +16,9 @@
 //! [`scenes`] replays the chapter's IEx sessions, as the BEAM really ran them; [`exercises`]
 //! solves its "Your Turn" exercises. The companion text is `chapters/03-super-duper.md`.
 //!
+//! [`shell`] is the chapter's interactive shell on a live node, in real time: `cargo run -p
+//! super-duper` (see `teaching::iex`).
+//!
 //! | Elixir                                   | Rust                                              |
 //! |------------------------------------------|---------------------------------------------------|
 //! | `SuperDuper.Core.info(:superman)`        | [`core::info`]`("superman")`                      |
@@ -31,6 +34,7 @@ pub mod core;
 pub mod exercises;
 pub mod scenes;
 pub mod server;
+pub mod shell;
 
 pub use exercises::add_character::add_character;
 pub use exercises::api::{die, say};

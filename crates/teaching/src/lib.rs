@@ -10,6 +10,7 @@
 //! | a chapter's list of scenes, for the tour and the snapshot tests | [`Scene`], [`scene!`], [`find_scene`], [`assert_scenes_match`] |
 //! | an exercise solution that can be stubbed out, one exercise at a time | [`solution!`], [`stub_point`] |
 //! | a supervision tree at chosen points of a scene, for the diagrams | [`Shell::tree`], [`record_trees`] |
+//! | an interactive shell on a live node, per chapter | [`iex`]                            |
 //!
 //! A scene runs on a fresh [`otp_core::Node`] whose console is captured through otp-core's own
 //! hook ([`otp_core::Console::capture`] with [`otp_core::Node::with_console`]), under a paused
@@ -40,6 +41,7 @@
 #![warn(missing_docs)]
 
 mod exercise;
+pub mod iex;
 mod scene;
 mod shell;
 

@@ -428,7 +428,7 @@ pub fn inspect(value: &dyn Debug) -> String {
 
 /// How IEx describes a shell's exit reason (Elixir's `Exception.format_exit/1`): `shutdown`,
 /// `normal` and `killed` are written out without a colon; other terms as inspected.
-fn describe_exit(reason: &ExitReason) -> String {
+pub(crate) fn describe_exit(reason: &ExitReason) -> String {
     match reason {
         ExitReason::Panic(message) => {
             format!("an exception was raised:\n    ** (panic) {message}")

@@ -1,0 +1,179 @@
+//! Erlang distribution: this node on the network, speaking the BEAM's own protocol.
+//!
+//! Behind the `dist` cargo feature. Everything here is what `erl -name` does under the hood,
+//! and interoperates with a real `erl` or `iex` node:
+//!
+//! | step                | here                                                  |
+//! |---------------------|-------------------------------------------------------|
+//! | name service        | [`epmd`]: register with EPMD (starting `epmd -daemon` when none runs), look a peer's port up |
+//! | connection setup    | [`handshake`]: the OTP 23+ handshake (protocol 6), the cookie proven both ways |
+//! | connection          | [`Connection`]: framed messages, `net_ticktime` ticks |
+//! | messages and signals| [`ControlMessage`]: `SEND`, `REG_SEND`, `LINK`, `EXIT`, monitors, aliases, ... |
+//! | values              | [`crate::term`]: the terms messages carry, and their encoding |
+//! | the node            | [`DistNode`]: a listener, `accept`, `connect`, this node's pids and refs |
+//!
+//! ```no_run
+//! use otp_core::dist::{ControlMessage, Cookie, DistNode};
+//! use otp_core::term::Term;
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let node = DistNode::builder("rust@127.0.0.1", Cookie::new("secret")).start().await?;
+//! // In erl -name erl@127.0.0.1 -setcookie secret:
+//! //   {inbox, 'rust@127.0.0.1'} ! {self(), hello}.
+//! let mut connection = node.accept().await?;
+//! if let ControlMessage::RegSend { to, message, .. } = connection.recv().await? {
+//!     assert_eq!(to, "inbox");
+//!     if let Some([Term::Pid(sender), greeting]) = message.as_tuple() {
+//!         // Erlang: Sender ! {reply, hello}
+//!         connection.send(&ControlMessage::Send {
+//!             from: Some(node.make_pid()),
+//!             to: sender.clone(),
+//!             message: Term::tuple([Term::atom("reply"), greeting.clone()]),
+//!             token: None,
+//!         })?;
+//!     }
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # A hidden node
+//!
+//! This node is *hidden*: it does not advertise `DFLAG_PUBLISHED`, so BEAM nodes list it in
+//! `nodes(hidden)`, not `nodes()`, and do not make it part of their fully connected mesh. A
+//! normal node would owe more: it would connect to every node its peers know (transitive
+//! connections), take part in `global`'s name registry and locks, run the `rex` server that
+//! answers `:rpc.call`, and answer `net_kernel`'s `is_auth` call that `Node.ping/1` makes.
+//! None of that is done here.
+//!
+//! # What is advertised
+//!
+//! The flags a node advertises decide what its peers send. This node advertises
+//! [`Flags::ADVERTISED`]: everything OTP 25 and 26 require, plus monitors, `SEND_SENDER`, exit
+//! payloads, the `UNLINK_ID` link protocol and aliases, each of which it reads. It does not
+//! advertise the atom cache, fragments or spawn requests, so peers never send those.
+
+mod connection;
+mod control;
+pub mod epmd;
+mod flags;
+pub mod handshake;
+mod node;
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+pub use connection::{
+    CloseReason, Connection, ConnectionOptions, ConnectionSender, PASS_THROUGH, SendError,
+};
+pub use control::{ControlError, ControlMessage, ProcessRef};
+pub use flags::Flags;
+pub use handshake::{HandshakeError, Identity, Peer};
+pub use node::{DistNode, DistNodeBuilder};
+
+/// A node name: `name@host`.
+///
+/// ```
+/// use otp_core::dist::NodeName;
+///
+/// let name: NodeName = "rust@127.0.0.1".parse().unwrap();
+/// assert_eq!((name.name(), name.host()), ("rust", "127.0.0.1"));
+/// assert_eq!(name.to_string(), "rust@127.0.0.1");
+/// assert!("no_host".parse::<NodeName>().is_err());
+/// assert!("@host".parse::<NodeName>().is_err());
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct NodeName {
+    full: Arc<str>,
+    at: usize,
+}
+
+impl NodeName {
+    /// The part before `@`.
+    pub fn name(&self) -> &str {
+        &self.full[..self.at]
+    }
+
+    /// The part after `@`.
+    pub fn host(&self) -> &str {
+        &self.full[self.at + 1..]
+    }
+}
+
+/// A node name that is not `name@host`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{0:?} is not a node name of the form name@host (each part non-empty, at most 255 bytes in all)"
+)]
+pub struct NodeNameError(String);
+
+impl FromStr for NodeName {
+    type Err = NodeNameError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.find('@') {
+            Some(at) if at > 0 && at + 1 < s.len() && s.len() <= 255 => Ok(NodeName {
+                full: Arc::from(s),
+                at,
+            }),
+            _ => Err(NodeNameError(s.to_string())),
+        }
+    }
+}
+
+impl fmt::Display for NodeName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.full)
+    }
+}
+
+impl fmt::Debug for NodeName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.full)
+    }
+}
+
+/// The shared secret of a cluster: nodes connect only when they know the same cookie. It is
+/// never printed, not even by `Debug`.
+///
+/// ```
+/// use otp_core::dist::Cookie;
+/// assert_eq!(format!("{:?}", Cookie::new("secret")), "Cookie(..)");
+/// ```
+#[derive(Clone)]
+pub struct Cookie(Arc<str>);
+
+impl Cookie {
+    /// A cookie with this text (`-setcookie secret`).
+    pub fn new(text: impl AsRef<str>) -> Self {
+        Cookie(Arc::from(text.as_ref()))
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Cookie {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Cookie(..)")
+    }
+}
+
+/// Why a distribution operation failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DistError {
+    /// A node name that is not `name@host`.
+    #[error(transparent)]
+    Name(#[from] NodeNameError),
+    /// EPMD could not be reached, or refused.
+    #[error(transparent)]
+    Epmd(#[from] epmd::EpmdError),
+    /// The handshake failed: a wrong cookie, a refusal, a timeout.
+    #[error(transparent)]
+    Handshake(#[from] HandshakeError),
+    /// A socket could not be bound or connected.
+    #[error("{0}")]
+    Io(String),
+}
