@@ -1,7 +1,7 @@
 # Each target is a thin alias for the cargo command the README shows.
 CARGO ?= cargo
 
-.PHONY: tour shell test chapters bench fmt lint
+.PHONY: tour shell test chapters exercise blank book bench fmt lint
 
 # Every scene of every chapter, in the book's order.
 tour:
@@ -25,7 +25,36 @@ test:
 	$(CARGO) test --workspace --features otp-core/dist
 	CARGO="$(CARGO)" scripts/check-exercises
 
-# Rewrites every code and output block of chapters/*.md from the source its marker names.
+# One exercise: `make exercise NAME=egg-timer/cancel` runs its tests as the source is now, then
+# takes its solution out and checks that its tests fail and every other test of the crate
+# passes. Without NAME, lists the exercises.
+exercise:
+ifeq ($(NAME),)
+	$(CARGO) run -q -p workspace-checks --bin exercise -- list
+else
+	CARGO="$(CARGO)" scripts/check-exercises $(NAME)
+endif
+
+# `make blank NAME=egg-timer/cancel`: our solution's bodies become todo!() (inside their
+# teaching::solution! wrappers), for you to write your own.
+blank:
+	$(CARGO) run -q -p workspace-checks --bin exercise -- blank $(NAME)
+
+# The chapters as an mdBook, in target/book/html (open index.html): sources written from
+# chapters/, rendered, then every internal link checked. mdBook is installed into
+# target/tools when the pinned version is not there.
+MDBOOK_VERSION = 0.5.4
+MDBOOK = target/tools/bin/mdbook
+book:
+	@$(MDBOOK) --version 2>/dev/null | grep -qx "mdbook v$(MDBOOK_VERSION)" || \
+	  $(CARGO) install mdbook --locked --version $(MDBOOK_VERSION) --no-default-features \
+	    --features search --root target/tools
+	$(CARGO) run -q -p workspace-checks --bin book -- sources target/book/src
+	$(MDBOOK) build book
+	$(CARGO) run -q -p workspace-checks --bin book -- check target/book/html
+
+# Rewrites every code and output block of chapters/*.md from the source its marker names,
+# and draws the supervision-tree diagrams of chapters/diagrams again from the scenes.
 chapters:
 	$(CARGO) run -q -p workspace-checks --bin sync-chapters
 

@@ -240,6 +240,13 @@ pub struct Fence {
     pub content: String,
 }
 
+impl Fence {
+    /// The lines of the opening and the closing fence, as indexes from 0.
+    pub fn lines(&self) -> (usize, usize) {
+        (self.open, self.close)
+    }
+}
+
 /// A chapter read: its markers, and the problems found in reading it.
 #[derive(Debug, Default)]
 pub struct ParsedChapter {

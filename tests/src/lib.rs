@@ -1,11 +1,16 @@
 //! Workspace-level checks, and the tour.
 //!
 //! [`chapters()`] lists the written chapters and their scenes (the tour plays them); the
-//! [`chapters`](mod@chapters) module keeps `chapters/*.md` in step with their sources, and
-//! [`layers`] checks that otp-core's files use one another only downwards, along the layers
-//! of `docs/ARCHITECTURE.md`.
+//! [`chapters`](mod@chapters) module keeps `chapters/*.md` in step with their sources;
+//! [`exercises`] finds the exercises and blanks a solution for a reader; [`diagrams`] draws
+//! the supervision trees the scenes take; [`book`] makes the rendered book's sources and checks
+//! its links; [`layers`] checks that otp-core's files use one another only downwards, along the
+//! layers of `docs/ARCHITECTURE.md`.
 
+pub mod book;
 pub mod chapters;
+pub mod diagrams;
+pub mod exercises;
 pub mod layers;
 
 use teaching::Scene;

@@ -4,11 +4,12 @@
 use dynamic_super::scenes::ALL;
 
 /// The scenes, in the book's order; each has a test below.
-const SCENES: [&str; 5] = [
+const SCENES: [&str; 6] = [
     "which_children",
     "add_character",
     "stop_manually",
     "dynamic",
+    "dynamic_shutdown",
     "registry",
 ];
 
@@ -34,6 +35,11 @@ fn stop_manually() {
 #[test]
 fn dynamic() {
     check("dynamic");
+}
+
+#[test]
+fn dynamic_shutdown() {
+    check("dynamic_shutdown");
 }
 
 #[test]

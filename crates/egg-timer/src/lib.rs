@@ -31,6 +31,7 @@
 //! assert_eq!(out, "Ok([(:eggs, 300000, 296)])\nEggs are done\n");
 //! ```
 
+pub mod alarms;
 pub mod anatomy;
 pub mod calculator;
 pub mod core;
@@ -38,6 +39,7 @@ pub mod exercises;
 pub mod scenes;
 pub mod server;
 pub mod shell;
+pub mod your_turn;
 
 pub use crate::core::{Alarm, AlarmFn, Status, Timers};
 pub use crate::server::Server;

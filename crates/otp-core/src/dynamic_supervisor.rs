@@ -509,7 +509,7 @@ impl DynamicSupervisor {
             tracing::debug!(
                 target: "otp::sasl",
                 "DynamicSupervisor {} caused shutdown\n** (exit) :reached_max_restart_intensity",
-                process::self_pid()
+                crate::supervisor::supervisor_label()
             );
             return CastResult::Stop(ExitReason::Shutdown);
         }

@@ -2,7 +2,9 @@
 //!
 //! The runtime reports through `tracing`: crash reports at `ERROR` (target `otp::gen_server`,
 //! `otp::process`), supervisor reports at `DEBUG` under `otp::sasl` (hidden by default, as
-//! Elixir hides SASL reports), application notices at `INFO` under `otp::application`.
+//! Elixir hides SASL reports; a child started is a progress report, `otp::sasl::progress`,
+//! printed as `[info]`, the others as `[error]`, as Logger prints them), application notices at
+//! `INFO` under `otp::application`.
 //! [`ConsoleLayer`] renders them as Elixir's console does:
 //!
 //! ```text
@@ -114,7 +116,7 @@ impl ConsoleLayer {
     ///     .unwrap();
     /// let report = console.contents();
     /// assert!(report.starts_with(
-    ///     "\n[debug] Child :worker of Supervisor #PID<0.101.0> started\nPid: #PID<0.102.0>\n"
+    ///     "\n[info] Child :worker of Supervisor #PID<0.101.0> started\nPid: #PID<0.102.0>\n"
     /// ));
     /// # });
     /// ```
@@ -173,7 +175,8 @@ impl ConsoleLayer {
     fn shows(&self, event: &Event<'_>) -> bool {
         let meta = event.metadata();
         if meta.target().starts_with("otp::sasl") {
-            return self.sasl;
+            return self.sasl
+                || crate::process::with_current(|p| p.is_some_and(|p| p.node().sasl_reports()));
         }
         *meta.level() <= self.min_level
     }
@@ -205,6 +208,13 @@ impl Visit for MessageVisitor {
 /// The Logger level name Elixir prints for an event.
 fn level_name(event: &Event<'_>) -> &'static str {
     let meta = event.metadata();
+    if meta.target().starts_with("otp::sasl") {
+        return if meta.target().starts_with("otp::sasl::progress") {
+            "info"
+        } else {
+            "error"
+        };
+    }
     match *meta.level() {
         Level::ERROR => "error",
         Level::WARN => "warning",

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use crate::console::Console;
@@ -58,6 +58,7 @@ pub(crate) struct NodeInner {
     pub(crate) locals: RwLock<HashMap<Atom, Pid>>,
     pub(crate) globals: RwLock<HashMap<Atom, Pid>>,
     console: Console,
+    sasl_reports: AtomicBool,
 }
 
 impl Default for Node {
@@ -108,6 +109,7 @@ impl Node {
                 locals: RwLock::new(HashMap::new()),
                 globals: RwLock::new(HashMap::new()),
                 console,
+                sasl_reports: AtomicBool::new(false),
             }),
         }
     }
@@ -138,6 +140,46 @@ impl Node {
     /// ```
     pub fn console(&self) -> &Console {
         &self.inner.console
+    }
+
+    /// Turns supervisor reports on or off for this node's processes: Elixir's
+    /// `config :logger, handle_sasl_reports: true`, for one node. The console logger
+    /// ([`crate::logger::ConsoleLayer`]) then prints each child started, terminated or given up
+    /// on by a supervisor of this node, as it prints crash reports; other nodes keep their own
+    /// setting. Off by default, as in Elixir.
+    ///
+    /// ```
+    /// use otp_core::supervisor::{self, ChildSpec, Options};
+    /// use otp_core::{Console, Mailbox, Node, logger};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// logger::init_console();
+    /// let console = Console::capture();
+    /// let node = Node::with_console(console.clone());
+    /// node.set_sasl_reports(true);
+    /// assert!(node.sasl_reports());
+    /// node.run(async {
+    ///     let idle = ChildSpec::new("idle", || async {
+    ///         Ok(otp_core::process::spawn_link(|_: Mailbox<()>| std::future::pending()).pid())
+    ///     });
+    ///     supervisor::start_link(vec![idle], Options::new()).await.unwrap();
+    /// })
+    /// .await
+    /// .unwrap();
+    /// assert!(console.contents().starts_with("\n[info] Child :idle of Supervisor"));
+    /// # });
+    /// ```
+    pub fn set_sasl_reports(&self, on: bool) {
+        self.inner.sasl_reports.store(on, Ordering::Relaxed);
+    }
+
+    /// Whether this node's supervisor reports are printed (see [`Node::set_sasl_reports`]).
+    ///
+    /// ```
+    /// assert!(!otp_core::Node::new().sasl_reports(), "off by default, as in Elixir");
+    /// ```
+    pub fn sasl_reports(&self) -> bool {
+        self.inner.sasl_reports.load(Ordering::Relaxed)
     }
 
     pub(crate) fn next_pid(&self) -> u64 {

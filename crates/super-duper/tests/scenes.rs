@@ -20,6 +20,7 @@ const TESTED: &[&str] = &[
     "strategy_one_for_all_trap_exit",
     "strategy_rest_for_one_trap_exit",
     "restart_intensity",
+    "restart_intensity_sasl",
     "restart_intensity_shell",
     "yourturn_restart_permanent",
     "yourturn_restart_transient",
@@ -80,6 +81,11 @@ fn strategy_rest_for_one_trap_exit() {
 #[test]
 fn restart_intensity() {
     check("restart_intensity");
+}
+
+#[test]
+fn restart_intensity_sasl() {
+    check("restart_intensity_sasl");
 }
 
 #[test]

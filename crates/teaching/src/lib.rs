@@ -8,7 +8,8 @@
 //! |---------------------------------------------|---------------------------------------|
 //! | an IEx session, replayed as a scene          | [`Shell`], [`show!`], [`play`], [`capture`] |
 //! | a chapter's list of scenes, for the tour and the snapshot tests | [`Scene`], [`scene!`], [`find_scene`], [`assert_scenes_match`] |
-//! | an exercise solution that can be stubbed out | [`solution!`]                         |
+//! | an exercise solution that can be stubbed out, one exercise at a time | [`solution!`], [`stub_point`] |
+//! | a supervision tree at chosen points of a scene, for the diagrams | [`Shell::tree`], [`record_trees`] |
 //! | an interactive shell on a live node, per chapter | [`iex`]                            |
 //!
 //! A scene runs on a fresh [`otp_core::Node`] whose console is captured through otp-core's own
@@ -44,5 +45,6 @@ pub mod iex;
 mod scene;
 mod shell;
 
+pub use exercise::{STUB_VARIABLE, exercise_of, is_stubbed, stub_point};
 pub use scene::{Scene, SceneFuture, assert_scenes_match, find_scene};
-pub use shell::{Shell, capture, inspect, one_line, play};
+pub use shell::{Shell, TreeShot, capture, inspect, one_line, play, record_trees};

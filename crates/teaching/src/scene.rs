@@ -6,7 +6,7 @@
 
 use std::future::Future;
 
-use crate::shell::{Shell, capture, play};
+use crate::shell::{Shell, TreeShot, capture, play, record_trees};
 
 /// A scene's future, boxed so scenes of different functions fit in one list.
 pub type SceneFuture = std::pin::Pin<Box<dyn Future<Output = ()>>>;
@@ -66,6 +66,23 @@ impl Scene {
     /// ```
     pub fn capture(&self) -> String {
         capture(self.run)
+    }
+
+    /// Runs the scene for its diagrams (see [`record_trees`]).
+    ///
+    /// ```
+    /// use teaching::scene;
+    /// use teaching::{Scene, Shell};
+    ///
+    /// async fn hello(sh: Shell) {
+    ///     sh.say("hello");
+    /// }
+    ///
+    /// const HELLO: Scene = scene!("hello", "Saying hello", hello);
+    /// assert!(HELLO.trees().is_empty(), "no tree taken");
+    /// ```
+    pub fn trees(&self) -> Vec<TreeShot> {
+        record_trees(self.run)
     }
 }
 

@@ -34,8 +34,9 @@ use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use otp_core::observer::{self, Root, SupervisorView};
 use otp_core::process::{Addr, Mailbox, Received};
-use otp_core::{Console, ExitReason, Node, Pid};
+use otp_core::{Console, ExitReason, Name, Node, Pid};
 
 /// The scene's handle on its shell: the node, the console, and a way to run code in a shell
 /// process.
@@ -46,6 +47,18 @@ pub struct Shell {
     /// The shell process [`Shell::run`] sends its work to, while it lives, and whether its
     /// death has been reported.
     process: Arc<Mutex<Option<ShellProcess>>>,
+    /// The trees [`Shell::tree`] took, when the scene runs under [`record_trees`].
+    trees: Option<Arc<Mutex<Vec<TreeShot>>>>,
+}
+
+/// A supervision tree at one point of a scene, as [`Shell::tree`] took it for the chapters'
+/// diagrams.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TreeShot {
+    /// What the moment is: `after superman's crash`.
+    pub caption: String,
+    /// The tree, or why there is none (the supervisor is gone, say).
+    pub tree: Result<SupervisorView, String>,
 }
 
 /// The shell process, and whether its death has been reported.
@@ -315,6 +328,58 @@ impl Shell {
         }
     }
 
+    /// Takes the supervision tree under `root` (a supervisor's pid, handle or local name) at this
+    /// point of the scene, with a caption, for the chapters' diagrams
+    /// (otp-core's [`observer::supervision_tree`]). Prints nothing, and does nothing at all
+    /// unless the scene runs under [`record_trees`], so the scene's output stays the IEx
+    /// session's.
+    ///
+    /// ```
+    /// use otp_core::supervisor::{self, ChildSpec, Options};
+    /// use otp_core::{Mailbox, process};
+    /// use teaching::Shell;
+    ///
+    /// async fn scene(sh: Shell) {
+    ///     sh.run(|_sh| async {
+    ///         let idle = ChildSpec::new("idle", || async {
+    ///             Ok(process::spawn_link(|_: Mailbox<()>| std::future::pending()).pid())
+    ///         });
+    ///         supervisor::start_link(vec![idle], Options::new().name("Demo.Supervisor")).await
+    ///     })
+    ///     .await;
+    ///     sh.tree("started", "Demo.Supervisor").await;
+    ///     sh.tree("no such supervisor", "Nobody").await;
+    /// }
+    ///
+    /// assert_eq!(teaching::capture(scene), "");
+    /// let shots = teaching::record_trees(scene);
+    /// assert_eq!(shots[0].caption, "started");
+    /// let tree = shots[0].tree.as_ref().unwrap();
+    /// assert_eq!(tree.children.len(), 1);
+    /// assert_eq!(shots[1].tree, Err("no process is registered as Nobody".to_string()));
+    /// ```
+    pub async fn tree(&self, caption: impl Into<String>, root: impl Into<Root>) {
+        let Some(trees) = &self.trees else { return };
+        let caption = caption.into();
+        let pid = match root.into() {
+            Root::Pid(pid) => Ok(pid),
+            Root::Name(Name::Local(atom)) => self
+                .node
+                .whereis(atom.clone())
+                .ok_or_else(|| format!("no process is registered as {}", atom.as_str())),
+            Root::Name(other) => Err(format!("{other} is not a local name")),
+        };
+        let tree = match pid {
+            Ok(pid) => observer::supervision_tree(pid)
+                .await
+                .map_err(|e| e.to_string()),
+            Err(why) => Err(why),
+        };
+        // A poisoned lock only means another shot panicked mid-push; the list is still usable.
+        let mut trees = trees.lock().unwrap_or_else(|e| e.into_inner());
+        trees.push(TreeShot { caption, tree });
+    }
+
     /// Lets time pass on the scene's (paused) clock, as the transcripts' `Process.sleep` does,
     /// so timers due in the meantime fire and their output appears.
     ///
@@ -411,7 +476,7 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("a current-thread runtime can always be built")
 }
 
-fn run_scene<F, Fut>(console: Console, scene: F)
+fn run_scene<F, Fut>(console: Console, trees: Option<Arc<Mutex<Vec<TreeShot>>>>, scene: F)
 where
     F: FnOnce(Shell) -> Fut,
     Fut: Future<Output = ()>,
@@ -422,6 +487,7 @@ where
         node: node.clone(),
         console,
         process: Arc::new(Mutex::new(None)),
+        trees,
     };
     runtime().block_on(async move {
         scene(shell).await;
@@ -453,7 +519,7 @@ where
     F: FnOnce(Shell) -> Fut,
     Fut: Future<Output = ()>,
 {
-    run_scene(Console::stdout(), scene)
+    run_scene(Console::stdout(), None, scene)
 }
 
 /// Runs a scene for a test and returns everything it printed.
@@ -479,6 +545,29 @@ where
     Fut: Future<Output = ()>,
 {
     let console = Console::capture();
-    run_scene(console.clone(), scene);
+    run_scene(console.clone(), None, scene);
     console.contents()
+}
+
+/// Runs a scene for its diagrams: what it prints is dropped, and every tree it takes with
+/// [`Shell::tree`] is returned, in order.
+///
+/// ```
+/// use teaching::Shell;
+///
+/// async fn scene(sh: Shell) {
+///     sh.say("no supervisor here");
+/// }
+///
+/// assert!(teaching::record_trees(scene).is_empty());
+/// ```
+pub fn record_trees<F, Fut>(scene: F) -> Vec<TreeShot>
+where
+    F: FnOnce(Shell) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let trees = Arc::new(Mutex::new(Vec::new()));
+    run_scene(Console::capture(), Some(trees.clone()), scene);
+    let shots = trees.lock().unwrap_or_else(|e| e.into_inner());
+    shots.clone()
 }

@@ -5,20 +5,20 @@
 //! so a reader's own solution slots in. To try one yourself, replace a marked body with your
 //! own code and run `cargo test -p calculator exercises::<name>`.
 //!
-//! Built with the crate's `stub-exercises` feature, every marked body becomes `todo!()`, and
-//! `make test` checks that every exercise test then fails: a test that passes without the
-//! solution would prove nothing.
+//! The exercises are independent of each other. `make blank NAME=calculator/<name>` replaces our
+//! bodies with `todo!()` (inside their wrappers), for you to write yours; `make exercise
+//! NAME=calculator/<name>` runs its tests, then builds the crate with its `stub-exercises` feature
+//! and runs them again with only that exercise's bodies taken out: they must all fail, and
+//! every other test of the crate must pass. `make test` does that for every exercise: a test
+//! that passes without its solution would prove nothing.
 //!
 //! | exercise | file |
 //! |---|---|
-//! | negate: a core function and an API function | [`negate`] |
+//! | negate: a core function, and a new command of a server that answers every request | [`negate`] |
 //! | `inc` as a plain message (`handle_info`) rather than a cast | [`inc`] |
 //! | a stack server (push, pop, state) with its own core | [`stack`] |
 //! | a counter server (inc, state) | [`counter`] |
 //! | a clock that prints the time every minute, from a tick it schedules itself | [`clock`] |
-
-// With the solutions stubbed out, their inputs and helpers go unused; that is expected.
-#![cfg_attr(feature = "stub-exercises", allow(unused))]
 
 pub mod clock;
 pub mod counter;

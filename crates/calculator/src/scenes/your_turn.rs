@@ -6,19 +6,11 @@ use teaching::show;
 
 use crate::exercises::clock::{self, ClockOptions};
 use crate::exercises::{counter, inc, negate, stack};
-use crate::server;
 
 // ANCHOR: scene
 /// Each exercise's API, used as the transcript uses the book's solutions.
 pub async fn your_turn(sh: Shell) {
     sh.run(|sh| async move {
-        sh.section("Negate");
-        let Ok(calc) = show!(sh, server::start_link(7).await) else {
-            return;
-        };
-        show!(sh, negate::negate_server(&calc));
-        let _ = show!(sh, server::state(&calc).await);
-
         sh.section("inc as a plain message (the exercise's own server)");
         let Ok(calc) = show!(sh, inc::start_link(-7).await) else {
             return;
@@ -28,6 +20,15 @@ pub async fn your_turn(sh: Shell) {
         let _ = show!(sh, inc::state(&calc).await);
         show!(sh, gen_server::send(&calc, inc::Inc));
         let _ = show!(sh, inc::state(&calc).await);
+
+        sh.section("Negate, a new command of a server that answers every request");
+        let Ok(c) = show!(sh, negate::start_link(0).await) else {
+            return;
+        };
+        let _ = show!(sh, negate::add(&c, 10).await);
+        let _ = show!(sh, negate::subtract(&c, 2).await);
+        let _ = show!(sh, negate::negate_server(&c).await);
+        let _ = show!(sh, negate::state(&c).await);
 
         sh.section("A stack server");
         let Ok(s) = show!(sh, stack::start_link(vec![Atom::from("a")]).await) else {

@@ -5,9 +5,12 @@
 //! so a reader's own solution slots in. To try one yourself, replace a marked body with your
 //! own code and run `cargo test -p dynamic-super exercises::<name>`.
 //!
-//! Built with the crate's `stub-exercises` feature, every marked body becomes `todo!()`, and
-//! every exercise test must then fail (`cargo test -p dynamic-super --features stub-exercises
-//! --lib exercises`): a test that passes without the solution would prove nothing.
+//! The exercises are independent of each other. `make blank NAME=dynamic-super/<name>` replaces our
+//! bodies with `todo!()` (inside their wrappers), for you to write yours; `make exercise
+//! NAME=dynamic-super/<name>` runs its tests, then builds the crate with its `stub-exercises` feature
+//! and runs them again with only that exercise's bodies taken out: they must all fail, and
+//! every other test of the crate must pass. `make test` does that for every exercise: a test
+//! that passes without its solution would prove nothing.
 //!
 //! | exercise | file |
 //! |---|---|
@@ -19,9 +22,6 @@
 //! The book's fourth exercise, a distributed SuperDuper whose via registry finds a character on
 //! whichever node runs it, needs nodes that talk to each other, which otp-core does not have
 //! yet: it comes later, together with distribution.
-
-// With the solutions stubbed out, their inputs and helpers go unused; that is expected.
-#![cfg_attr(feature = "stub-exercises", allow(unused))]
 
 pub mod custom_registry;
 pub mod rock_paper_scissors;

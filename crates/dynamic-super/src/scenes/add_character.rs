@@ -17,6 +17,7 @@ pub async fn add_character(sh: Shell) {
     let Some(_app) = boot!(sh, Tree::new().strategy(Strategy::RestForOne)) else {
         return;
     };
+    sh.tree("Booted, :rest_for_one", SUPERVISOR).await;
     sh.run(|sh| async move {
         let _ = show!(sh, super_duper::say("supermario").await);
         let _ = show!(
@@ -28,6 +29,11 @@ pub async fn add_character(sh: Shell) {
         sleep(&sh, 500).await;
         let _ = show!(sh, static_api::say("supernova").await);
         let _ = show!(sh, supervisor::which_children(SUPERVISOR).await);
+        sh.tree(
+            "supernova added through the static API, crashed and restarted",
+            SUPERVISOR,
+        )
+        .await;
     })
     .await;
 }

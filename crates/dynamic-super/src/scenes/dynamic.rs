@@ -20,6 +20,11 @@ pub async fn dynamic(sh: Shell) {
     let Some(_app) = boot!(sh, Tree::new().strategy(Strategy::RestForOne).dynamic(true)) else {
         return;
     };
+    sh.tree(
+        "Booted, :rest_for_one, with a DynamicSupervisor as the fourth child",
+        SUPERVISOR,
+    )
+    .await;
     sh.run(|sh| async move {
         let _ = show!(
             sh,
@@ -66,6 +71,11 @@ pub async fn dynamic(sh: Shell) {
             dynamic_supervisor::which_children(DYNAMIC_SUPERVISOR).await
         );
         let _ = show!(sh, process::whereis(&Name::local("a")));
+        sh.tree(
+            "superman's crash restarted the DynamicSupervisor: a and b are gone",
+            SUPERVISOR,
+        )
+        .await;
     })
     .await;
 }

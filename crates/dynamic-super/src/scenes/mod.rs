@@ -10,6 +10,7 @@ use teaching::{Scene, Shell};
 pub mod add_character;
 pub mod dynamic;
 pub mod registry;
+pub mod shutdown;
 pub mod stop_manually;
 pub mod which_children;
 
@@ -34,6 +35,11 @@ pub const ALL: &[Scene] = &[
         "dynamic",
         "A DynamicSupervisor for the characters",
         dynamic::dynamic
+    ),
+    scene!(
+        "dynamic_shutdown",
+        "A DynamicSupervisor stops its children all at once",
+        shutdown::dynamic_shutdown
     ),
     scene!(
         "registry",

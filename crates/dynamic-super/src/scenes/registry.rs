@@ -24,6 +24,8 @@ pub async fn registry(sh: Shell) {
     let Some(_app) = boot!(sh, Tree::new().dynamic(true)) else {
         return;
     };
+    sh.tree("Booted, with a DynamicSupervisor", SUPERVISOR)
+        .await;
     sh.run(|sh| async move {
         let app = show!(sh, SUPERVISOR);
         let _ = show!(sh, supervisor::which_children(app).await);
@@ -109,6 +111,7 @@ pub async fn registry(sh: Shell) {
         let new = show!(sh, process::whereis(&name));
         show!(sh, old == new);
         let _ = show!(sh, via_server::say("superreg", Registrar::Registry).await);
+        sh.tree("At the end of the session", SUPERVISOR).await;
     })
     .await;
 }

@@ -21,6 +21,7 @@ pub async fn stop_manually(sh: Shell) {
     let Some(_app) = boot!(sh, Tree::new().strategy(Strategy::RestForOne)) else {
         return;
     };
+    sh.tree("Booted, :rest_for_one", SUPERVISOR).await;
     sh.run(|sh| async move {
         let app = show!(sh, SUPERVISOR);
         let cs = show!(
@@ -52,6 +53,11 @@ pub async fn stop_manually(sh: Shell) {
         let _ = show!(sh, static_api::remove_character("superfreak").await);
         let _ = show!(sh, supervisor::which_children(app).await);
         let _ = show!(sh, static_api::remove_character("superfreak").await);
+        sh.tree(
+            "After terminating, deleting and restarting superfreak by hand",
+            SUPERVISOR,
+        )
+        .await;
     })
     .await;
 }

@@ -21,6 +21,7 @@ pub async fn which_children(sh: Shell) {
     let Some(_app) = boot!(sh, Tree::new().strategy(Strategy::RestForOne)) else {
         return;
     };
+    sh.tree("Booted, :rest_for_one", SUPERVISOR).await;
     sh.run(|sh| async move {
         let _ = show!(sh, supervisor::which_children(SUPERVISOR).await);
         let app = show!(sh, SUPERVISOR);
@@ -42,6 +43,11 @@ pub async fn which_children(sh: Shell) {
         show!(sh, server::die("superman"));
         sleep(&sh, 600).await;
         let _ = show!(sh, supervisor::which_children(app).await);
+        sh.tree(
+            "yoshi added; superman's crash restarted him and every child after him",
+            SUPERVISOR,
+        )
+        .await;
     })
     .await;
 }

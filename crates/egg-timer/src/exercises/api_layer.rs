@@ -6,48 +6,37 @@
 //!
 //! **Task.** Build [`EggTimer`], an egg timer whose callers use functions only:
 //! [`start_link`]`()` (no map to pass: it starts empty), [`schedule`]`(&t, name, ms, f)` and
-//! [`status`]`(&t)`. The next exercises add [`cancel`](super::cancel::cancel), a status in hours,
-//! minutes and seconds ([`super::hms_status`]) and a graceful [`stop`](super::graceful_stop::stop);
-//! this file holds the server they all extend.
+//! [`status`]`(&t)`, which answers each alarm's `(name, duration, seconds remaining)` as the
+//! chapter's server does. The alarms' bookkeeping is given ([`Alarms`]: `schedule`, `fire`,
+//! `status_at`); your part is the server's callbacks and the three functions.
 //!
-//! **What you change.** The bodies of `EggTimer`'s callbacks and of [`start_link`],
-//! [`schedule`] and [`status`]; use the chapter's core ([`crate::core`]) for the alarms. The
-//! tests below stay unchanged.
+//! This is the first of the egg timer's exercises. The next three ([`super::cancel`],
+//! [`super::hms_status`], [`super::graceful_stop`]) each start from this solution, given in
+//! their own file, and do not depend on each other.
+//!
+//! **What you change.** The bodies wrapped in `teaching::solution!`: `EggTimer`'s callbacks
+//! and [`start_link`], [`schedule`] and [`status`]. The tests below stay unchanged.
 
-use std::collections::BTreeMap;
-use std::fmt;
+use std::convert::Infallible;
 
+use otp_core::Atom;
 use otp_core::gen_server::{
     self, CallError, CallResult, Caller, CastResult, GenServer, Info, Init, Options, ServerRef,
     StartError,
 };
-use otp_core::timer::{self, TimerRef};
-use otp_core::{Atom, ExitReason, process};
 use tokio::time::Instant;
 
-use super::hms_status::{AlarmStatus, alarm_status};
-use crate::core::{Alarm, AlarmFn, Pop, Timers, pop_due};
+use crate::alarms::{Alarms, Msg};
+use crate::core::{AlarmFn, Status};
 
-/// The egg timer's state: its alarms, and the timer that will fire each one.
-#[derive(Default)]
-pub struct EggTimer {
-    /// The alarms, by name.
-    pub(super) alarms: Timers,
-    /// Each alarm's timer, by name, to cancel it.
-    pub(super) timers: BTreeMap<Atom, TimerRef>,
-}
-
-/// The state prints as its alarms.
-impl fmt::Debug for EggTimer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.alarms, f)
-    }
-}
+/// The egg timer: its alarms, each with its timer.
+#[derive(Debug, Default)]
+pub struct EggTimer(Alarms);
 
 /// What a call asks.
 #[derive(Debug)]
 pub enum Call {
-    /// Every alarm's status, by name.
+    /// Every alarm's status, sorted by name.
     Status,
 }
 
@@ -63,48 +52,25 @@ pub enum Cast {
         /// What it runs.
         f: AlarmFn,
     },
-    /// Cancel an alarm, if there is one of that name.
-    Cancel(Atom),
-}
-
-/// The message each alarm's timer sends.
-#[derive(Debug)]
-pub enum Msg {
-    /// `{:alarm, name}`.
-    Alarm(Atom),
 }
 
 // ANCHOR: solution
 impl GenServer for EggTimer {
     type Arg = ();
     type Call = Call;
-    type Reply = Vec<AlarmStatus>;
+    type Reply = Vec<Status>;
     type Cast = Cast;
     type Info = Msg;
-    type Continue = std::convert::Infallible;
+    type Continue = Infallible;
 
-    async fn init(_: ()) -> Init<Self> {
-        teaching::solution! {
-            EggTimer::trap_exits();
-            Init::Ok(EggTimer::default())
-        }
+    async fn init((): ()) -> Init<Self> {
+        teaching::solution! { Init::Ok(EggTimer::default()) }
     }
 
     async fn handle_cast(&mut self, msg: Cast) -> CastResult<Self> {
         teaching::solution! {
-            match msg {
-                Cast::Schedule { name, duration, f } => {
-                    let alarm = Alarm::with_fn(name, duration, f);
-                    let me = gen_server::self_ref::<EggTimer>();
-                    let timer = timer::send_after(&me, Msg::Alarm(alarm.name.clone()), duration);
-                    // A new alarm under a name in use replaces the old one, timer and all.
-                    if let Some(old) = self.timers.insert(alarm.name.clone(), timer) {
-                        timer::cancel_timer(&old);
-                    }
-                    self.alarms.insert(alarm.name.clone(), alarm);
-                }
-                Cast::Cancel(name) => self.cancel_alarm(&name),
-            }
+            let Cast::Schedule { name, duration, f } = msg;
+            self.0.schedule(&gen_server::self_ref::<EggTimer>(), name, duration, f);
             CastResult::NoReply
         }
     }
@@ -112,49 +78,25 @@ impl GenServer for EggTimer {
     async fn handle_call(
         &mut self,
         Call::Status: Call,
-        _from: &Caller<Vec<AlarmStatus>>,
+        _from: &Caller<Vec<Status>>,
     ) -> CallResult<Self> {
-        teaching::solution! {
-            let now = Instant::now();
-            CallResult::Reply(self.alarms.values().map(|a| alarm_status(a, now)).collect())
-        }
+        teaching::solution! { CallResult::Reply(self.0.status_at(Instant::now())) }
     }
 
     async fn handle_info(&mut self, msg: Info<Msg>) -> CastResult<Self> {
         teaching::solution! {
             match msg {
-                Info::Msg(Msg::Alarm(name)) => {
-                    // A cancelled or replaced alarm's timer is cancelled too, so a message that
-                    // finds no due alarm raced with the cancel: nothing to do.
-                    if let Pop::Due(alarm) = pop_due(&mut self.alarms, &name, Instant::now()) {
-                        self.timers.remove(&name);
-                        alarm.trigger();
-                    }
-                }
-                // Trapping exits: a linked process other than the parent exited. The timer
-                // carries on; the parent's exit never comes here (it runs `terminate`).
-                Info::Exit { from, reason } => tracing::warn!(
-                    "EggTimer {} ignored the exit of linked process {from} ({reason})",
-                    process::self_pid()
-                ),
-                other => tracing::warn!("EggTimer {} ignored {other:?}", process::self_pid()),
+                Info::Msg(Msg::Alarm(name)) => self.0.fire(&name),
+                other => gen_server::log_unexpected::<EggTimer>(&other),
             }
             CastResult::NoReply
-        }
-    }
-
-    async fn terminate(&mut self, reason: &ExitReason) {
-        teaching::solution! {
-            self.shut_down(reason)
         }
     }
 }
 
 /// Starts an empty egg timer, linked to the caller.
 pub async fn start_link() -> Result<ServerRef<EggTimer>, StartError> {
-    teaching::solution! {
-        gen_server::start_link::<EggTimer>((), Options::new()).await
-    }
+    teaching::solution! { gen_server::start_link::<EggTimer>((), Options::new()).await }
 }
 
 /// Schedules an alarm: `f` runs `duration` milliseconds from now. An alarm of the same name is
@@ -171,18 +113,16 @@ pub fn schedule(
     }
 }
 
-/// Every alarm's status, by name, in hours, minutes and seconds.
-pub async fn status(timer: &ServerRef<EggTimer>) -> Result<Vec<AlarmStatus>, CallError> {
-    teaching::solution! {
-        gen_server::call(timer, Call::Status).await
-    }
+/// Every alarm's `(name, duration, seconds remaining)`, sorted by name.
+pub async fn status(timer: &ServerRef<EggTimer>) -> Result<Vec<Status>, CallError> {
+    teaching::solution! { gen_server::call(timer, Call::Status).await }
 }
 // ANCHOR_END: solution
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use otp_core::io;
+    use otp_core::{io, process};
 
     #[test]
     fn start_link_schedule_and_status_need_no_messages() {
@@ -198,10 +138,10 @@ mod tests {
             .await;
         });
         assert_eq!(
-            super::super::before_goodbye(&out),
-            "Ok([(:eggs, (0, 5, 0), (0, 5, 0)), (:tea, (0, 0, 1), (0, 0, 1))])\n\
+            out,
+            "Ok([(:eggs, 300000, 300), (:tea, 1000, 1)])\n\
              Tea is ready\n\
-             Ok([(:eggs, (0, 5, 0), (0, 4, 59))])\n"
+             Ok([(:eggs, 300000, 299)])\n"
         );
     }
 
@@ -219,9 +159,6 @@ mod tests {
             })
             .await;
         });
-        assert_eq!(
-            super::super::before_goodbye(&out),
-            "at 300 ms\nsecond eggs\nOk([]) true\n"
-        );
+        assert_eq!(out, "at 300 ms\nsecond eggs\nOk([]) true\n");
     }
 }

@@ -2,11 +2,15 @@
 //!
 //! `(:roast, 7500000, 7500)` says little at a glance. A kitchen timer shows `2:05:00`.
 //!
-//! **Task.** Make the [`EggTimer`](super::api_layer::EggTimer)'s status give each alarm's
-//! duration and time remaining as `(hours, minutes, seconds)`: write [`hms`], which splits a
-//! number of seconds, and [`alarm_status`], which the server's `:status` call uses for each
-//! alarm. Partial seconds count as a whole second, as [`Alarm::remaining`] counts them; an
-//! alarm past due shows `(0, 0, 0)`.
+//! **Task.** Give an egg timer's status each alarm's duration and time remaining as
+//! `(hours, minutes, seconds)`: write [`hms`], which splits a number of seconds, and
+//! [`alarm_status`], the status of one alarm at a given instant, which a server's `:status`
+//! call maps over its alarms (the Your Turn egg timer of [`crate::your_turn`] does). Partial
+//! seconds count as a whole second, as [`Alarm::remaining`] counts them; an alarm past due
+//! shows `(0, 0, 0)`.
+//!
+//! Both are plain functions of their arguments, time included, so this exercise needs no
+//! server: it starts from nothing but the chapter's core ([`crate::core`]).
 //!
 //! **What you change.** The bodies of [`hms`] and [`alarm_status`]. The tests below stay
 //! unchanged.

@@ -9,12 +9,14 @@
 //!   restarted, its alarms gone.
 //!
 //! Each file states its task and what to change; its tests call only the public API, so your
-//! own solution slots in. With the crate's `stub-exercises` feature every solution body
-//! becomes `todo!()`, and every one of these tests fails:
-//! `cargo test -p egg-timer --features stub-exercises --lib exercises`.
+//! own solution slots in. The egg timer's exercises come in order: [`api_layer`] first, then
+//! [`cancel`](mod@cancel), [`hms_status`] and [`graceful_stop`] in any order, each of which
+//! starts from the `api_layer` solution, given in its own file. No exercise's tests use
+//! another exercise's solution, so each can be taken out and checked alone
+//! (`make exercise NAME=egg-timer/cancel`).
 //!
-//! The egg timer of the last four exercises, in one place (the `your_turn_egg_timer` scene
-//! uses it as `EggTimer` is used in the BEAM transcript):
+//! The BEAM transcript's `EggTimer`, with all four in, is [`crate::your_turn`]; its functions
+//! are re-exported here, as the `your_turn_egg_timer` scene uses them.
 
 pub mod api_layer;
 pub mod calls_not_casts;
@@ -23,17 +25,5 @@ pub mod graceful_stop;
 pub mod hms_status;
 pub mod supervised;
 
-pub use api_layer::{EggTimer, schedule, start_link, status};
-pub use cancel::cancel;
-pub use graceful_stop::stop;
+pub use crate::your_turn::{EggTimer, cancel, schedule, start_link, status, stop};
 pub use hms_status::{AlarmStatus, Hms, hms};
-
-/// The output of a test's shell up to the egg timer's goodbye: when a test's shell process
-/// ends, the timer it started (trapping exits, once `graceful_stop` is solved) runs
-/// `terminate` and says goodbye. The exercises before that one do not depend on it.
-#[cfg(test)]
-fn before_goodbye(out: &str) -> &str {
-    out.split("EggTimer shutting down gracefully")
-        .next()
-        .unwrap_or(out)
-}

@@ -35,6 +35,8 @@ pub async fn egg_supervisor(sh: Shell) {
             )
         );
         let _ = show!(sh, gen_server::call(&t, Call::Status).await);
+        sh.tree("The egg timer under its supervisor", SUPERVISOR)
+            .await;
 
         sh.section("Crash it: the supervisor starts a new one, without the alarms");
         show!(sh, gen_server::cast(&t, Cast::Stop));
@@ -45,6 +47,8 @@ pub async fn egg_supervisor(sh: Shell) {
         show!(sh, t2 == t);
         let _ = show!(sh, gen_server::call(&t2, Call::Status).await);
         show!(sh, sup.is_alive());
+        sh.tree("After the crash: a new timer, restarted once", SUPERVISOR)
+            .await;
     })
     .await;
 }

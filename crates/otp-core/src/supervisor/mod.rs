@@ -733,10 +733,10 @@ async fn start_child_process(spec: &ChildSpec) -> Result<Pid, StartError> {
     let result = spec.start(&None).await;
     if let Ok(pid) = &result {
         tracing::debug!(
-            target: "otp::sasl",
+            target: "otp::sasl::progress",
             "Child {} of Supervisor {} started\nPid: {pid}\nRestart: {}\nShutdown: {}\nType: {}",
             spec.id,
-            process::self_pid(),
+            supervisor_label(),
             spec.restart,
             spec.shutdown,
             spec.kind
@@ -781,7 +781,7 @@ fn report(spec: &ChildSpec, context: &str, reason: &ExitReason) {
         target: "otp::sasl",
         "Child {} of Supervisor {} {}\n** (exit) {}\nRestart: {}\nShutdown: {}\nType: {}",
         spec.id,
-        process::self_pid(),
+        supervisor_label(),
         match context {
             "shutdown" => "caused shutdown",
             "child_terminated" => "terminated",
@@ -799,8 +799,17 @@ fn report_start_error(spec: &ChildSpec, error: &StartError) {
         target: "otp::sasl",
         "Child {} of Supervisor {} failed to start\n** (exit) {error}",
         spec.id,
-        process::self_pid()
+        supervisor_label()
     );
+}
+
+/// How a supervisor's reports name it: by its registered name if it has one, as OTP's
+/// reports do (`SuperDuper.Supervisor`), else by its pid.
+pub(crate) fn supervisor_label() -> String {
+    let me = process::self_pid();
+    process::info(&me)
+        .and_then(|info| info.registered_name)
+        .map_or_else(|| me.to_string(), |name| name.to_string())
 }
 
 // ---------------------------------------------------------------------------------------------

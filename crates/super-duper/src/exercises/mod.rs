@@ -5,9 +5,12 @@
 //! so a reader's own solution slots in. To try one yourself, replace a marked body with your
 //! own code and run `cargo test -p super-duper exercises::<name>`.
 //!
-//! Built with the crate's `stub-exercises` feature, every marked body becomes `todo!()`, and
-//! every exercise test must then fail: a test that passes without the solution would prove
-//! nothing. Check with `cargo test -p super-duper --features stub-exercises --lib exercises`.
+//! The exercises are independent of each other. `make blank NAME=super-duper/<name>` replaces our
+//! bodies with `todo!()` (inside their wrappers), for you to write yours; `make exercise
+//! NAME=super-duper/<name>` runs its tests, then builds the crate with its `stub-exercises` feature
+//! and runs them again with only that exercise's bodies taken out: they must all fail, and
+//! every other test of the crate must pass. `make test` does that for every exercise: a test
+//! that passes without its solution would prove nothing.
 //!
 //! | exercise | file |
 //! |---|---|
@@ -15,13 +18,6 @@
 //! | child specs written out in full, marked as workers | [`worker_specs`] |
 //! | temporary and transient workers, and what a kill does to a transient one | [`restart_types`] |
 //! | adding a supervised character through the API | [`add_character`] |
-
-// With the solutions stubbed out, their inputs and helpers go unused and every marked body
-// diverges (`todo!()`); that is expected.
-#![cfg_attr(
-    feature = "stub-exercises",
-    allow(unused, clippy::diverging_sub_expression)
-)]
 
 pub mod add_character;
 pub mod api;

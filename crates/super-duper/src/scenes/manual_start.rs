@@ -65,6 +65,7 @@ pub async fn manual_start(sh: Shell) {
         let Ok(sup) = show!(sh, application::start(Options::new()).await) else {
             return;
         };
+        sh.tree("Started by hand", &sup).await;
         let _ = show!(
             sh,
             supervisor::stop(&sup, ExitReason::Normal, Timeout::Infinity).await
@@ -76,6 +77,8 @@ pub async fn manual_start(sh: Shell) {
         show!(sh, info(&sup.pid()));
         show!(sh, info(&duper.pid()));
         show!(sh, process::self_pid());
+        sh.tree("Stopped, then started again: a new supervisor", &duper)
+            .await;
     })
     .await;
 }

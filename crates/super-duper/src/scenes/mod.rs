@@ -72,6 +72,11 @@ pub const ALL: &[Scene] = &[
         restart_intensity::restart_intensity
     ),
     scene!(
+        "restart_intensity_sasl",
+        "Restart intensity, with the supervisor's reports",
+        restart_intensity::restart_intensity_sasl
+    ),
+    scene!(
         "restart_intensity_shell",
         "Restart intensity, with the supervisor linked to the shell",
         restart_intensity::restart_intensity_shell

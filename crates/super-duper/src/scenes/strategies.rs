@@ -30,21 +30,25 @@ pub async fn strategy(sh: Shell, strategy: Strategy, trap_exit: bool) {
     };
     sh.run(|sh| async move {
         let _ = show!(sh, supervisor::which_children(SUPERVISOR).await);
+        sh.tree("Booted", SUPERVISOR).await;
 
         show!(sh, server::die("superdave"));
         sh.input("sh.sleep(600).await");
         sh.sleep(600).await;
         let _ = show!(sh, supervisor::which_children(SUPERVISOR).await);
+        sh.tree("After superdave's crash", SUPERVISOR).await;
 
         show!(sh, server::die("superman"));
         sh.input("sh.sleep(600).await");
         sh.sleep(600).await;
         let _ = show!(sh, supervisor::which_children(SUPERVISOR).await);
+        sh.tree("After superman's crash", SUPERVISOR).await;
 
         show!(sh, server::die("supermario"));
         sh.input("sh.sleep(600).await");
         sh.sleep(600).await;
         let _ = show!(sh, supervisor::which_children(SUPERVISOR).await);
+        sh.tree("After supermario's crash", SUPERVISOR).await;
     })
     .await;
 

@@ -38,6 +38,7 @@ pub async fn supervisor_start(sh: Shell) {
         let _ = show!(sh, server::say("supermario").await);
         let _ = show!(sh, server::say("superdave").await);
         let _ = show!(sh, server::say("superman").await);
+        sh.tree("Started from the shell", SUPERVISOR).await;
     })
     .await;
 
@@ -64,6 +65,8 @@ pub async fn supervisor_start(sh: Shell) {
             return;
         };
         show!(sh, pid.is_alive());
+        sh.tree("After superman's crash: a new superman", SUPERVISOR)
+            .await;
     })
     .await;
 }

@@ -15,6 +15,7 @@ pub async fn yourturn_add_character(sh: Shell) {
     let Ok(_app) = application::boot(sh.node(), Options::new()).await else {
         return;
     };
+    sh.tree("Booted", SUPERVISOR).await;
     sh.run(|sh| async move {
         let _ = show!(sh, crate::say("supermario").await);
         let _ = show!(
@@ -27,6 +28,8 @@ pub async fn yourturn_add_character(sh: Shell) {
         sh.sleep(500).await;
         let _ = show!(sh, crate::say("supernova").await);
         let _ = show!(sh, supervisor::which_children(SUPERVISOR).await);
+        sh.tree("supernova added, crashed, restarted", SUPERVISOR)
+            .await;
     })
     .await;
 }

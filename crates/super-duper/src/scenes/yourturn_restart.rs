@@ -26,6 +26,7 @@ pub async fn restart_type(sh: Shell, restart: Restart) {
     };
     sh.run(|sh| async move {
         let _ = show!(sh, supervisor::which_children(SUPERVISOR).await);
+        sh.tree("Booted", SUPERVISOR).await;
 
         sh.section("1. die: a panic, an abnormal exit");
         show!(sh, server::die("superdave"));
@@ -43,6 +44,7 @@ pub async fn restart_type(sh: Shell, restart: Restart) {
         sh.sleep(500).await;
         show!(sh, whereis("superman"));
         let _ = show!(sh, supervisor::which_children(SUPERVISOR).await);
+        sh.tree("After a panic and a kill", SUPERVISOR).await;
 
         sh.section("3. a :normal exit signal, to a process that does not trap exits");
         show!(
@@ -77,6 +79,11 @@ pub async fn restart_type(sh: Shell, restart: Restart) {
         show!(sh, n.and_then(whereis));
         let _ = show!(sh, supervisor::which_children(SUPERVISOR).await);
         let _ = show!(sh, supervisor::count_children(SUPERVISOR).await);
+        sh.tree(
+            "After the :normal stop and the :shutdown signal",
+            SUPERVISOR,
+        )
+        .await;
     })
     .await;
 }

@@ -1,0 +1,3 @@
+fn main() {
+    teaching::play(dynamic_super::scenes::shutdown::dynamic_shutdown);
+}

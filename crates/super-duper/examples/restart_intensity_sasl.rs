@@ -1,0 +1,3 @@
+fn main() {
+    teaching::play(super_duper::scenes::restart_intensity::restart_intensity_sasl);
+}
