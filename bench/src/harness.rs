@@ -120,7 +120,8 @@ pub struct Idle {
 /// Spawns `n` idle actors with `spawn_all` (which returns once all of them are running),
 /// measures the time per spawn and the heap bytes per actor (counted by the allocator while they
 /// are alive), then stops them all with `stop_all` (which returns once every one is gone) and
-/// measures the time per stop. One warm-up run, then `RUNS` measured runs.
+/// measures the time per stop. One warm-up run, which also counts the allocations per spawn
+/// and per stop, then `RUNS` measured runs.
 pub fn idle<T, F, G>(
     ex: &impl Exec,
     n: u64,
@@ -132,16 +133,26 @@ where
     G: Future<Output = ()>,
 {
     let (mut spawns, mut stops, mut bytes) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut spawn_allocations, mut stop_allocations) = (None, None);
     for run in 0..=RUNS {
         crate::alloc::start();
         let start = Instant::now();
         let actors = ex.drive(spawn_all());
         let spawned = start.elapsed();
         let live = crate::alloc::live();
+        let allocations = crate::alloc::allocations();
         crate::alloc::stop();
+        if run == 0 {
+            spawn_allocations = Some(allocations as f64 / n as f64);
+            crate::alloc::start();
+        }
         let start = Instant::now();
         ex.drive(stop_all(actors));
         let stopped = start.elapsed();
+        if run == 0 {
+            stop_allocations = Some(crate::alloc::allocations() as f64 / n as f64);
+            crate::alloc::stop();
+        }
         if run > 0 {
             spawns.push(spawned.as_nanos() as f64 / n as f64);
             stops.push(stopped.as_nanos() as f64 / n as f64);
@@ -149,8 +160,14 @@ where
         }
     }
     Idle {
-        spawn: figure(spawns),
-        stop: figure(stops),
+        spawn: Figure {
+            allocations: spawn_allocations,
+            ..figure(spawns)
+        },
+        stop: Figure {
+            allocations: stop_allocations,
+            ..figure(stops)
+        },
         heap: figure(bytes),
     }
 }
