@@ -19,11 +19,22 @@ pub fn boxed(f: impl Future<Output = u64> + 'static) -> Work {
 /// shared by otp-core, ractor, kameo and the baseline, or actix's `System`.
 pub trait Exec {
     fn drive<F: Future>(&self, fut: F) -> F::Output;
+
+    /// How many times the runtime's worker threads have parked (gone to sleep waiting for
+    /// work) so far, where the runtime counts it.
+    fn parks(&self) -> Option<u64> {
+        None
+    }
 }
 
 impl Exec for tokio::runtime::Runtime {
     fn drive<F: Future>(&self, fut: F) -> F::Output {
         self.block_on(fut)
+    }
+
+    fn parks(&self) -> Option<u64> {
+        let m = self.metrics();
+        Some((0..m.num_workers()).map(|w| m.worker_park_count(w)).sum())
     }
 }
 
@@ -31,6 +42,25 @@ impl Exec for actix::SystemRunner {
     fn drive<F: Future>(&self, fut: F) -> F::Output {
         self.block_on(fut)
     }
+}
+
+/// Context switches of every thread of this process so far (voluntary and involuntary, from
+/// /proc/self/task/*/status): each time a thread went to sleep or was preempted. A thread that
+/// exits takes its count with it; the runtimes' worker threads live for the whole run.
+pub fn context_switches() -> u64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
+    };
+    tasks
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("status")).ok())
+        .flat_map(|status| {
+            status
+                .lines()
+                .filter(|l| l.contains("ctxt_switches:"))
+                .filter_map(|l| l.split(':').nth(1)?.trim().parse::<u64>().ok())
+                .collect::<Vec<_>>()
+        })
+        .sum()
 }
 
 /// Median, fastest and slowest of the runs.
@@ -42,15 +72,28 @@ pub struct Figure {
     /// Heap allocations per operation, counted during the warm-up run (whatever thread made
     /// them), where the workload is a [`per_op`] one.
     pub allocations: Option<f64>,
+    /// Context switches of all threads per operation during the warm-up run ([`per_op`]).
+    pub switches: Option<f64>,
+    /// Parks of the runtime's worker threads per operation during the warm-up run ([`per_op`],
+    /// tokio runtimes only).
+    pub parks: Option<f64>,
 }
 
 /// Nanoseconds per operation of `make()`: one warm-up run, during which the allocator counts
-/// allocations, then `RUNS` measured runs.
+/// allocations and the thread context switches and worker parks are counted, then `RUNS`
+/// measured runs.
 pub fn per_op(ex: &impl Exec, mut make: impl FnMut() -> Work) -> Figure {
+    let (switches, parks) = (context_switches(), ex.parks());
     crate::alloc::start();
     let ops = ex.drive(make());
     let allocations = crate::alloc::allocations() as f64 / ops.max(1) as f64;
     crate::alloc::stop();
+    let per = |n: u64| n as f64 / ops.max(1) as f64;
+    let switches = per(context_switches().saturating_sub(switches));
+    let parks = ex
+        .parks()
+        .zip(parks)
+        .map(|(after, before)| per(after - before));
     let samples = (0..RUNS)
         .map(|_| {
             let work = make();
@@ -61,6 +104,8 @@ pub fn per_op(ex: &impl Exec, mut make: impl FnMut() -> Work) -> Figure {
         .collect();
     Figure {
         allocations: Some(allocations),
+        switches: Some(switches),
+        parks,
         ..figure(samples)
     }
 }
@@ -75,7 +120,8 @@ pub struct Idle {
 /// Spawns `n` idle actors with `spawn_all` (which returns once all of them are running),
 /// measures the time per spawn and the heap bytes per actor (counted by the allocator while they
 /// are alive), then stops them all with `stop_all` (which returns once every one is gone) and
-/// measures the time per stop. One warm-up run, then `RUNS` measured runs.
+/// measures the time per stop. One warm-up run, which also counts the allocations per spawn
+/// and per stop, then `RUNS` measured runs.
 pub fn idle<T, F, G>(
     ex: &impl Exec,
     n: u64,
@@ -87,16 +133,26 @@ where
     G: Future<Output = ()>,
 {
     let (mut spawns, mut stops, mut bytes) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut spawn_allocations, mut stop_allocations) = (None, None);
     for run in 0..=RUNS {
         crate::alloc::start();
         let start = Instant::now();
         let actors = ex.drive(spawn_all());
         let spawned = start.elapsed();
         let live = crate::alloc::live();
+        let allocations = crate::alloc::allocations();
         crate::alloc::stop();
+        if run == 0 {
+            spawn_allocations = Some(allocations as f64 / n as f64);
+            crate::alloc::start();
+        }
         let start = Instant::now();
         ex.drive(stop_all(actors));
         let stopped = start.elapsed();
+        if run == 0 {
+            stop_allocations = Some(crate::alloc::allocations() as f64 / n as f64);
+            crate::alloc::stop();
+        }
         if run > 0 {
             spawns.push(spawned.as_nanos() as f64 / n as f64);
             stops.push(stopped.as_nanos() as f64 / n as f64);
@@ -104,8 +160,14 @@ where
         }
     }
     Idle {
-        spawn: figure(spawns),
-        stop: figure(stops),
+        spawn: Figure {
+            allocations: spawn_allocations,
+            ..figure(spawns)
+        },
+        stop: Figure {
+            allocations: stop_allocations,
+            ..figure(stops)
+        },
         heap: figure(bytes),
     }
 }
@@ -117,6 +179,8 @@ pub fn figure(mut samples: Vec<f64>) -> Figure {
         min: samples[0],
         max: samples[samples.len() - 1],
         allocations: None,
+        switches: None,
+        parks: None,
     }
 }
 

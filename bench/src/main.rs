@@ -1,19 +1,24 @@
-//! `make bench`: otp-core beside a bare tokio baseline, ractor, kameo and actix, all measured in
-//! the same run, and otp-core's own supervisor, registry and process workloads.
+//! `make bench`: otp-core beside a bare tokio baseline, ractor, kameo, actix and the BEAM, all
+//! measured in the same run, and otp-core's own supervisor, registry and process workloads.
 //!
 //! Every workload runs once to warm up and then five times; the tables show medians and the
 //! ratio to the baseline of the same run. otp-core, ractor, kameo and the baseline share one
-//! tokio runtime with two worker threads; actix runs on its own single-threaded `System`.
+//! tokio runtime with two worker threads; actix runs on its own single-threaded `System`; the
+//! BEAM column runs the same workloads written in Erlang (`bench/beam/`) on an `erl` with two
+//! schedulers, when `erl` is on the PATH.
 //!
 //! `bench [key...]` runs only the workloads with those keys (call, call-timeout, cast, fan-in,
-//! idle, restart; processes, link, ring, lookup-restart, tree, dynamic, registry, million).
-//! `--current-thread` runs the tokio-based libraries on one thread, as actix runs; `--only
-//! <library>` measures only that library beside the baseline (for profiling). `bench --rss
-//! <what>` is the fresh child process that measures resident memory.
+//! idle, restart; processes, link, ring, lookup-restart, tree, dynamic, registry, million;
+//! mailbox; dist). `--current-thread` runs the tokio-based libraries on one thread, as actix
+//! runs; `--only <library>` measures only that library beside the baseline (for profiling).
+//! `bench --rss <what>` and `bench --mailbox <what>` are the fresh child processes that measure
+//! resident memory.
 
 mod alloc;
 mod baseline;
+mod beam;
 mod harness;
+mod mailbox;
 mod otp;
 mod peers;
 mod processes;
@@ -42,12 +47,14 @@ pub const HOPS: u64 = 1_000_000;
 /// The call timeout of the timed call row: `gen_server::call`'s default.
 const TIMEOUT: Duration = Duration::from_millis(5000);
 
-/// A row of the second table: otp-core beside the baseline.
+/// A row of the second table: otp-core and the BEAM beside the baseline.
 pub struct Row {
     pub workload: &'static str,
     pub unit: &'static str,
     pub baseline: Figure,
     pub otp: Figure,
+    /// Set by `main` once the BEAM has run the same workload.
+    beam: Cell,
 }
 
 impl Row {
@@ -57,6 +64,7 @@ impl Row {
             unit,
             baseline,
             otp,
+            beam: Cell::NotRun("not measured".into()),
         }
     }
 
@@ -65,20 +73,32 @@ impl Row {
     }
 }
 
-/// One library's figure in the first table, or why it has none.
+/// One library's figure, or why it has none: the library lacks the workload (n/a), or it was
+/// not measured in this run (not run).
 enum Cell {
     Figure(Figure),
     NotApplicable(&'static str),
+    NotRun(String),
 }
 
-/// A row of the first table: baseline, otp-core, ractor, kameo, actix.
+/// A row of the first table: baseline, otp-core, ractor, kameo, actix, BEAM.
 struct PeerRow {
     workload: &'static str,
     unit: &'static str,
-    cells: [Cell; 5],
+    cells: [Cell; 6],
 }
 
-const LIBRARIES: [&str; 5] = ["tokio baseline", "otp-core", "ractor", "kameo", "actix"];
+/// The column headings of the first table, and the names `--only` takes.
+const LIBRARIES: [&str; 6] = [
+    "tokio baseline",
+    "otp-core",
+    "ractor",
+    "kameo",
+    "actix",
+    "BEAM (+S 2)",
+];
+const NAMES: [&str; 6] = ["baseline", "otp-core", "ractor", "kameo", "actix", "beam"];
+const BEAM: usize = 5;
 
 /// `--current-thread`: run the tokio-based libraries on a current-thread runtime (one thread,
 /// like actix's System) instead of the 2-worker one, to tell the cost of crossing threads from
@@ -104,18 +124,41 @@ fn runtime() -> tokio::runtime::Runtime {
 /// for profiling one library with `perf` or `valgrind`. An index into `LIBRARIES`.
 static ONLY: OnceLock<usize> = OnceLock::new();
 
-const NOT_RUN: &str = "not run (--only)";
+const NOT_RUN: &str = "left out by --only";
 
 fn runs(library: usize) -> bool {
     library == 0 || ONLY.get().is_none_or(|&only| only == library)
 }
 
-/// The library's figure, or n/a when `--only` leaves it out.
+/// The library's figure, or "not run" when `--only` leaves it out.
 fn measure(library: usize, f: impl FnOnce() -> Figure) -> Cell {
     if runs(library) {
         Cell::Figure(f())
     } else {
-        Cell::NotApplicable(NOT_RUN)
+        Cell::NotRun(NOT_RUN.into())
+    }
+}
+
+/// The BEAM's figures for `keys`, from one run of the Erlang script with `args`.
+fn beam(args: &[&str], keys: &[&str]) -> Vec<Cell> {
+    if !runs(BEAM) {
+        return keys.iter().map(|_| Cell::NotRun(NOT_RUN.into())).collect();
+    }
+    beam::figures(args, keys)
+        .into_iter()
+        .map(|f| f.map_or_else(Cell::NotRun, Cell::Figure))
+        .collect()
+}
+
+fn beam1(args: &[&str], key: &str) -> Cell {
+    beam(args, &[key]).pop().expect("one cell")
+}
+
+/// Sets the BEAM cells of the last `keys.len()` rows.
+fn attach_beam(rows: &mut [Row], args: &[&str], keys: &[&str]) {
+    let at = rows.len() - keys.len();
+    for (row, cell) in rows[at..].iter_mut().zip(beam(args, keys)) {
+        row.beam = cell;
     }
 }
 
@@ -135,6 +178,11 @@ fn call(rt: &tokio::runtime::Runtime, timeout: Option<Duration>) -> PeerRow {
             measure(2, || ractor::call_round_trip(rt, timeout)),
             measure(3, || kameo::call_round_trip(rt, timeout)),
             measure(4, || actix::call_round_trip(&sys, timeout)),
+            if timeout.is_some() {
+                beam1(&["call-timeout"], "call-timeout")
+            } else {
+                beam1(&["call"], "call")
+            },
         ],
     }
 }
@@ -150,6 +198,7 @@ fn casts(rt: &tokio::runtime::Runtime) -> PeerRow {
             measure(2, || ractor::cast_throughput(rt)),
             measure(3, || kameo::cast_throughput(rt)),
             measure(4, || actix::cast_throughput(&sys)),
+            beam1(&["cast"], "cast"),
         ],
     }
 }
@@ -165,6 +214,7 @@ fn fan_in(rt: &tokio::runtime::Runtime) -> PeerRow {
             measure(2, || ractor::fan_in(rt)),
             measure(3, || kameo::fan_in(rt)),
             measure(4, || actix::fan_in(&sys)),
+            beam1(&["fan-in"], "fan-in"),
         ],
     }
 }
@@ -178,15 +228,19 @@ fn idle(rt: &tokio::runtime::Runtime) -> [PeerRow; 4] {
         runs(3).then(|| kameo::idle(rt)),
         runs(4).then(|| actix::idle(&sys)),
     ];
-    let rss = ["baseline", "otp-core", "ractor", "kameo", "actix"]
+    let mut rss: Vec<Cell> = NAMES[..5]
         .iter()
         .enumerate()
-        .map(|(i, w)| measure(i, || one(rss_child(w))));
-    let cells = |pick: fn(&Idle) -> Figure| {
-        all.each_ref().map(|i| match i {
+        .map(|(i, w)| measure(i, || one(rss_child(w))))
+        .collect();
+    rss.push(beam1(&["--rss", "gen-server"], "rss-gen-server"));
+    let mut beam = beam(&["idle"], &["idle-spawn", "idle-stop", "idle-heap"]).into_iter();
+    let mut cells = |pick: fn(&Idle) -> Figure| {
+        let [a, b, c, d, e] = all.each_ref().map(|i| match i {
             Some(i) => Cell::Figure(pick(i)),
-            None => Cell::NotApplicable(NOT_RUN),
-        })
+            None => Cell::NotRun(NOT_RUN.into()),
+        });
+        [a, b, c, d, e, beam.next().expect("three BEAM rows")]
     };
     [
         PeerRow {
@@ -208,9 +262,8 @@ fn idle(rt: &tokio::runtime::Runtime) -> [PeerRow; 4] {
             workload: "  RSS per idle actor (fresh process)",
             unit: "bytes",
             cells: rss
-                .collect::<Vec<_>>()
                 .try_into()
-                .unwrap_or_else(|_| unreachable!("five libraries")),
+                .unwrap_or_else(|_| unreachable!("six libraries")),
         },
     ]
 }
@@ -223,6 +276,7 @@ fn restart(rt: &tokio::runtime::Runtime) -> PeerRow {
         measure(2, || ractor::restart(rt)),
         measure(3, || kameo::restart(rt)),
         Cell::NotApplicable(ACTIX_NO_RESTART),
+        beam1(&["restart"], "restart"),
     ];
     harness::expect_panics(false);
     PeerRow {
@@ -239,16 +293,22 @@ const ACTIX_NO_RESTART: &str = "actix does not catch a panicking handler: the pa
 /// Resident memory per idle thing, measured in a fresh copy of this program so that no earlier
 /// workload's freed memory is reused: `bench --rss <what>` prints bytes per thing.
 fn rss_child(what: &str) -> f64 {
+    fresh_child("--rss", what)
+        .trim()
+        .parse()
+        .unwrap_or(f64::NAN)
+}
+
+/// Runs `bench <mode> <what>` (with `--current-thread` if this run has it) and returns what it
+/// printed.
+fn fresh_child(mode: &str, what: &str) -> String {
     let exe = std::env::current_exe().expect("own path");
     let mut command = std::process::Command::new(exe);
     if CURRENT_THREAD.load(Ordering::Relaxed) {
         command.arg("--current-thread");
     }
-    let out = command.args(["--rss", what]).output().expect("run self");
-    String::from_utf8_lossy(&out.stdout)
-        .trim()
-        .parse()
-        .unwrap_or(f64::NAN)
+    let out = command.args([mode, what]).output().expect("run self");
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn rss_measure(what: &str) {
@@ -280,13 +340,50 @@ fn rss_measure(what: &str) {
 fn fmt_value(unit: &str, x: f64) -> String {
     if unit == "bytes" {
         format!("{x:.0} B")
+    } else if unit == "MB" {
+        format!("{:.1} MB", x / 1_000_000.0)
     } else {
         fmt_ns(x)
     }
 }
 
+/// Footnotes of one table: "not run (2)" and "n/a (1)" point at them.
+#[derive(Default)]
+struct Notes(Vec<String>);
+
+impl Notes {
+    fn mark(&mut self, why: &str) -> usize {
+        match self.0.iter().position(|n| n == why) {
+            Some(i) => i + 1,
+            None => {
+                self.0.push(why.to_string());
+                self.0.len()
+            }
+        }
+    }
+
+    fn print(&self) {
+        for (i, n) in self.0.iter().enumerate() {
+            println!("\n({}) {n}", i + 1);
+        }
+    }
+}
+
+/// A cell as the tables print it: the figure and its ratio to `base` (none for the baseline
+/// itself), or "n/a" / "not run" with a footnote.
+fn show(cell: &Cell, unit: &str, base: Option<f64>, notes: &mut Notes) -> String {
+    match cell {
+        Cell::Figure(f) => match base {
+            None => fmt_value(unit, f.median),
+            Some(b) => format!("{} ({:.2}x)", fmt_value(unit, f.median), f.median / b),
+        },
+        Cell::NotApplicable(why) => format!("n/a ({})", notes.mark(why)),
+        Cell::NotRun(why) => format!("not run ({})", notes.mark(why)),
+    }
+}
+
 fn print_peers(rows: &[PeerRow]) {
-    let mut notes: Vec<&str> = Vec::new();
+    let mut notes = Notes::default();
     println!("| workload | unit | {} |", LIBRARIES.join(" | "));
     println!("|---|---|{}", "---|".repeat(LIBRARIES.len()));
     for r in rows {
@@ -297,67 +394,159 @@ fn print_peers(rows: &[PeerRow]) {
             .cells
             .iter()
             .enumerate()
-            .map(|(i, c)| match c {
-                Cell::Figure(f) if i == 0 => fmt_value(r.unit, f.median),
-                Cell::Figure(f) => format!(
-                    "{} ({:.2}x)",
-                    fmt_value(r.unit, f.median),
-                    f.median / base.median
-                ),
-                Cell::NotApplicable(why) => {
-                    let n = match notes.iter().position(|n| n == why) {
-                        Some(i) => i + 1,
-                        None => {
-                            notes.push(why);
-                            notes.len()
-                        }
-                    };
-                    format!("n/a ({n})")
-                }
-            })
+            .map(|(i, c)| show(c, r.unit, (i > 0).then_some(base.median), &mut notes))
             .collect();
         println!("| {} | {} | {} |", r.workload, r.unit, cells.join(" | "));
     }
-    for (i, n) in notes.iter().enumerate() {
-        println!("\n({}) {n}", i + 1);
-    }
+    notes.print();
 }
 
-/// Heap allocations per operation, for the rows measured per operation.
-fn print_allocations(rows: &[PeerRow]) {
-    println!("| workload | unit | {} |", LIBRARIES.join(" | "));
-    println!("|---|---|{}", "---|".repeat(LIBRARIES.len()));
+/// A count per operation made during the warm-up runs (allocations, context switches, worker
+/// parks), for the Rust libraries' rows measured per operation.
+fn print_counts(rows: &[PeerRow], what: &str, pick: fn(&Figure) -> Option<f64>) {
+    println!("| workload | unit | {} |", LIBRARIES[..BEAM].join(" | "));
+    println!("|---|---|{}", "---|".repeat(BEAM));
     for r in rows {
         let counted = |c: &Cell| match c {
-            Cell::Figure(f) => f.allocations,
-            Cell::NotApplicable(_) => None,
+            Cell::Figure(f) => pick(f),
+            _ => None,
         };
-        if counted(&r.cells[0]).is_none() {
+        if r.cells[..BEAM].iter().all(|c| counted(c).is_none()) {
             continue;
         }
-        let cells: Vec<String> = r
-            .cells
+        let cells: Vec<String> = r.cells[..BEAM]
             .iter()
             .map(|c| counted(c).map_or("n/a".into(), |a| format!("{a:.2}")))
             .collect();
-        let unit = r.unit.replacen("per ", "allocations per ", 1);
+        let unit = r.unit.replacen("per ", &format!("{what} per "), 1);
         println!("| {} | {} | {} |", r.workload, unit, cells.join(" | "));
     }
 }
 
 fn print_otp(rows: &[Row]) {
-    println!("| workload | unit | tokio baseline | otp-core | ratio |");
+    let mut notes = Notes::default();
+    println!(
+        "| workload | unit | tokio baseline | otp-core | {} |",
+        LIBRARIES[BEAM]
+    );
     println!("|---|---|---|---|---|");
     for r in rows {
+        let base = Some(r.baseline.median);
         println!(
-            "| {} | {} | {} | {} | {:.2}x |",
+            "| {} | {} | {} | {} | {} |",
             r.workload,
             r.unit,
             fmt_value(r.unit, r.baseline.median),
-            fmt_value(r.unit, r.otp.median),
-            r.otp.median / r.baseline.median
+            show(&Cell::Figure(r.otp), r.unit, base, &mut notes),
+            show(&r.beam, r.unit, base, &mut notes),
         );
     }
+    notes.print();
+}
+
+/// Memory under load: `bench --mailbox <library>` in a fresh process for the baseline and
+/// otp-core, `escript bench.escript --mailbox` in a fresh VM for the BEAM.
+fn print_mailbox() {
+    let measured = |what: &str| -> Result<mailbox::Measured, String> {
+        let library = NAMES.iter().position(|n| *n == what).expect("a library");
+        if !runs(library) {
+            return Err(NOT_RUN.into());
+        }
+        let m = mailbox::parse(&fresh_child("--mailbox", what));
+        if m.is_empty() {
+            Err(format!("`bench --mailbox {what}` printed nothing"))
+        } else {
+            Ok(m)
+        }
+    };
+    let (base, otp) = (measured("baseline"), measured("otp-core"));
+    let beam_keys: Vec<&str> = mailbox::LINES.iter().map(|l| l.beam).collect();
+    let beam_cells = beam(&["--mailbox"], &beam_keys);
+    let mut notes = Notes::default();
+    println!(
+        "| {}M casts queued in one server | unit | tokio baseline | otp-core | {} |",
+        mailbox::QUEUED / 1_000_000,
+        LIBRARIES[BEAM]
+    );
+    println!("|---|---|---|---|---|");
+    for (line, beam_cell) in mailbox::LINES.iter().zip(beam_cells) {
+        let value_unit = line.value_unit;
+        let div = if line.per_message {
+            mailbox::QUEUED as f64
+        } else {
+            1.0
+        };
+        let rust = |m: &Result<mailbox::Measured, String>| match (m, line.rust) {
+            (_, None) => Cell::NotApplicable("no per-process memory count in the Rust libraries"),
+            (Err(why), _) => Cell::NotRun(why.clone()),
+            (Ok(m), Some(k)) => m.get(k).map_or_else(
+                || Cell::NotRun(format!("no `{k}` figure")),
+                |v| Cell::Figure(one(v / div)),
+            ),
+        };
+        let scaled = |c: Cell| match c {
+            Cell::Figure(f) => Cell::Figure(one(f.median / div)),
+            other => other,
+        };
+        let (b, o, e) = (rust(&base), rust(&otp), scaled(beam_cell));
+        let ratio_to = match &b {
+            Cell::Figure(f) => Some(f.median),
+            _ => None,
+        };
+        println!(
+            "| {} | {} | {} | {} | {} |",
+            line.workload,
+            line.unit,
+            show(&b, value_unit, None, &mut notes),
+            show(&o, value_unit, ratio_to, &mut notes),
+            show(&e, value_unit, ratio_to, &mut notes),
+        );
+    }
+    println!(
+        "\n(a) Rust: the counting allocator's bytes in use; BEAM: the growth of \
+         erlang:memory(total).\n(b) BEAM: process_info(Server, memory), which includes the \
+         message queue."
+    );
+    notes.print();
+}
+
+/// Distribution over loopback. Only the BEAM has it today: the otp-core rows stay "not run"
+/// until otp-core speaks Erlang's distribution protocol.
+fn print_distribution() {
+    const NO_DIST: &str = "otp-core has no distribution yet";
+    let beam = if runs(BEAM) {
+        beam::distribution().inspect_err(|why| eprintln!("BEAM: {why}"))
+    } else {
+        Err(NOT_RUN.into())
+    };
+    let mut notes = Notes::default();
+    println!(
+        "| client -> server | remote call round trip ({}k calls, no timeout) | remote cast \
+         throughput ({}k casts, then a call) |",
+        beam::REMOTE_CALLS / 1000,
+        beam::REMOTE_CASTS / 1000
+    );
+    println!("|---|---|---|");
+    let cells: [Cell; 2] = ["dist-call", "dist-cast"].map(|k| match &beam {
+        Ok(out) => out
+            .row(k)
+            .map_or_else(|| Cell::NotRun(format!("no `{k}` row")), Cell::Figure),
+        Err(why) => Cell::NotRun(why.clone()),
+    });
+    println!(
+        "| BEAM -> BEAM (two nodes, +S 2 each) | {} | {} |",
+        show(&cells[0], "per call", None, &mut notes),
+        show(&cells[1], "per cast", None, &mut notes)
+    );
+    for pair in [
+        "otp-core -> otp-core",
+        "otp-core -> BEAM",
+        "BEAM -> otp-core",
+    ] {
+        let n = notes.mark(NO_DIST);
+        println!("| {pair} | not run ({n}) | not run ({n}) |");
+    }
+    notes.print();
 }
 
 fn load_average() -> String {
@@ -392,15 +581,23 @@ fn main() {
         } else {
             String::new()
         };
-        let Some(library) = LIBRARIES.iter().skip(1).position(|l| *l == name) else {
-            eprintln!("--only takes one of: otp-core, ractor, kameo, actix");
+        let Some(library) = NAMES.iter().skip(1).position(|l| *l == name) else {
+            eprintln!("--only takes one of: otp-core, ractor, kameo, actix, beam");
             std::process::exit(2);
         };
         let _ = ONLY.set(library + 1);
     }
-    if args.first().map(String::as_str) == Some("--rss") {
-        rss_measure(args.get(1).map(String::as_str).unwrap_or(""));
-        return;
+    match args.first().map(String::as_str) {
+        Some("--rss") => {
+            rss_measure(args.get(1).map(String::as_str).unwrap_or(""));
+            return;
+        }
+        Some("--mailbox") => {
+            let what = args.get(1).map(String::as_str).unwrap_or("");
+            mailbox::child(&runtime(), what);
+            return;
+        }
+        _ => {}
     }
     let wants = |key: &str| args.is_empty() || args.iter().any(|a| a == key);
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
@@ -409,6 +606,13 @@ fn main() {
         cpu_model(),
         load_average()
     );
+    beam::probe(if !runs(BEAM) {
+        Some(NOT_RUN)
+    } else if CURRENT_THREAD.load(Ordering::Relaxed) {
+        Some("--current-thread compares one-thread runtimes; the BEAM runs in the full run")
+    } else {
+        None
+    });
     println!(
         "versions: otp-core {} (this repository), ractor {}, kameo {}, actix {} (actix-rt {}), tokio {}",
         env!("VERSION_OTP_CORE"),
@@ -418,6 +622,12 @@ fn main() {
         env!("VERSION_ACTIX_RT"),
         env!("VERSION_TOKIO"),
     );
+    match beam::version() {
+        Ok(v) => println!(
+            "BEAM: {v} (escript bench/beam/bench.escript, +S 2: two schedulers, one per core)"
+        ),
+        Err(why) => println!("BEAM: not run ({why})"),
+    }
     let tokio_runtime = if CURRENT_THREAD.load(Ordering::Relaxed) {
         "one tokio current-thread runtime (--current-thread)"
     } else {
@@ -461,59 +671,102 @@ fn main() {
     if wants("processes") {
         step("idle processes");
         rows.extend(processes::idle(&rt));
+        attach_beam(
+            &mut rows,
+            &["processes"],
+            &["processes-spawn", "processes-stop", "processes-heap"],
+        );
         rows.push(Row::bytes(
             "  RSS per idle process (fresh process)",
             one(rss_child("tokio-task")),
             one(rss_child("process")),
         ));
+        attach_beam(&mut rows, &["--rss", "process"], &["rss-process"]);
     }
     if wants("link") {
         step("spawn_link + kill");
         rows.push(processes::link_kill(&rt));
+        attach_beam(&mut rows, &["link"], &["link"]);
     }
     if wants("ring") {
         step("ring");
         rows.push(processes::ring(&rt));
+        attach_beam(&mut rows, &["ring"], &["ring"]);
     }
     if wants("lookup-restart") {
         step("restarts through which_children");
         harness::expect_panics(true);
         rows.push(tree::restart(&rt));
         harness::expect_panics(false);
+        attach_beam(&mut rows, &["lookup-restart"], &["lookup-restart"]);
     }
     if wants("tree") {
         step("supervisor stop");
         rows.push(tree::stop_tree(&rt));
+        attach_beam(&mut rows, &["tree"], &["tree"]);
     }
     if wants("dynamic") {
         step("dynamic supervisor");
         rows.extend(tree::dynamic(&rt));
+        attach_beam(&mut rows, &["dynamic"], &["dynamic-start", "dynamic-stop"]);
     }
     if wants("registry") {
         step("registry");
         rows.extend(tree::registry(&rt));
+        attach_beam(
+            &mut rows,
+            &["registry"],
+            &["registry-register", "registry-lookup"],
+        );
     }
     if wants("million") {
         step("a million processes");
         rows.extend(tree::million(&rt));
+        attach_beam(&mut rows, &["million"], &["million-spawn", "million-stop"]);
         rows.push(Row::bytes(
             "  RSS per process, 1M idle (fresh process)",
             one(rss_child("million-task")),
             one(rss_child("million-process")),
         ));
+        attach_beam(
+            &mut rows,
+            &["--rss", "million-process"],
+            &["rss-million-process"],
+        );
     }
+    drop(rt);
 
     if !peers.is_empty() {
         println!("## otp-core and its peers\n");
         print_peers(&peers);
         println!("\n### Heap allocations per operation (counted during the warm-up run)\n");
-        print_allocations(&peers);
+        print_counts(&peers, "allocations", |f| f.allocations);
+        println!("\n### Thread context switches per operation (counted during the warm-up run)\n");
+        print_counts(&peers, "context switches", |f| f.switches);
+        println!("\n### tokio worker parks per operation (counted during the warm-up run)\n");
+        print_counts(&peers, "worker parks", |f| f.parks);
         println!();
     }
     if !rows.is_empty() {
         println!("## otp-core alone (beside the tokio baseline)\n");
         print_otp(&rows);
         println!();
+    }
+    if wants("mailbox") {
+        eprintln!("running: memory under load");
+        println!("## Memory under load\n");
+        print_mailbox();
+        println!();
+    }
+    if wants("dist") {
+        eprintln!("running: distribution");
+        println!("## Distribution over loopback (127.0.0.1)\n");
+        print_distribution();
+        println!();
+    }
+    let notes = beam::notes();
+    if !notes.is_empty() {
+        println!("BEAM figures quoted in BENCHMARKS.md: {}", notes.join(", "));
     }
     println!("load average at end: {}", load_average());
 }

@@ -170,12 +170,12 @@ pub fn stop_tree(rt: &tokio::runtime::Runtime) -> Row {
             o.push(took.as_nanos() as f64 / TREE as f64);
         }
     }
-    Row {
-        workload: "stop a supervisor of 10k children (reverse order, one at a time)",
-        unit: "per child",
-        baseline: figure(b),
-        otp: figure(o),
-    }
+    Row::new(
+        "stop a supervisor of 10k children (reverse order, one at a time)",
+        "per child",
+        figure(b),
+        figure(o),
+    )
 }
 
 /// 100k `start_child` on a dynamic supervisor, then its stop. Returns (start row, stop row).
@@ -236,18 +236,18 @@ pub fn dynamic(rt: &tokio::runtime::Runtime) -> [Row; 2] {
         }
     }
     [
-        Row {
-            workload: "DynamicSupervisor: 100k start_child",
-            unit: "per child",
-            baseline: figure(bs),
-            otp: figure(os),
-        },
-        Row {
-            workload: "DynamicSupervisor: stop with 100k children",
-            unit: "total",
-            baseline: figure(bt),
-            otp: figure(ot),
-        },
+        Row::new(
+            "DynamicSupervisor: 100k start_child",
+            "per child",
+            figure(bs),
+            figure(os),
+        ),
+        Row::new(
+            "DynamicSupervisor: stop with 100k children",
+            "total",
+            figure(bt),
+            figure(ot),
+        ),
     ]
 }
 
@@ -331,18 +331,18 @@ pub fn registry(rt: &tokio::runtime::Runtime) -> [Row; 2] {
         }
     }
     [
-        Row {
-            workload: "Registry: 100k unique registers (one process)",
-            unit: "per register",
-            baseline: figure(br),
-            otp: figure(or),
-        },
-        Row {
-            workload: "Registry: 1M lookups from 2 processes",
-            unit: "per lookup",
-            baseline: figure(bl),
-            otp: figure(ol),
-        },
+        Row::new(
+            "Registry: 100k unique registers (one process)",
+            "per register",
+            figure(br),
+            figure(or),
+        ),
+        Row::new(
+            "Registry: 1M lookups from 2 processes",
+            "per lookup",
+            figure(bl),
+            figure(ol),
+        ),
     ]
 }
 
@@ -409,17 +409,17 @@ pub fn million(rt: &tokio::runtime::Runtime) -> [Row; 2] {
         }
     }
     [
-        Row {
-            workload: "spawn 1M idle processes",
-            unit: "per spawn",
-            baseline: figure(bs),
-            otp: figure(os),
-        },
-        Row {
-            workload: "stop 1M processes (kill each)",
-            unit: "per process",
-            baseline: figure(bt),
-            otp: figure(ot),
-        },
+        Row::new(
+            "spawn 1M idle processes",
+            "per spawn",
+            figure(bs),
+            figure(os),
+        ),
+        Row::new(
+            "stop 1M processes (kill each)",
+            "per process",
+            figure(bt),
+            figure(ot),
+        ),
     ]
 }
