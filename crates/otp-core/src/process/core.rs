@@ -47,11 +47,16 @@ pub(super) struct Inner {
     pub(super) links: PidSet,
     /// Monitors others hold on this process: (reference, watcher).
     pub(super) monitored_by: Vec<(u64, Pid)>,
-    /// Monitors this process holds on others: (reference, target).
+    /// Monitors this process holds on others: (reference, target). A monitor's Down is put in
+    /// the mailbox only while its entry is here, and the entry goes in the same step (under
+    /// this lock): so once `demonitor` has taken the entry out, no Down for it can come.
     pub(super) monitoring: Vec<(u64, Pid)>,
     /// References demonitored with `flush`: their Down message, if it comes, is dropped.
     pub(super) flushed: Vec<u64>,
     pub(super) waiters: Vec<Waker>,
+    /// The world has been told of the exit (links, monitors, names, hooks): what
+    /// [`Pid::wait_exit`] waits for.
+    pub(super) told: bool,
     pub(super) names: Vec<Name>,
     pub(super) pending_exit: Option<ExitReason>,
     pub(super) exit_reason: Option<ExitReason>,
@@ -118,7 +123,6 @@ pub(super) struct Obituary {
     pub(super) links: Vec<Pid>,
     pub(super) monitored_by: Vec<(u64, Pid)>,
     pub(super) monitoring: Vec<(u64, Pid)>,
-    pub(super) waiters: Vec<Waker>,
     pub(super) names: Vec<Name>,
     pub(super) hooks: Vec<ExitHook>,
 }
@@ -172,15 +176,22 @@ impl Core {
 
     /// Asks the process to die with `reason` (the first request wins).
     pub(super) fn request_exit(&self, reason: ExitReason) {
-        {
-            let mut inner = lock(&self.inner);
-            if inner.exit_reason.is_some() || inner.pending_exit.is_some() {
-                return;
-            }
-            inner.pending_exit = Some(reason);
-            self.flags.fetch_or(EXITING, Ordering::AcqRel);
+        let asked = self.request_exit_locked(&mut lock(&self.inner), reason);
+        if asked {
+            self.kill_waker.wake();
         }
-        self.kill_waker.wake();
+    }
+
+    /// [`Core::request_exit`] with the core's lock already held; `true` if this request is the
+    /// one that counts, and then the caller wakes the process (`kill_waker`) once it has let
+    /// the lock go.
+    pub(super) fn request_exit_locked(&self, inner: &mut Inner, reason: ExitReason) -> bool {
+        if inner.exit_reason.is_some() || inner.pending_exit.is_some() {
+            return false;
+        }
+        inner.pending_exit = Some(reason);
+        self.flags.fetch_or(EXITING, Ordering::AcqRel);
+        true
     }
 
     #[inline]
@@ -201,16 +212,32 @@ impl Core {
             links: inner.links.take(),
             monitored_by: std::mem::take(&mut inner.monitored_by),
             monitoring: std::mem::take(&mut inner.monitoring),
-            waiters: std::mem::take(&mut inner.waiters),
             names: std::mem::take(&mut inner.names),
             hooks: std::mem::take(&mut inner.hooks),
         }
     }
 
+    /// Marks the world told of the exit and wakes whoever waits for it, including those that
+    /// began waiting after the process was marked dead.
+    pub(super) fn mark_told(&self) {
+        let waiters = {
+            let mut inner = lock(&self.inner);
+            inner.told = true;
+            std::mem::take(&mut inner.waiters)
+        };
+        for waker in waiters {
+            waker.wake();
+        }
+    }
+
+    /// The exit reason, once the process has exited and its links, monitors, names and exit
+    /// hooks have all been told.
     pub(crate) async fn wait_exit(&self) -> ExitReason {
         poll_fn(|cx| {
             let mut inner = lock(&self.inner);
-            if let Some(reason) = &inner.exit_reason {
+            if inner.told
+                && let Some(reason) = &inner.exit_reason
+            {
                 return Poll::Ready(reason.clone());
             }
             if !inner.waiters.iter().any(|w| w.will_wake(cx.waker())) {
@@ -295,6 +322,9 @@ impl Pid {
 
     /// Waits until the process has exited and returns its exit reason. Returns at once for a
     /// process that is already gone. Unlike a monitor, this needs no mailbox: any task can wait.
+    ///
+    /// It returns once the exit is complete: the process's links have had their exit signals,
+    /// its monitors their `Down`, its names are free and it has left the node's process table.
     ///
     /// ```
     /// use otp_core::{ExitReason, Mailbox, Node};

@@ -17,6 +17,15 @@ use super::core::Obituary;
 use super::current_process::self_pid;
 use super::names::release_name;
 
+/// Tells the world that `pid` has exited with `reason`: frees its names, runs its exit hooks,
+/// sends its links their exit signal and its monitors their `Down`, then wakes whoever waits
+/// for its exit.
+///
+/// Each link and each monitor is checked at the moment of delivery, under the lock of the
+/// process it goes to: a link that process has just removed with `unlink` carries nothing, and
+/// a monitor it has just removed with `demonitor` sends no `Down`, however close the two
+/// come. (What a dying process took out of its own core when it was marked dead says only
+/// whom to ask.)
 pub(super) fn notify_exit(pid: &Pid, reason: &ExitReason, obituary: Obituary) {
     let node = pid.node();
     node.table_remove(pid.id());
@@ -27,35 +36,64 @@ pub(super) fn notify_exit(pid: &Pid, reason: &ExitReason, obituary: Obituary) {
         hook(pid, reason);
     }
     for linked in obituary.links {
-        lock(&linked.core().inner).links.remove(pid);
-        deliver_exit_signal(&linked, pid, reason, SignalKind::Link);
+        signal_link(&linked, pid, reason);
     }
     for (reference, watcher) in obituary.monitored_by {
-        watcher.cell.push_down(Down {
-            reference: MonitorRef {
-                id: reference,
-                target: pid.clone(),
-            },
-            pid: pid.clone(),
-            reason: reason.clone(),
-        });
-        // The monitor is spent. Dropped only after the Down is queued, so `demonitor` that
-        // finds it gone knows the Down is already in the mailbox.
-        lock(&watcher.core().inner)
-            .monitoring
-            .retain(|(r, _)| *r != reference);
+        fire_monitor(&watcher, reference, pid, reason);
     }
     for (reference, target) in obituary.monitoring {
         lock(&target.core().inner)
             .monitored_by
             .retain(|(r, _)| *r != reference);
     }
-    for waker in obituary.waiters {
-        waker.wake();
+    pid.core().mark_told();
+}
+
+/// The exit signal of a link from `from`, which has died with `reason`, to `target`, if the
+/// link is still there. The link is checked, removed and the signal carried out under
+/// `target`'s lock, the lock `unlink` takes: an unlink either comes first, and there is no
+/// signal, or after, and the signal has been dealt with (an EXIT already in the mailbox).
+fn signal_link(target: &Pid, from: &Pid, reason: &ExitReason) {
+    let core = target.core();
+    let mut inner = lock(&core.inner);
+    if !inner.links.contains(from) {
+        return;
+    }
+    inner.links.remove(from);
+    let wake = match on_exit_signal(core.is_trapping(), reason, SignalKind::Link) {
+        SignalAction::Ignore => false,
+        SignalAction::Deliver(reason) => {
+            target.cell.push_exit(from.clone(), reason);
+            false
+        }
+        SignalAction::Die(reason) => core.request_exit_locked(&mut inner, reason),
+    };
+    drop(inner);
+    if wake {
+        core.kill_waker.wake();
     }
 }
 
-/// Applies an exit signal to `target`.
+/// The `Down` of monitor `reference`, held by `watcher` on `target`, which has died with
+/// `reason`, if the watcher still holds the monitor. Checked, spent and queued under the
+/// watcher's lock, which `demonitor` takes: once `demonitor` has returned, no `Down` comes.
+fn fire_monitor(watcher: &Pid, reference: u64, target: &Pid, reason: &ExitReason) {
+    let mut inner = lock(&watcher.core().inner);
+    let Some(i) = inner.monitoring.iter().position(|(r, _)| *r == reference) else {
+        return;
+    };
+    inner.monitoring.swap_remove(i);
+    watcher.cell.push_down(Down {
+        reference: MonitorRef {
+            id: reference,
+            target: target.clone(),
+        },
+        pid: target.clone(),
+        reason: reason.clone(),
+    });
+}
+
+/// Applies an exit signal sent with `exit/2` to `target`.
 fn deliver_exit_signal(target: &Pid, from: &Pid, reason: &ExitReason, kind: SignalKind) {
     if target.core().is_dead() {
         return;
@@ -280,6 +318,10 @@ pub(crate) fn monitor_from(watcher: &Pid, target: &Pid) -> MonitorRef {
         id: target.node().next_ref(),
         target: target.clone(),
     };
+    // The watcher's half first: a target that dies from here on finds it and sends the Down.
+    lock(&watcher.core().inner)
+        .monitoring
+        .push((reference.id, target.clone()));
     let alive = {
         let mut inner = lock(&target.core().inner);
         if inner.exit_reason.is_some() {
@@ -289,11 +331,11 @@ pub(crate) fn monitor_from(watcher: &Pid, target: &Pid) -> MonitorRef {
             true
         }
     };
-    if alive {
+    if !alive {
+        // Gone before the monitor was set: it will not fire, so it fires now, with `noproc`.
         lock(&watcher.core().inner)
             .monitoring
-            .push((reference.id, target.clone()));
-    } else {
+            .retain(|(r, _)| *r != reference.id);
         watcher.cell.push_down(Down {
             reference: reference.clone(),
             pid: target.clone(),
@@ -330,30 +372,30 @@ pub(crate) fn monitor_from(watcher: &Pid, target: &Pid) -> MonitorRef {
 /// ```
 pub fn demonitor(reference: &MonitorRef, flush: bool) -> bool {
     let me = self_pid();
-    let was_active = {
-        let mut inner = lock(&reference.target.core().inner);
-        let before = inner.monitored_by.len();
-        inner.monitored_by.retain(|(r, _)| *r != reference.id);
-        inner.monitored_by.len() != before
-    };
-    let still_held = {
+    // Taking the monitor out of this process's own list decides it: a target dying from now on
+    // finds nothing to fire (see `fire_monitor`), and one that has fired has put its Down in
+    // the mailbox already.
+    let active = {
         let mut inner = lock(&me.core().inner);
         let before = inner.monitoring.len();
         inner.monitoring.retain(|(r, _)| *r != reference.id);
         inner.monitoring.len() != before
     };
-    if !was_active && flush {
-        // The target has exited: its Down is on the way, in the shared queue, in this
-        // process's own receive buffer, or already handled.
-        // Until the monitor is dropped from `monitoring` the Down may not be queued yet.
+    if active {
+        lock(&reference.target.core().inner)
+            .monitored_by
+            .retain(|(r, _)| *r != reference.id);
+    } else if flush {
+        // The Down has come: in the shared queue, in this process's own receive buffer, or
+        // already handled.
         let removed = me.cell.remove_down(reference.id);
         let maybe_buffered = me.core().local_len.load(Ordering::Relaxed) > 0;
-        if !removed && (still_held || maybe_buffered) {
+        if !removed && maybe_buffered {
             // Dropped when it is received (see `Mailbox::is_flushed`).
             lock(&me.core().inner).flushed.push(reference.id);
         }
     }
-    was_active
+    active
 }
 
 /// `Process.flag(:trap_exit, on)`: returns the previous setting.
