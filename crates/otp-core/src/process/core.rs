@@ -51,7 +51,12 @@ pub(super) struct Inner {
     /// the mailbox only while its entry is here, and the entry goes in the same step (under
     /// this lock): so once `demonitor` has taken the entry out, no Down for it can come.
     pub(super) monitoring: Vec<(u64, Pid)>,
-    /// References demonitored with `flush`: their Down message, if it comes, is dropped.
+    /// The references of the Down messages in the mailbox (the shared queue or the receive
+    /// buffer), not yet received: added when a Down is queued, removed when it is received.
+    pub(super) downs: Vec<u64>,
+    /// References demonitored with `flush` whose Down was in the receive buffer, out of
+    /// `demonitor`'s reach: it is dropped when it comes to be received. Every entry has its
+    /// Down waiting, so the list holds no more than the buffer does.
     pub(super) flushed: Vec<u64>,
     pub(super) waiters: Vec<Waker>,
     /// The world has been told of the exit (links, monitors, names, hooks): what
@@ -259,8 +264,13 @@ impl Core {
         true
     }
 
-    pub(super) fn take_flushed(&self, reference: u64) -> bool {
+    /// A Down message for monitor `reference` has been taken from the mailbox: `true` if its
+    /// monitor was demonitored with `flush`, and the message is to be dropped.
+    pub(super) fn down_taken(&self, reference: u64) -> bool {
         let mut inner = lock(&self.inner);
+        if let Some(i) = inner.downs.iter().position(|r| *r == reference) {
+            inner.downs.swap_remove(i);
+        }
         match inner.flushed.iter().position(|r| *r == reference) {
             Some(i) => {
                 inner.flushed.swap_remove(i);
