@@ -679,3 +679,44 @@ async fn unlink_and_demonitor_hold_against_a_process_dying_at_that_moment() {
     elsewhere.shutdown_background();
     assert_eq!(late, (0, 0), "(EXITs after unlink, DOWNs after demonitor)");
 }
+
+/// A process that exits with reason `:kill` itself (Elixir's `exit(:kill)`) sends `:kill` as
+/// an ordinary reason: a trapping linked process gets `{:EXIT, pid, :kill}`, one that does not
+/// trap dies with `:kill`, a monitor sees `:kill`. Only an exit signal *sent* with `:kill`
+/// (`Process.exit(pid, :kill)`) is untrappable and becomes `:killed`.
+#[tokio::test]
+async fn a_process_exiting_with_kill_itself_sends_kill_as_an_ordinary_reason() {
+    let node = Node::new();
+    let (out_tx, mut out_rx) = tokio::sync::mpsc::unbounded_channel();
+    let trapping = node.spawn(trapper(out_tx)).pid();
+    let plain = node.spawn(idle()).pid();
+    let (go_tx, go_rx) = oneshot::channel::<()>();
+    let links = vec![trapping.clone(), plain.clone()];
+    let dying = node
+        .spawn(move |_inbox: Mailbox<()>| async move {
+            for pid in &links {
+                process::link(pid).unwrap();
+            }
+            go_rx.await.unwrap();
+            // Elixir: exit(:kill)
+            process::exit_self(ExitReason::Kill).await;
+        })
+        .pid();
+    let watched = dying.clone();
+    let (down_tx, down_rx) = oneshot::channel();
+    node.spawn(move |mut inbox: Mailbox<()>| async move {
+        process::monitor(&watched);
+        if let Received::Down(down) = inbox.receive().await {
+            let _ = down_tx.send(down.reason);
+        }
+    });
+    go_tx.send(()).unwrap();
+    assert_eq!(dying.wait_exit().await, ExitReason::Kill);
+    assert_eq!(out_rx.recv().await.unwrap(), format!("EXIT {dying} :kill"));
+    assert!(
+        trapping.is_alive(),
+        "a trapped :kill is a message like any other"
+    );
+    assert_eq!(plain.wait_exit().await, ExitReason::Kill, "not :killed");
+    assert_eq!(down_rx.await.unwrap(), ExitReason::Kill);
+}
