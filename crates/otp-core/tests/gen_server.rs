@@ -50,6 +50,7 @@ enum Call {
     Defer,
     Hibernate,
     AskItself,
+    Exit(ExitReason),
 }
 
 #[derive(Debug)]
@@ -118,6 +119,11 @@ impl GenServer for Probe {
                 CallResult::NoReply
             }
             Call::Hibernate => CallResult::ReplyThen(self.count, Then::Hibernate),
+            Call::Exit(reason) => {
+                // Elixir: exit(reason), inside handle_call.
+                process::exit_self(reason).await;
+                unreachable!("exit_self does not return")
+            }
             Call::AskItself => {
                 let me = gen_server::self_ref::<Probe>();
                 match gen_server::call(&me, Call::Get).await {
@@ -802,4 +808,32 @@ async fn the_default_handle_info_logs_unexpected_messages() {
         out.contains("#PID<0.101.0> received unexpected message in handle_info/2: \"surprise\""),
         "{out}"
     );
+}
+
+/// An exit raised inside a callback (Elixir's `exit(reason)`; here `process::exit_self`) is
+/// caught by the server loop as gen_server catches it: `terminate` runs with that reason, the
+/// server exits with exactly that reason, the caller of the call gets it, and exactly one crash
+/// report is logged.
+#[tokio::test]
+async fn an_exit_inside_a_callback_runs_terminate_and_is_the_servers_reason() {
+    let l: Log = Log::default();
+    let l2 = l.clone();
+    let out = with_console(|node| async move {
+        let (got, reason) = node
+            .run(async move {
+                let s = gen_server::start::<Probe>((Start::Ok, l2), Options::new())
+                    .await
+                    .unwrap();
+                let got = gen_server::call(&s, Call::Exit(ExitReason::custom("bye"))).await;
+                (got, s.pid().wait_exit().await)
+            })
+            .await
+            .unwrap();
+        assert_eq!(got, Err(CallError::Exit(ExitReason::custom("bye"))));
+        assert_eq!(reason, ExitReason::custom("bye"));
+    })
+    .await;
+    assert_eq!(entries(&l), vec!["terminate :bye"]);
+    assert_eq!(out.matches("terminating").count(), 1, "{out}");
+    assert!(out.contains("** (stop) :bye"), "{out}");
 }

@@ -704,12 +704,15 @@ async fn a_process_exiting_with_kill_itself_sends_kill_as_an_ordinary_reason() {
         .pid();
     let watched = dying.clone();
     let (down_tx, down_rx) = oneshot::channel();
+    let (watching_tx, watching_rx) = oneshot::channel();
     node.spawn(move |mut inbox: Mailbox<()>| async move {
         process::monitor(&watched);
+        watching_tx.send(()).unwrap();
         if let Received::Down(down) = inbox.receive().await {
             let _ = down_tx.send(down.reason);
         }
     });
+    watching_rx.await.unwrap();
     go_tx.send(()).unwrap();
     assert_eq!(dying.wait_exit().await, ExitReason::Kill);
     assert_eq!(out_rx.recv().await.unwrap(), format!("EXIT {dying} :kill"));

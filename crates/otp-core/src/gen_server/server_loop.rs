@@ -31,13 +31,12 @@ enum Step<C> {
 /// A cast, info or continue result: what comes next, or the reason to stop with.
 #[inline]
 fn noreply_step<S: GenServer>(
-    result: Result<CastResult<S>, String>,
+    result: Result<CastResult<S>, ExitReason>,
 ) -> Result<Option<Then<S::Continue>>, ExitReason> {
     match result {
         Ok(CastResult::NoReply) => Ok(None),
         Ok(CastResult::NoReplyThen(then)) => Ok(Some(then)),
-        Ok(CastResult::Stop(reason)) => Err(reason),
-        Err(message) => Err(ExitReason::panic(message)),
+        Ok(CastResult::Stop(reason)) | Err(reason) => Err(reason),
     }
 }
 
@@ -60,9 +59,10 @@ impl Ctx {
         reason: ExitReason,
         kind: Kind,
     ) -> ExitReason {
+        // A panic in `terminate` is the reason instead; an exit raised there, its reason.
         let reason = match catch_unwind(state.terminate(&reason)).await {
             Ok(()) => reason,
-            Err(message) => ExitReason::panic(message),
+            Err(raised) => raised,
         };
         self.report(state, &reason, kind);
         reason
@@ -73,7 +73,7 @@ impl Ctx {
     async fn after_noreply<S: GenServer>(
         &self,
         state: &mut S,
-        result: Result<CastResult<S>, String>,
+        result: Result<CastResult<S>, ExitReason>,
         kind: Kind,
     ) -> Step<S::Continue> {
         match noreply_step(result) {
@@ -112,9 +112,7 @@ impl Ctx {
             Ok(CallResult::Stop(reason)) => {
                 Step::Exit(Box::pin(self.terminate(state, reason, kind)).await)
             }
-            Err(message) => {
-                Step::Exit(Box::pin(self.terminate(state, ExitReason::panic(message), kind)).await)
-            }
+            Err(raised) => Step::Exit(Box::pin(self.terminate(state, raised, kind)).await),
         }
     }
 
@@ -180,10 +178,9 @@ pub(super) async fn run_server<S: GenServer>(
             fail_start(&me, &parent, &name, ack, StartError::Stop(reason.clone()));
             return reason;
         }
-        Err(message) => {
-            let reason = ExitReason::panic(&message);
-            fail_start(&me, &parent, &name, ack, StartError::Stop(reason.clone()));
-            return reason;
+        Err(raised) => {
+            fail_start(&me, &parent, &name, ack, StartError::Stop(raised.clone()));
+            return raised;
         }
     };
     drop(me);
@@ -263,9 +260,8 @@ pub(super) async fn run_server<S: GenServer>(
             }
             Received::Msg(GenMsg::Sys(f)) => match catch_unwind(async { f(&mut state) }).await {
                 Ok(()) => Step::Go(None),
-                Err(message) => {
+                Err(reason) => {
                     ctx.last.record_text(|| "{:system, :inspect}".to_string());
-                    let reason = ExitReason::panic(message);
                     Step::Exit(Box::pin(ctx.terminate(&mut state, reason, Kind::Stop)).await)
                 }
             },

@@ -140,8 +140,15 @@ pub fn exit(pid: &Pid, reason: ExitReason) {
     deliver_exit_signal(pid, &me, &reason, kind);
 }
 
-/// `exit/1`: the calling process exits with `reason`. The returned future never completes: the
-/// process stops at this await, as Elixir's `exit(reason)` never returns.
+/// `exit/1`: the calling process exits with `reason`. The returned future never completes, as
+/// Elixir's `exit(reason)` never returns.
+///
+/// Like Erlang's `exit/1` it raises an exception that unwinds the code that awaits it: in a
+/// plain process the process ends there with `reason`; inside a GenServer callback the server
+/// loop catches it, as gen_server does, runs `terminate` with `reason` and exits with it (the
+/// caller of a call gets `reason`). Whatever `reason` is, it is the exit reason as it is: a
+/// process that exits with `ExitReason::Kill` itself sends `:kill` to its links as an ordinary
+/// reason.
 ///
 /// ```
 /// use otp_core::{ExitReason, Mailbox, Node, process};
@@ -158,10 +165,10 @@ pub fn exit(pid: &Pid, reason: ExitReason) {
 /// # Panics
 /// Outside a process.
 pub async fn exit_self(reason: ExitReason) -> std::convert::Infallible {
-    let me = self_pid();
-    me.core().request_exit(reason);
-    drop(me);
-    std::future::pending().await
+    // Only the current process may raise its own exit: outside one this panics, as every
+    // function of this module does.
+    drop(self_pid());
+    crate::panic::exit_now(reason)
 }
 
 /// Sends an exit signal that appears to come from `from`. Supervisors use it.
