@@ -36,6 +36,8 @@ enum Start {
     Ignore,
     Stop,
     Panic,
+    Exit,
+    Killed,
     QueueThenContinue,
     Trap,
 }
@@ -88,6 +90,16 @@ impl GenServer for Probe {
             Start::Ignore => Init::Ignore,
             Start::Stop => Init::Stop(ExitReason::custom("bad_start")),
             Start::Panic => panic!("init blew up"),
+            Start::Exit => {
+                // Elixir: exit(:bad_start), inside init.
+                process::exit_self(ExitReason::custom("bad_start")).await;
+                unreachable!("exit_self does not return")
+            }
+            Start::Killed => {
+                // Killed by an exit signal before init returns (here its own).
+                process::exit(&process::self_pid(), ExitReason::Kill);
+                std::future::pending().await
+            }
             Start::QueueThenContinue => {
                 gen_server::cast(gen_server::self_ref::<Probe>(), Cast::Add(1));
                 Init::OkThen(state, Then::Continue("first"))
@@ -836,4 +848,66 @@ async fn an_exit_inside_a_callback_runs_terminate_and_is_the_servers_reason() {
     assert_eq!(entries(&l), vec!["terminate :bye"]);
     assert_eq!(out.matches("terminating").count(), 1, "{out}");
     assert!(out.contains("** (stop) :bye"), "{out}");
+}
+
+/// A `start_link` whose init fails while the caller traps exits: the caller gets the error and
+/// no `{:EXIT, pid, reason}` is left in its mailbox (proc_lib consumes it since OTP 26; OTP 25
+/// left it there), whether init returned a stop tuple, raised an exit, panicked, was killed or
+/// returned `:ignore`. Started again and again, it leaves no process, no name and no message.
+#[tokio::test]
+async fn start_link_init_failure_leaves_no_exit_message_when_trapping() {
+    let cases = [
+        (
+            Start::Stop,
+            StartError::Stop(ExitReason::custom("bad_start")),
+        ),
+        (
+            Start::Exit,
+            StartError::Stop(ExitReason::custom("bad_start")),
+        ),
+        (
+            Start::Panic,
+            StartError::Stop(ExitReason::panic("init blew up")),
+        ),
+        (Start::Killed, StartError::Stop(ExitReason::Killed)),
+        (Start::Ignore, StartError::Ignore),
+    ];
+    for (how, expected) in cases {
+        let node = Node::new();
+        let label = format!("{how:?}");
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let caller = node.spawn(move |mut inbox: Mailbox<()>| async move {
+            process::trap_exit(true);
+            let mut seen = Vec::new();
+            for _ in 0..3 {
+                let how = match &how {
+                    Start::Stop => Start::Stop,
+                    Start::Exit => Start::Exit,
+                    Start::Panic => Start::Panic,
+                    Start::Killed => Start::Killed,
+                    _ => Start::Ignore,
+                };
+                let r = gen_server::start_link::<Probe>(
+                    (how, Log::default()),
+                    Options::new().name("probe"),
+                )
+                .await;
+                let left: Vec<String> = inbox
+                    .flush()
+                    .into_iter()
+                    .map(|m| format!("{m:?}"))
+                    .collect();
+                let name_free = process::whereis(&Name::local("probe")).is_none();
+                seen.push((r.map(|s| s.pid()), left, name_free));
+            }
+            let _ = tx.send(seen);
+        });
+        for (result, left, name_free) in rx.await.unwrap() {
+            assert_eq!(result, Err(expected.clone()), "{label}");
+            assert!(left.is_empty(), "{label}: {left:?}");
+            assert!(name_free, "{label}");
+        }
+        caller.pid().wait_exit().await;
+        assert_eq!(node.process_count(), 0, "{label}: nothing left behind");
+    }
 }

@@ -142,9 +142,16 @@ impl fmt::Debug for Options {
 /// `GenServer.start_link/3`: starts a server linked to the calling process and waits for its
 /// `init`.
 ///
-/// A failed start leaves nothing behind: the process is gone, its name is free again, and the
-/// caller gets the error without an exit signal (OTP 26 and later behave this way; OTP 25 also
-/// sent the caller the exit signal).
+/// A failed start leaves nothing behind: it returns once the process is gone and its name is
+/// free again, and a caller that traps exits finds no `{:EXIT, pid, reason}` from it in its
+/// mailbox, however `init` failed (a stop, an exit or a panic in it, `:ignore`, a kill before it
+/// answered, the start's timeout). OTP 26 and later behave this way (proc_lib consumes the
+/// message); OTP 25 left the message in the mailbox.
+///
+/// One difference from the BEAM: when `init` returns [`Init::Stop`](crate::gen_server::Init)
+/// or panics, the server unlinks itself before it exits, so a caller that does not trap exits
+/// gets the error and lives on. On the BEAM the link would take that caller down with the
+/// reason (IEx prints `** (EXIT from #PID<...>) shell process exited with reason: ...`).
 ///
 /// ```
 /// use otp_core::gen_server::{self, GenServer, Init, Options, StartError};
@@ -337,24 +344,32 @@ async fn start_with_node<S: GenServer>(
     };
     let (addr, _) = process::start(shared, body, spawn_opts);
     let timeout = opts.timeout.unwrap_or(Timeout::Infinity);
-    match with_timeout(timeout, ack_rx).await {
-        Some(Ok(Ok(()))) => Ok(ServerRef { addr }),
+    let pid = addr.pid();
+    // As proc_lib's sync_start does since OTP 26: a failed start returns once the process is
+    // gone, its name free, and without its `{:EXIT, pid, reason}` in a trapping caller's
+    // mailbox.
+    let failed = match with_timeout(timeout, ack_rx).await {
+        Some(Ok(Ok(()))) => return Ok(ServerRef { addr }),
+        // The server unlinked itself and is exiting.
         Some(Ok(Err(e))) => {
-            // The server unlinked itself and is exiting: wait until it is gone, so that its
-            // name is free when this returns.
-            addr.pid().wait_exit().await;
-            Err(e)
+            pid.wait_exit().await;
+            e
         }
-        Some(Err(_)) => Err(StartError::Stop(addr.pid().wait_exit().await)),
+        // Gone without an answer: killed while in init, say.
+        Some(Err(_)) => StartError::Stop(pid.wait_exit().await),
         None => {
             if link {
-                process::unlink_pair(&process::self_pid(), &addr.pid());
+                process::unlink_pair(&process::self_pid(), &pid);
             }
-            process::exit_from(&addr.pid(), &addr.pid(), ExitReason::Kill);
-            addr.pid().wait_exit().await;
-            Err(StartError::Timeout)
+            process::exit_from(&pid, &pid, ExitReason::Kill);
+            pid.wait_exit().await;
+            StartError::Timeout
         }
+    };
+    if link {
+        process::unlink_flush(&pid);
     }
+    Err(failed)
 }
 
 /// The start of a default child spec (see [`GenServer::child_spec`]): every server starts

@@ -277,6 +277,15 @@ pub fn unlink(pid: &Pid) {
     unlink_pair(&me, pid);
 }
 
+/// proc_lib's `flush_EXIT`: unlinks the calling process from `pid` and drops the
+/// `{:EXIT, pid, _}` message the link may have delivered already. A start that failed uses it,
+/// so that a caller trapping exits finds no trace of the process it tried to start.
+pub(crate) fn unlink_flush(pid: &Pid) {
+    let me = self_pid();
+    unlink_pair(&me, pid);
+    me.cell.remove_exit(pid);
+}
+
 pub(crate) fn unlink_pair(a: &Pid, b: &Pid) {
     if a == b {
         return;
