@@ -911,3 +911,85 @@ async fn start_link_init_failure_leaves_no_exit_message_when_trapping() {
         assert_eq!(node.process_count(), 0, "{label}: nothing left behind");
     }
 }
+
+/// A via registry that notes which process called `register_name`, and for which pid.
+#[derive(Clone, Default)]
+struct Noting {
+    names: Arc<Mutex<std::collections::HashMap<String, otp_core::Pid>>>,
+    calls: Arc<Mutex<Vec<(otp_core::Pid, Option<otp_core::Pid>)>>>,
+}
+
+impl otp_core::Via for Noting {
+    type Key = String;
+    fn register_name(&self, key: &String, pid: &otp_core::Pid) -> bool {
+        self.calls
+            .lock()
+            .unwrap()
+            .push((pid.clone(), process::current()));
+        let mut names = self.names.lock().unwrap();
+        if names.get(key).is_some_and(|p| p.is_alive()) {
+            return false;
+        }
+        names.insert(key.clone(), pid.clone());
+        true
+    }
+    fn unregister_name(&self, key: &String) {
+        self.names.lock().unwrap().remove(key);
+    }
+    fn whereis_name(&self, key: &String) -> Option<otp_core::Pid> {
+        self.names.lock().unwrap().get(key).cloned()
+    }
+}
+
+/// With a via name, the registry's `register_name` is called by the new process itself (its
+/// pid is `self()`, as Elixir's Registry requires), and the name is unregistered before a
+/// failed start returns, whatever way init failed: a stop tuple, an exit, `:ignore`, a panic.
+#[tokio::test]
+async fn a_via_name_is_registered_by_the_new_process_and_freed_by_a_failed_start() {
+    let node = Node::new();
+    let names = Noting::default();
+    let via = Name::via(names.clone(), "probe".to_string());
+    let v = via.clone();
+    let started = node
+        .run(async move {
+            gen_server::start_link::<Probe>((Start::Ok, Log::default()), Options::new().name(v))
+                .await
+                .unwrap()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        names.calls.lock().unwrap().clone(),
+        vec![(started.pid(), Some(started.pid()))],
+        "(the pid registered, the process that called register_name)"
+    );
+    let s = started.clone();
+    node.run(async move { gen_server::stop(&s, ExitReason::Normal, 1000).await })
+        .await
+        .unwrap()
+        .unwrap();
+    names.names.lock().unwrap().clear();
+    for how in [Start::Stop, Start::Exit, Start::Ignore, Start::Panic] {
+        let label = format!("{how:?}");
+        let v = via.clone();
+        let (result, held) = node
+            .run(async move {
+                let r = gen_server::start_link::<Probe>(
+                    (how, Log::default()),
+                    Options::new().name(v.clone()),
+                )
+                .await;
+                let Name::Via(key) = &v else { unreachable!() };
+                (r.map(|s| s.pid()), key.whereis())
+            })
+            .await
+            .unwrap();
+        assert!(result.is_err(), "{label}");
+        assert_eq!(
+            held, None,
+            "{label}: the name is free when start_link returns"
+        );
+        let (pid, caller) = names.calls.lock().unwrap().last().cloned().unwrap();
+        assert_eq!(Some(pid), caller, "{label}: registered by the new process");
+    }
+}

@@ -166,6 +166,19 @@ pub(super) async fn run_server<S: GenServer>(
     name: Option<Name>,
 ) -> ExitReason {
     let me = mailbox.pid();
+    // As gen_server's init_it: the new process registers its name itself (a via registry's
+    // `register_name` sees it as `self()`), then runs init.
+    if let Some(name) = &name
+        && let Err(refused) = process::register_name(&me.node(), name, &me)
+    {
+        let error = match refused {
+            process::RegisterError::Taken { holder, .. } => StartError::AlreadyStarted(holder),
+            other => StartError::Stop(ExitReason::custom(other.to_string())),
+        };
+        // Nothing to unregister: the name was never this process's.
+        fail_start(&me, &parent, &None, ack, error);
+        return ExitReason::Normal;
+    }
     // Starting and failing to start happen once: boxed, so the loop does not carry their space.
     let (mut state, mut then) = match Box::pin(catch_unwind(S::init(arg))).await {
         Ok(Init::Ok(state)) => (state, None),

@@ -1,6 +1,6 @@
 //! Starting a server: [`Options`], [`start_link`], [`start`] and [`start_on`]. A start
-//! registers the name, spawns the server loop ([`super::server_loop`]) and waits for `init`'s
-//! answer. Also the implementation of [`StartLinked`] for every server, which the default
+//! spawns the server loop ([`super::server_loop`]), which registers the name and runs `init`,
+//! and waits for its answer. Also the implementation of [`StartLinked`] for every server, which the default
 //! `child_spec` uses.
 //!
 //! Uses the server loop, the handle, the behaviour, start errors, names, the node and
@@ -322,18 +322,7 @@ async fn start_with_node<S: GenServer>(
     link: bool,
 ) -> Result<ServerRef<S>, StartError> {
     let shared = process::create::<GenMsg<S>>(node, parent.clone());
-    let pid = Pid {
-        cell: shared.clone(),
-    };
-    if let Some(name) = &opts.name {
-        match process::register_name(node, name, &pid) {
-            Ok(()) => {}
-            Err(process::RegisterError::Taken { holder, .. }) => {
-                return Err(StartError::AlreadyStarted(holder));
-            }
-            Err(other) => return Err(StartError::Stop(ExitReason::custom(other.to_string()))),
-        }
-    }
+    // The name is registered by the new process itself, before its init (see `run_server`).
     let (ack_tx, ack_rx) = oneshot::channel();
     let mailbox = Mailbox::new(shared.clone());
     let body = run_server::<S>(mailbox, arg, ack_tx, parent, opts.name.clone());
