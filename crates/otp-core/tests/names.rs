@@ -351,3 +351,49 @@ async fn a_registry_is_gone_with_its_process() {
     })
     .await;
 }
+
+/// `nil`, `false`, `true` and `:undefined` are not names (Elixir's `Process.register/2` refuses
+/// them): registering one, or starting a server under one, is a clear error, and no process is
+/// started for it.
+#[tokio::test]
+async fn nil_false_true_and_undefined_cannot_be_registered_as_names() {
+    let node = Node::new();
+    let refused = in_node(&node, async {
+        let mut refused = Vec::new();
+        for name in ["nil", "false", "true", "undefined"] {
+            let me = process::self_pid();
+            let registered = process::register(name, &me);
+            let started = gen_server::start_link::<Named>(
+                (name.to_string(), false),
+                GsOptions::new().name(name),
+            )
+            .await
+            .map(|s| s.pid());
+            refused.push((registered, started, process::whereis(&Name::local(name))));
+        }
+        refused
+    })
+    .await;
+    for ((registered, started, found), name) in
+        refused
+            .into_iter()
+            .zip(["nil", "false", "true", "undefined"])
+    {
+        assert_eq!(
+            registered,
+            Err(process::RegisterError::InvalidName(Name::local(name))),
+            "{name}"
+        );
+        assert_eq!(
+            started,
+            Err(StartError::InvalidName(Name::local(name))),
+            "{name}"
+        );
+        assert_eq!(found, None, "{name}");
+    }
+    assert_eq!(node.process_count(), 0, "no server was started");
+    assert_eq!(
+        process::RegisterError::InvalidName(Name::local("nil")).to_string(),
+        ":nil cannot be registered: nil, false, true and :undefined are not names"
+    );
+}

@@ -173,6 +173,7 @@ pub(super) async fn run_server<S: GenServer>(
     {
         let error = match refused {
             process::RegisterError::Taken { holder, .. } => StartError::AlreadyStarted(holder),
+            process::RegisterError::InvalidName(name) => StartError::InvalidName(name),
             other => StartError::Stop(ExitReason::custom(other.to_string())),
         };
         // Nothing to unregister: the name was never this process's.

@@ -321,6 +321,9 @@ async fn start_with_node<S: GenServer>(
     parent: Option<Pid>,
     link: bool,
 ) -> Result<ServerRef<S>, StartError> {
+    if let Some(name) = opts.name.as_ref().filter(|n| n.is_reserved()) {
+        return Err(StartError::InvalidName(name.clone()));
+    }
     let shared = process::create::<GenMsg<S>>(node, parent.clone());
     // The name is registered by the new process itself, before its init (see `run_server`).
     let (ack_tx, ack_rx) = oneshot::channel();
