@@ -40,6 +40,7 @@ enum Start {
     Killed,
     QueueThenContinue,
     Trap,
+    TrapAndLinkStarter,
 }
 
 #[derive(Debug)]
@@ -106,6 +107,13 @@ impl GenServer for Probe {
             }
             Start::Trap => {
                 process::trap_exit(true);
+                Init::Ok(state)
+            }
+            Start::TrapAndLinkStarter => {
+                process::trap_exit(true);
+                let me = process::self_pid();
+                let starter = process::info(&me).and_then(|i| i.parent).unwrap();
+                process::link(&starter).unwrap();
                 Init::Ok(state)
             }
         }
@@ -991,5 +999,40 @@ async fn a_via_name_is_registered_by_the_new_process_and_freed_by_a_failed_start
         );
         let (pid, caller) = names.calls.lock().unwrap().last().cloned().unwrap();
         assert_eq!(Some(pid), caller, "{label}: registered by the new process");
+    }
+}
+
+/// `GenServer.start` (no link): the server is its own parent, so the starter's later exit does
+/// not stop it; and when the server links to its starter and traps exits, the starter's exit
+/// reaches `handle_info` as `{:EXIT, pid, reason}` (it is not the parent's exit, which would
+/// stop the server).
+#[tokio::test]
+async fn start_without_link_is_its_own_parent_so_the_starters_exit_reaches_handle_info() {
+    for how in [Start::Ok, Start::TrapAndLinkStarter] {
+        let label = format!("{how:?}");
+        let node = Node::new();
+        let l: Log = Log::default();
+        let l2 = l.clone();
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let starter = node.spawn(move |_inbox: Mailbox<()>| async move {
+            let s = gen_server::start::<Probe>((how, l2), Options::new())
+                .await
+                .unwrap();
+            tx.send(s).unwrap();
+            process::exit_self(ExitReason::custom("bye")).await;
+        });
+        let server = rx.await.unwrap();
+        assert_eq!(starter.pid().wait_exit().await, ExitReason::custom("bye"));
+        let s = server.clone();
+        let count = node
+            .run(async move { gen_server::call(&s, Call::Get).await })
+            .await
+            .unwrap();
+        assert_eq!(count, Ok(0), "{label}: the server lives on");
+        let expected: Vec<String> = match label.as_str() {
+            "Ok" => vec![],
+            _ => vec![format!("info exit :bye")],
+        };
+        assert_eq!(entries(&l), expected, "{label}");
     }
 }

@@ -203,6 +203,10 @@ pub async fn start_link<S: GenServer>(
 /// `GenServer.start/3`: like [`start_link`], without the link. Works outside any process when
 /// given a node through [`start_on`].
 ///
+/// As in gen_server, a server started this way is its own parent: its starter's exit does not
+/// stop it, and should the server link to its starter and trap exits, that exit reaches
+/// `handle_info` as [`Info::Exit`](crate::gen_server::Info::Exit) like any other.
+///
 /// ```
 /// use otp_core::gen_server::{self, GenServer, Init, Options};
 /// use otp_core::{ExitReason, Node, process};
@@ -328,7 +332,12 @@ async fn start_with_node<S: GenServer>(
     // The name is registered by the new process itself, before its init (see `run_server`).
     let (ack_tx, ack_rx) = oneshot::channel();
     let mailbox = Mailbox::new(shared.clone());
-    let body = run_server::<S>(mailbox, arg, ack_tx, parent, opts.name.clone());
+    // The parent of a server is the process that linked to it at its start: its exit stops the
+    // server. Started without a link (`GenServer.start`), the server is its own parent, as in
+    // gen_server: an exit from its starter is an ordinary `{:EXIT, pid, reason}` should it link
+    // to the starter later. (The starter is still its ancestor, as `Process.info` shows.)
+    let loop_parent = if link { parent } else { None };
+    let body = run_server::<S>(mailbox, arg, ack_tx, loop_parent, opts.name.clone());
     let spawn_opts = SpawnOpts {
         link,
         reports_own_crash: true,
