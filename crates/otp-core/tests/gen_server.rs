@@ -53,6 +53,8 @@ enum Call {
     Defer,
     Hibernate,
     AskItself,
+    StopItself,
+    InspectItself,
     Exit(ExitReason),
 }
 
@@ -143,6 +145,20 @@ impl GenServer for Probe {
                 // Elixir: exit(reason), inside handle_call.
                 process::exit_self(reason).await;
                 unreachable!("exit_self does not return")
+            }
+            Call::StopItself => {
+                let me = gen_server::self_ref::<Probe>();
+                match gen_server::stop(&me, ExitReason::Normal, otp_core::Timeout::Infinity).await {
+                    Err(StopError::CallingSelf) => CallResult::Reply(-2),
+                    _ => CallResult::Reply(0),
+                }
+            }
+            Call::InspectItself => {
+                let me = gen_server::self_ref::<Probe>();
+                match gen_server::inspect(&me, |p: &Probe| p.count).await {
+                    Err(CallError::CallingSelf) => CallResult::Reply(-3),
+                    _ => CallResult::Reply(0),
+                }
             }
             Call::AskItself => {
                 let me = gen_server::self_ref::<Probe>();
@@ -1035,4 +1051,33 @@ async fn start_without_link_is_its_own_parent_so_the_starters_exit_reaches_handl
         };
         assert_eq!(entries(&l), expected, "{label}");
     }
+}
+
+/// `GenServer.stop` called by the server on itself, like a call to itself (or `:sys.get_state`
+/// of itself), fails at once with `calling_self`: never a hang, never a timeout.
+#[tokio::test(start_paused = true)]
+async fn stop_or_call_to_itself_is_calling_self_at_once() {
+    let node = Node::new();
+    let (server, _) = start(&node, Start::Ok).await;
+    let began = tokio::time::Instant::now();
+    let got = node
+        .run(async move {
+            let patient = otp_core::Timeout::Infinity;
+            let within = std::time::Duration::from_secs(60);
+            let mut answers = Vec::new();
+            for ask in [Call::AskItself, Call::StopItself, Call::InspectItself] {
+                let answer =
+                    tokio::time::timeout(within, gen_server::call_timeout(&server, ask, patient));
+                answers.push(answer.await.ok());
+            }
+            answers
+        })
+        .await
+        .unwrap();
+    assert_eq!(got, vec![Some(Ok(-1)), Some(Ok(-2)), Some(Ok(-3))]);
+    assert_eq!(
+        tokio::time::Instant::now(),
+        began,
+        "at once: no time passed"
+    );
 }

@@ -19,7 +19,7 @@ use crate::process::{self, Timeout, with_timeout};
 use super::behaviour::GenServer;
 use super::dest::ToServer;
 use super::error::{CallError, StopError};
-use super::handle::GenMsg;
+use super::handle::{GenMsg, ServerRef};
 
 /// The default timeout of [`call`]: 5000 ms, as in OTP.
 pub const DEFAULT_CALL_TIMEOUT: Timeout = Timeout::millis(5000);
@@ -174,6 +174,15 @@ pub async fn call_timeout<S: GenServer>(
     }
 }
 
+/// `true` when `server` is the process running this code: a request it waits for could only
+/// deadlock.
+fn is_calling_process<S: GenServer>(server: &ServerRef<S>) -> bool {
+    let core = &server.addr.shared.core;
+    process::with_current(|me| {
+        me.is_some_and(|me| me.id() == core.id && me.node_id() == core.node.id())
+    })
+}
+
 /// `GenServer.cast/2`: sends a request that needs no reply. Never fails: a cast to a dead
 /// server or an unknown name is dropped, as in OTP.
 ///
@@ -293,7 +302,9 @@ fn deliver<S: GenServer>(dest: impl ToServer<S>, msg: GenMsg<S>) {
 }
 
 /// `GenServer.stop/3`: asks the server to exit with `reason`; `terminate` runs; returns once
-/// the server is gone (or the timeout runs out).
+/// the server is gone (or the timeout runs out). A server that calls it on itself gets
+/// [`StopError::CallingSelf`] at once, where it could only wait for ever (Elixir exits it with
+/// `{:calling_self, ...}`).
 ///
 /// ```
 /// use otp_core::gen_server::{self, GenServer, Init, Options, StopError};
@@ -338,6 +349,9 @@ pub async fn stop<S: GenServer>(
         CallError::WrongKind { pid, expected } => StopError::WrongKind { pid, expected },
         _ => StopError::NoProc,
     })?;
+    if is_calling_process(&server) {
+        return Err(StopError::CallingSelf);
+    }
     server
         .push(GenMsg::Stop(reason.clone()))
         .map_err(|_| StopError::NoProc)?;
@@ -433,6 +447,9 @@ pub async fn inspect<S: GenServer, R: Send + 'static>(
     f: impl FnOnce(&S) -> R + Send + 'static,
 ) -> Result<R, CallError> {
     let server = server.to_server()?;
+    if is_calling_process(&server) {
+        return Err(CallError::CallingSelf);
+    }
     let (tx, rx) = oneshot::channel();
     server
         .push(GenMsg::Sys(Box::new(move |s: &mut S| {
