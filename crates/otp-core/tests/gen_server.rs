@@ -1081,3 +1081,68 @@ async fn stop_or_call_to_itself_is_calling_self_at_once() {
         "at once: no time passed"
     );
 }
+
+/// A server with none of `handle_call`, `handle_cast`, `handle_info` of its own.
+#[derive(Debug)]
+struct Bare;
+
+impl GenServer for Bare {
+    type Arg = ();
+    type Call = u32;
+    type Reply = u32;
+    type Cast = u32;
+    type Info = &'static str;
+    type Continue = Infallible;
+    async fn init(_: ()) -> Init<Self> {
+        Init::Ok(Bare)
+    }
+    fn module() -> &'static str {
+        "Bare"
+    }
+}
+
+/// The defaults of `use GenServer`: without `handle_call` a call stops the server with the
+/// RuntimeError Elixir raises, "attempted to call GenServer <name> but no handle_call/3 clause
+/// was provided" (here a panic, this crate's raise), naming the server by its registered name
+/// or else its pid, and the crash report shows it; the same for a cast. Without `handle_info`
+/// a message is logged as unexpected, naming the registered name, and the server lives on.
+#[tokio::test]
+async fn missing_callbacks_stop_or_log_as_elixirs_defaults_do() {
+    let out = with_console(|node| async move {
+        node.run(async {
+            let named = gen_server::start::<Bare>((), Options::new().name("bare"))
+                .await
+                .unwrap();
+            gen_server::send(&named, "hi");
+            assert_eq!(
+                gen_server::inspect(&named, |_: &Bare| ()).await,
+                Ok(()),
+                "alive"
+            );
+            let called = gen_server::call(&named, 1).await;
+            let no_call =
+                "attempted to call GenServer :bare but no handle_call/3 clause was provided";
+            assert_eq!(called, Err(CallError::Exit(ExitReason::panic(no_call))));
+
+            let unnamed = gen_server::start::<Bare>((), Options::new()).await.unwrap();
+            gen_server::send(&unnamed, "ho");
+            gen_server::cast(&unnamed, 2);
+            let no_cast = format!(
+                "attempted to cast GenServer {unnamed} but no handle_cast/2 clause was provided"
+            );
+            assert_eq!(unnamed.pid().wait_exit().await, ExitReason::panic(no_cast));
+        })
+        .await
+        .unwrap();
+    })
+    .await;
+    let lines: Vec<&str> = out.lines().collect();
+    for expected in [
+        "[error] Bare :bare received unexpected message in handle_info/2: \"hi\"",
+        "** (panic) attempted to call GenServer :bare but no handle_call/3 clause was provided",
+        "[error] Bare #PID<0.102.0> received unexpected message in handle_info/2: \"ho\"",
+        "** (panic) attempted to cast GenServer #PID<0.102.0> but no handle_cast/2 clause was provided",
+    ] {
+        assert!(lines.contains(&expected), "{expected}\n--- in ---\n{out}");
+    }
+}
