@@ -47,6 +47,7 @@ enum Start {
 enum Call {
     Get,
     Sleep(u64),
+    SleepThenPanic(u64),
     Panic,
     StopReply,
     Stop,
@@ -129,6 +130,10 @@ impl GenServer for Probe {
                 CallResult::Reply(ms as i64)
             }
             Call::Panic => panic!("call blew up"),
+            Call::SleepThenPanic(ms) => {
+                process::sleep(ms).await;
+                panic!("too late")
+            }
             Call::StopReply => CallResult::StopReply(ExitReason::Normal, self.count),
             Call::Stop => CallResult::Stop(ExitReason::custom("stopped_in_call")),
             Call::Defer => {
@@ -807,6 +812,7 @@ async fn stop_reasons_and_calls_are_reported_too_but_clean_exits_are_not() {
         out,
         "\n[error] GenServer #PID<0.101.0> terminating\n** (stop) :stopped_in_call\n\
          Last message (from #PID<0.100.0>): Stop\nState: Probe { log: Mutex { data: [\"terminate :stopped_in_call\"], poisoned: false, .. }, count: 0 }\n\
+         Client #PID<0.100.0> is alive\n\n    (otp_core) gen_server::call_timeout/3\n\
          caller was #PID<0.100.0>, server was #PID<0.101.0>\n"
     );
 }
@@ -1145,4 +1151,64 @@ async fn missing_callbacks_stop_or_log_as_elixirs_defaults_do() {
     ] {
         assert!(lines.contains(&expected), "{expected}\n--- in ---\n{out}");
     }
+}
+
+/// Crash reports as Elixir's Logger translator prints them. A crash in a call says who called,
+/// by registered name when the client has one, and whether the client is alive (with where it
+/// waits: in the call) or dead; a stop that did not come from a message has `[]` for its last
+/// message, as gen_server's report has for a `GenServer.stop`.
+#[tokio::test(start_paused = true)]
+async fn crash_reports_name_the_client_and_say_whether_it_lives() {
+    let out = with_console(|node| async move {
+        node.run(async {
+            // 1. A named client, waiting in the call while the server crashes.
+            let s = gen_server::start::<Probe>((Start::Ok, Log::default()), Options::new())
+                .await
+                .unwrap();
+            process::register("shell", process::self_pid()).unwrap();
+            let _ = gen_server::call(&s, Call::Panic).await;
+            process::unregister("shell");
+            otp_core::io::puts("-- 2");
+            // 2. A client that gave up and exited before the server crashed.
+            let s = gen_server::start::<Probe>((Start::Ok, Log::default()), Options::new())
+                .await
+                .unwrap();
+            let target = s.clone();
+            let client = process::spawn(move |_i: Mailbox<()>| async move {
+                let _ = gen_server::call_timeout(&target, Call::SleepThenPanic(100), 10).await;
+            });
+            client.pid().wait_exit().await;
+            s.pid().wait_exit().await;
+            otp_core::io::puts("-- 3");
+            // 3. GenServer.stop with an abnormal reason.
+            let s = gen_server::start::<Probe>((Start::Ok, Log::default()), Options::new())
+                .await
+                .unwrap();
+            let _ = gen_server::stop(&s, ExitReason::custom("enough"), 1000).await;
+        })
+        .await
+        .unwrap();
+    })
+    .await;
+    let reports: Vec<&str> = out.split("-- ").collect();
+    assert_eq!(
+        reports[0],
+        "\n[error] GenServer #PID<0.101.0> terminating\n** (panic) call blew up\n\
+         Last message (from :shell): Panic\n\
+         State: Probe { log: Mutex { data: [\"terminate {panic, \\\"call blew up\\\"}\"], poisoned: false, .. }, count: 0 }\n\
+         Client :shell is alive\n\n    (otp_core) gen_server::call_timeout/3\n"
+    );
+    assert_eq!(
+        reports[1],
+        "2\n\n[error] GenServer #PID<0.102.0> terminating\n** (panic) too late\n\
+         Last message (from #PID<0.103.0>): SleepThenPanic(100)\n\
+         State: Probe { log: Mutex { data: [\"terminate {panic, \\\"too late\\\"}\"], poisoned: false, .. }, count: 0 }\n\
+         Client #PID<0.103.0> is dead\n"
+    );
+    assert_eq!(
+        reports[2],
+        "3\n\n[error] GenServer #PID<0.104.0> terminating\n** (stop) :enough\n\
+         Last message: []\n\
+         State: Probe { log: Mutex { data: [\"terminate :enough\"], poisoned: false, .. }, count: 0 }\n"
+    );
 }

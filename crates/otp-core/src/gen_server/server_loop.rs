@@ -92,7 +92,10 @@ impl Ctx {
         self.last.record(&msg);
         let mut from = Caller::new(tx, caller);
         let result = catch_unwind(state.handle_call(msg, &from)).await;
-        let kind = Kind::Call(caller);
+        let kind = Kind::Call {
+            caller,
+            waiting: from.is_waiting(),
+        };
         match result {
             Ok(CallResult::Reply(r)) => {
                 from.answer(r);
@@ -269,7 +272,6 @@ pub(super) async fn run_server<S: GenServer>(
             Received::Msg(GenMsg::Cast(msg)) => ctx.cast(&mut state, msg).await,
             Received::Msg(GenMsg::Info(msg)) => ctx.info(&mut state, Info::Msg(msg)).await,
             Received::Msg(GenMsg::Stop(reason)) => {
-                ctx.last.record_text(|| "{:system, :terminate}".to_string());
                 Step::Exit(Box::pin(ctx.terminate(&mut state, reason, Kind::Stop)).await)
             }
             Received::Msg(GenMsg::Sys(f)) => match catch_unwind(async { f(&mut state) }).await {
