@@ -1212,3 +1212,78 @@ async fn crash_reports_name_the_client_and_say_whether_it_lives() {
          State: Probe { log: Mutex { data: [\"terminate :enough\"], poisoned: false, .. }, count: 0 }\n"
     );
 }
+
+/// A server whose `format_status` panics, and which panics on a cast.
+#[derive(Clone, Debug, PartialEq)]
+struct Fragile(u32);
+
+impl GenServer for Fragile {
+    type Arg = ();
+    type Call = Infallible;
+    type Reply = ();
+    type Cast = ();
+    type Info = Infallible;
+    type Continue = Infallible;
+    async fn init(_: ()) -> Init<Self> {
+        Init::Ok(Fragile(1))
+    }
+    async fn handle_cast(&mut self, (): ()) -> CastResult<Self> {
+        CastResult::Stop(ExitReason::custom("boom"))
+    }
+    fn format_status(&self) -> String {
+        panic!("cannot show myself")
+    }
+    fn module() -> &'static str {
+        "Fragile"
+    }
+}
+
+/// A crash inside `format_status` while the server crashes changes neither the exit reason nor
+/// the number of reports: one report, whose state says that `format_status` crashed, as
+/// gen_server's does. A state function of `get_state`/`replace_state` that panics fails the
+/// request (`{:callback_failed, ...}` in OTP) and leaves the server alive with its old state.
+#[tokio::test]
+async fn a_crash_in_format_status_or_a_state_function_changes_nothing_else() {
+    let out = with_console(|node| async move {
+        node.run(async {
+            let s = gen_server::start::<Fragile>((), Options::new())
+                .await
+                .unwrap();
+            let looked =
+                gen_server::inspect(&s, |_: &Fragile| -> u32 { panic!("cannot look") }).await;
+            assert_eq!(
+                looked,
+                Err(CallError::CallbackFailed(ExitReason::panic("cannot look")))
+            );
+            let replaced = gen_server::replace_state(&s, |_: &Fragile| -> Fragile {
+                panic!("cannot replace")
+            })
+            .await;
+            assert_eq!(
+                replaced,
+                Err(CallError::CallbackFailed(ExitReason::panic(
+                    "cannot replace"
+                )))
+            );
+            assert_eq!(
+                gen_server::get_state(&s).await,
+                Ok(Fragile(1)),
+                "alive, as it was"
+            );
+            assert_eq!(
+                gen_server::replace_state(&s, |f: &Fragile| Fragile(f.0 + 1)).await,
+                Ok(Fragile(2))
+            );
+            gen_server::cast(&s, ());
+            assert_eq!(s.pid().wait_exit().await, ExitReason::custom("boom"));
+        })
+        .await
+        .unwrap();
+    })
+    .await;
+    assert_eq!(
+        out,
+        "\n[error] GenServer #PID<0.101.0> terminating\n** (stop) :boom\n\
+         Last message: {:\"$gen_cast\", ()}\nState: Fragile:format_status/1 crashed\n"
+    );
+}

@@ -1,11 +1,12 @@
 //! The client's side: [`call`], [`call_timeout`], [`cast`], [`send`], [`stop`], and the
-//! `:sys`-like [`get_state`] and [`inspect`]. Each resolves its destination ([`super::dest`])
+//! `:sys`-like [`get_state`], [`replace_state`] and [`inspect`]. Each resolves its destination ([`super::dest`])
 //! and puts a message in the server's mailbox ([`super::handle`]).
 //!
 //! Uses the destinations, the handle, the errors, the behaviour, timeouts and the current
 //! process (for the call deadline's timer), and messages (for via names).
 
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::task::Poll;
 use std::time::Duration;
@@ -446,6 +447,71 @@ pub async fn inspect<S: GenServer, R: Send + 'static>(
     server: impl ToServer<S>,
     f: impl FnOnce(&S) -> R + Send + 'static,
 ) -> Result<R, CallError> {
+    system(server, move |s: &mut S| f(s)).await
+}
+
+/// `:sys.replace_state/2`: replaces the server's state, between two messages, with what `f`
+/// makes of it, and returns the new state. If `f` panics, the server keeps its state as it was
+/// and lives on, and the caller gets [`CallError::CallbackFailed`].
+///
+/// ```
+/// use otp_core::Node;
+/// use otp_core::gen_server::{self, CallError, GenServer, Init, Options};
+/// use otp_core::ExitReason;
+/// use std::convert::Infallible;
+///
+/// #[derive(Clone, Debug, PartialEq)]
+/// struct Counter(i64);
+///
+/// impl GenServer for Counter {
+///     type Arg = i64;
+///     type Call = Infallible;
+///     type Reply = ();
+///     type Cast = Infallible;
+///     type Info = Infallible;
+///     type Continue = Infallible;
+///
+///     async fn init(start: i64) -> Init<Self> {
+///         Init::Ok(Counter(start))
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let counter = gen_server::start_link::<Counter>(1, Options::new()).await.unwrap();
+///         // Elixir: :sys.replace_state(pid, fn n -> n * 10 end)
+///         let new = gen_server::replace_state(&counter, |c: &Counter| Counter(c.0 * 10)).await;
+///         assert_eq!(new, Ok(Counter(10)));
+///         // A function that fails changes nothing.
+///         let failed = gen_server::replace_state(&counter, |_: &Counter| -> Counter {
+///             panic!("no")
+///         });
+///         assert_eq!(failed.await, Err(CallError::CallbackFailed(ExitReason::panic("no"))));
+///         assert_eq!(gen_server::get_state(&counter).await, Ok(Counter(10)));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
+pub async fn replace_state<S: GenServer + Clone>(
+    server: impl ToServer<S>,
+    f: impl FnOnce(&S) -> S + Send + 'static,
+) -> Result<S, CallError> {
+    system(server, move |s: &mut S| {
+        // Made from the old state first: if `f` panics, the state is untouched.
+        *s = f(s);
+        s.clone()
+    })
+    .await
+}
+
+/// Runs `f` on the server's state between two messages, as a system message does: `f` runs in
+/// the server, and a panic in it fails the request, not the server.
+async fn system<S: GenServer, R: Send + 'static>(
+    server: impl ToServer<S>,
+    f: impl FnOnce(&mut S) -> R + Send + 'static,
+) -> Result<R, CallError> {
     let server = server.to_server()?;
     if is_calling_process(&server) {
         return Err(CallError::CallingSelf);
@@ -453,11 +519,13 @@ pub async fn inspect<S: GenServer, R: Send + 'static>(
     let (tx, rx) = oneshot::channel();
     server
         .push(GenMsg::Sys(Box::new(move |s: &mut S| {
-            let _ = tx.send(f(s));
+            let done = std::panic::catch_unwind(AssertUnwindSafe(|| f(s)));
+            let _ = tx.send(done.map_err(|raised| crate::panic::reason(raised).0));
         })))
         .map_err(|_| CallError::NoProc)?;
     match tokio::time::timeout(Duration::from_millis(5000), rx).await {
-        Ok(Ok(r)) => Ok(r),
+        Ok(Ok(Ok(r))) => Ok(r),
+        Ok(Ok(Err(failed))) => Err(CallError::CallbackFailed(failed)),
         Ok(Err(_)) => Err(CallError::Exit(server.pid().wait_exit().await)),
         Err(_) => Err(CallError::Timeout),
     }

@@ -26,6 +26,12 @@ pub enum CallError {
     /// The server exited before replying; its exit reason.
     #[error("the server exited: {0}")]
     Exit(ExitReason),
+    /// The function given to [`inspect`](crate::gen_server::inspect),
+    /// [`get_state`](crate::gen_server::get_state) or
+    /// [`replace_state`](crate::gen_server::replace_state) failed (OTP's
+    /// `{:callback_failed, ...}`): the server lives on, its state as it was.
+    #[error("the state function failed: {0}")]
+    CallbackFailed(ExitReason),
     /// The destination is a process of another kind.
     #[error("{pid} is not a GenServer of type {expected}")]
     WrongKind {

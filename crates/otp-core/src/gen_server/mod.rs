@@ -35,6 +35,7 @@
 //! | `GenServer.stop(server, reason, t)`  | [`stop`]`(server, reason, t)`                   |
 //! | `GenServer.whereis(name)`            | [`whereis`]`::<M>(name)`                        |
 //! | `:sys.get_state(server)`             | [`get_state`]`(server)`                         |
+//! | `:sys.replace_state(server, fun)`    | [`replace_state`]`(server, fun)`                |
 //!
 //! ```
 //! use std::convert::Infallible;
@@ -94,7 +95,7 @@
 //! | `report.rs` | the crash report |
 //! | `handle.rs` | [`ServerRef`] and the messages a server's mailbox holds |
 //! | `dest.rs` | [`ToServer`], [`Dest`], [`whereis`], [`self_ref`] |
-//! | `client.rs` | [`call`], [`call_timeout`], [`cast`], [`send`], [`stop`], [`get_state`], [`inspect`] |
+//! | `client.rs` | [`call`], [`call_timeout`], [`cast`], [`send`], [`stop`], [`get_state`], [`replace_state`], [`inspect`] |
 //! | `server_loop.rs` | the server process: `init`, the loop, `terminate` |
 //! | `starting.rs` | [`Options`], [`start_link`], [`start`], [`start_on`] |
 
@@ -115,7 +116,7 @@ pub use self::behaviour::{
 };
 pub use self::caller::{Caller, ReplyTo, reply};
 pub use self::client::{
-    DEFAULT_CALL_TIMEOUT, call, call_timeout, cast, get_state, inspect, send, stop,
+    DEFAULT_CALL_TIMEOUT, call, call_timeout, cast, get_state, inspect, replace_state, send, stop,
 };
 pub use self::dest::{Dest, Resolved, ToServer, self_ref, whereis};
 pub use self::error::{CallError, StopError, WhereisError};

@@ -129,9 +129,16 @@ pub(super) fn crash<S: GenServer>(
         label,
         format_stop(reason),
         last,
-        state.format_status(),
+        status(state),
         client
     );
+}
+
+/// The state as `format_status` prints it; if that panics, a line saying so, as gen_server puts
+/// in its report: the crash being reported stays the one that happened, and is reported once.
+fn status<S: GenServer>(state: &S) -> String {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| state.format_status()))
+        .unwrap_or_else(|_| format!("{}:format_status/1 crashed", S::module()))
 }
 
 #[cfg(test)]

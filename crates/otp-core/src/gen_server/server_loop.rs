@@ -274,13 +274,12 @@ pub(super) async fn run_server<S: GenServer>(
             Received::Msg(GenMsg::Stop(reason)) => {
                 Step::Exit(Box::pin(ctx.terminate(&mut state, reason, Kind::Stop)).await)
             }
-            Received::Msg(GenMsg::Sys(f)) => match catch_unwind(async { f(&mut state) }).await {
-                Ok(()) => Step::Go(None),
-                Err(reason) => {
-                    ctx.last.record_text(|| "{:system, :inspect}".to_string());
-                    Step::Exit(Box::pin(ctx.terminate(&mut state, reason, Kind::Stop)).await)
-                }
-            },
+            Received::Msg(GenMsg::Sys(f)) => {
+                // The function catches its own panic and hands it to the caller: a failed
+                // `get_state` or `replace_state` leaves the server as it was.
+                f(&mut state);
+                Step::Go(None)
+            }
             Received::Exit { from, reason } if parent.as_ref() == Some(&from) => {
                 // The parent is going down and this server traps exits: terminate, then follow.
                 ctx.last
