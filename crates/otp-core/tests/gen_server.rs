@@ -1287,3 +1287,25 @@ async fn a_crash_in_format_status_or_a_state_function_changes_nothing_else() {
          Last message: {:\"$gen_cast\", ()}\nState: Fragile:format_status/1 crashed\n"
     );
 }
+
+/// A plain timeout returned from a callback (`{:noreply, state, 100}`) is not cancelled by a
+/// system message such as `:sys.get_state`: the timeout still fires. As in gen_server, the
+/// system message sends the server back to waiting with the same timeout, which runs again
+/// from there: 100 ms after the `get_state`.
+#[tokio::test(start_paused = true)]
+async fn a_callback_timeout_survives_a_system_message() {
+    let node = Node::new();
+    let (server, l) = start(&node, Start::Ok).await;
+    let s = server.clone();
+    node.run(async move {
+        gen_server::cast(&s, Cast::Idle(100));
+        process::sleep(50).await;
+        gen_server::inspect(&s, |p: &Probe| p.count).await.unwrap();
+        process::sleep(99).await;
+        assert!(entries(&l).is_empty(), "not yet: 99 ms after the get_state");
+        process::sleep(2).await;
+        assert_eq!(entries(&l), vec!["info timeout"]);
+    })
+    .await
+    .unwrap();
+}

@@ -37,7 +37,10 @@ pub enum Init<S: GenServer> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Then<C> {
     /// `timeout`: if no message arrives within this many milliseconds, `handle_info` receives
-    /// [`Info::Timeout`]. Any message cancels it.
+    /// [`Info::Timeout`]. Any message for the callbacks (a call, a cast, a plain message, a
+    /// signal) cancels it; a system message ([`get_state`](crate::gen_server::get_state) and
+    /// the like) does not: as in gen_server, the server then waits again with the same
+    /// timeout.
     Timeout(u64),
     /// `:hibernate`: the server releases what memory it can while it waits. On the BEAM this
     /// garbage-collects the process and drops its stack; a tokio task parked on its mailbox has

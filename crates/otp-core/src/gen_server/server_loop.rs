@@ -278,7 +278,9 @@ pub(super) async fn run_server<S: GenServer>(
                 // The function catches its own panic and hands it to the caller: a failed
                 // `get_state` or `replace_state` leaves the server as it was.
                 f(&mut state);
-                Step::Go(None)
+                // A system message is not one of the server's own: as gen_server does, the
+                // server waits again with the timeout it had, from now.
+                Step::Go(idle.map(|d| Then::Timeout(d.as_millis() as u64)))
             }
             Received::Exit { from, reason } if parent.as_ref() == Some(&from) => {
                 // The parent is going down and this server traps exits: terminate, then follow.
