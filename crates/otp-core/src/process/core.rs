@@ -8,15 +8,16 @@
 //!
 //! Uses exit reasons, pids, the node and names, nothing else of `process`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::future::poll_fn;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize, Ordering};
 use std::task::{Poll, Waker};
 
 use atomic_waker::AtomicWaker;
 
 use crate::exit::ExitReason;
+use crate::hash::FxBuild;
 use crate::name::Name;
 use crate::node::Node;
 use crate::pid::Pid;
@@ -66,7 +67,8 @@ pub(super) struct Inner {
     pub(super) pending_exit: Option<ExitReason>,
     pub(super) exit_reason: Option<ExitReason>,
     pub(super) parent: Option<Pid>,
-    pub(super) hooks: Vec<ExitHook>,
+    /// Functions run when the process exits, by key (a timer takes its own back when it fires).
+    pub(super) hooks: HashMap<u64, ExitHook, FxBuild>,
 }
 
 /// A set of pids that stays a small vector for the common case (a worker has one link) and
@@ -218,7 +220,7 @@ impl Core {
             monitored_by: std::mem::take(&mut inner.monitored_by),
             monitoring: std::mem::take(&mut inner.monitoring),
             names: std::mem::take(&mut inner.names),
-            hooks: std::mem::take(&mut inner.hooks),
+            hooks: std::mem::take(&mut inner.hooks).into_values().collect(),
         }
     }
 
@@ -253,15 +255,25 @@ impl Core {
         .await
     }
 
-    /// Registers a function run when the process exits. Returns `false` (and drops the hook)
-    /// when the process is already gone.
-    pub(crate) fn add_exit_hook(&self, hook: ExitHook) -> bool {
+    /// Registers a function run when the process exits, under a key that
+    /// [`Core::remove_exit_hook`] takes. `None` (and the hook dropped) when the process is
+    /// already gone.
+    pub(crate) fn add_exit_hook(&self, hook: ExitHook) -> Option<u64> {
+        static NEXT_KEY: AtomicU64 = AtomicU64::new(1);
         let mut inner = lock(&self.inner);
         if inner.exit_reason.is_some() {
-            return false;
+            return None;
         }
-        inner.hooks.push(hook);
-        true
+        let key = NEXT_KEY.fetch_add(1, Ordering::Relaxed);
+        inner.hooks.insert(key, hook);
+        Some(key)
+    }
+
+    /// Drops the exit hook registered under `key`, if it has not run.
+    pub(crate) fn remove_exit_hook(&self, key: u64) {
+        let hook = lock(&self.inner).hooks.remove(&key);
+        // Dropped once the lock is let go: the hook may hold what others lock.
+        drop(hook);
     }
 
     /// A Down message for monitor `reference` has been taken from the mailbox: `true` if its

@@ -445,7 +445,21 @@ pub fn trap_exit(on: bool) -> bool {
 /// Runs `hook` when `pid` exits. Returns `false`, dropping the hook, if the process is already
 /// gone. Tables and registries use it to clean up after their owners.
 pub(crate) fn on_exit(pid: &Pid, hook: impl FnOnce(&Pid, &ExitReason) + Send + 'static) -> bool {
+    watch_exit(pid, hook).is_some()
+}
+
+/// [`on_exit`] with a key to take the hook back with [`unwatch_exit`] (a timer does, once it
+/// has fired); `None` if the process is already gone.
+pub(crate) fn watch_exit(
+    pid: &Pid,
+    hook: impl FnOnce(&Pid, &ExitReason) + Send + 'static,
+) -> Option<u64> {
     pid.core().add_exit_hook(Box::new(hook))
+}
+
+/// Takes back the hook [`watch_exit`] registered under `key`, if it has not run.
+pub(crate) fn unwatch_exit(pid: &Pid, key: u64) {
+    pid.core().remove_exit_hook(key);
 }
 
 /// `true` if `a` and `b` are linked.
