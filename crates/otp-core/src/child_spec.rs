@@ -36,6 +36,10 @@ pub enum StartError {
     /// `init` took longer than the `timeout` option: `{:error, :timeout}`.
     #[error("init timed out")]
     Timeout,
+    /// A supervisor was given two children with the same id: nothing was started.
+    /// `{:error, {:start_spec, {:duplicate_child_name, id}}}`.
+    #[error("{{:start_spec, {{:duplicate_child_name, {0}}}}}")]
+    DuplicateChildName(Atom),
     /// A supervisor could not start one of its children:
     /// `{:error, {:shutdown, {:failed_to_start_child, id, reason}}}`.
     #[error("failed to start child {id}: {reason}")]
