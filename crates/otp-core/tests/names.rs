@@ -397,3 +397,98 @@ async fn nil_false_true_and_undefined_cannot_be_registered_as_names() {
         ":nil cannot be registered: nil, false, true and :undefined are not names"
     );
 }
+
+/// As in Elixir, a process that registers in a Registry is linked to it (to its partition
+/// there) while it holds keys, and unlinked once it holds none; a registrant's crash does not
+/// take the registry down (the registry traps exits), and if the registry dies, its
+/// registrants get its exit signal: one that does not trap exits dies with it, one that traps
+/// gets `{:EXIT, registry, reason}`. The link the registry's starter has to it is its own and
+/// stays.
+#[tokio::test]
+async fn a_registrant_is_linked_to_its_registry_while_it_holds_keys() {
+    let node = Node::new();
+    let seen = in_node(&node, async {
+        let me = process::self_pid();
+        let reg: Registry<String, ()> = Registry::start_link(Options::unique()).await.unwrap();
+        let mut seen = Vec::new();
+        // The caller, which started the registry (and is linked to it for that), registers.
+        reg.register("mine".to_string(), ()).unwrap();
+        reg.unregister(&"mine".to_string()).unwrap();
+        seen.push((
+            "the starter's own link stays",
+            process::is_linked(&me, &reg.pid()),
+        ));
+
+        // A registrant holding two keys, then one, then none.
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let r = reg.clone();
+        let owner = reg.pid();
+        process::spawn(move |_i: Mailbox<()>| async move {
+            let me = process::self_pid();
+            let mut links = Vec::new();
+            r.register("a".to_string(), ()).unwrap();
+            r.register("b".to_string(), ()).unwrap();
+            links.push(process::is_linked(&me, &owner));
+            r.unregister(&"a".to_string()).unwrap();
+            links.push(process::is_linked(&me, &owner));
+            r.unregister(&"b".to_string()).unwrap();
+            links.push(process::is_linked(&me, &owner));
+            let _ = tx.send(links);
+        });
+        let links = rx.await.unwrap();
+        seen.push(("linked with keys", links[0] && links[1]));
+        seen.push(("unlinked with none", !links[2]));
+
+        // A registrant that crashes leaves the registry running.
+        let r = reg.clone();
+        let crasher = process::spawn(move |_i: Mailbox<()>| async move {
+            r.register("c".to_string(), ()).unwrap();
+            panic!("gone");
+        });
+        crasher.pid().wait_exit().await;
+        seen.push(("the registry outlives a registrant", reg.pid().is_alive()));
+
+        // The registry dies: its registrants get the signal.
+        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+        let (exit_tx, exit_rx) = tokio::sync::oneshot::channel();
+        let r = reg.clone();
+        let trapping = process::spawn(move |mut inbox: Mailbox<()>| async move {
+            process::trap_exit(true);
+            r.register("d".to_string(), ()).unwrap();
+            let _ = ready_tx.send(());
+            if let Received::Exit { from, reason } = inbox.receive().await {
+                let _ = exit_tx.send((from, reason));
+            }
+        });
+        ready_rx.await.unwrap();
+        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+        let r = reg.clone();
+        let plain = process::spawn(move |_i: Mailbox<()>| async move {
+            r.register("e".to_string(), ()).unwrap();
+            let _ = ready_tx.send(());
+            std::future::pending::<()>().await
+        });
+        ready_rx.await.unwrap();
+        process::exit(&reg.pid(), ExitReason::Kill);
+        reg.pid().wait_exit().await;
+        // Its signals are out once it is gone; a bound in case none came.
+        let bound = std::time::Duration::from_secs(5);
+        let died = tokio::time::timeout(bound, plain.pid().wait_exit()).await;
+        seen.push((
+            "a plain registrant dies with it",
+            died == Ok(ExitReason::Killed),
+        ));
+        let got = tokio::time::timeout(bound, exit_rx).await;
+        seen.push((
+            "a trapping one is told",
+            matches!(got, Ok(Ok(told)) if told == (reg.pid(), ExitReason::Killed)),
+        ));
+        process::exit(&trapping.pid(), ExitReason::Kill);
+        process::exit(&plain.pid(), ExitReason::Kill);
+        seen
+    })
+    .await;
+    for (what, held) in seen {
+        assert!(held, "{what}");
+    }
+}
