@@ -789,7 +789,7 @@ where
     }
 
     /// `Registry.dispatch/3`: calls `f` with every live entry under `key`, in the calling
-    /// process (no lock is held while `f` runs).
+    /// process (no lock is held while `f` runs). A key without entries does not call `f`.
     ///
     /// ```
     /// use otp_core::registry::{Options, Registry};
@@ -831,7 +831,9 @@ where
     /// ```
     pub fn dispatch(&self, key: &K, f: impl FnOnce(&[(Pid, V)])) -> Result<(), RegistryError> {
         let entries = self.lookup(key)?;
-        f(&entries);
+        if !entries.is_empty() {
+            f(&entries);
+        }
         Ok(())
     }
 

@@ -492,3 +492,24 @@ async fn a_registrant_is_linked_to_its_registry_while_it_holds_keys() {
         assert!(held, "{what}");
     }
 }
+
+/// `Registry.dispatch/3` calls the function only when the key has entries, as Elixir's does.
+#[tokio::test]
+async fn dispatch_does_not_call_the_function_for_a_key_without_entries() {
+    let node = Node::new();
+    let calls = in_node(&node, async {
+        let topics: Registry<String, ()> =
+            Registry::start_link(Options::duplicate()).await.unwrap();
+        let mut calls = Vec::new();
+        topics
+            .dispatch(&"nobody".to_string(), |entries| calls.push(entries.len()))
+            .unwrap();
+        topics.register("news".to_string(), ()).unwrap();
+        topics
+            .dispatch(&"news".to_string(), |entries| calls.push(entries.len()))
+            .unwrap();
+        calls
+    })
+    .await;
+    assert_eq!(calls, vec![1], "called once, for the key with an entry");
+}
