@@ -942,11 +942,14 @@ async fn start_link_init_failure_leaves_no_exit_message_when_trapping() {
     }
 }
 
+/// A `register_name` call: the pid to name, and the process that asked.
+type Registration = (otp_core::Pid, Option<otp_core::Pid>);
+
 /// A via registry that notes which process called `register_name`, and for which pid.
 #[derive(Clone, Default)]
 struct Noting {
     names: Arc<Mutex<std::collections::HashMap<String, otp_core::Pid>>>,
-    calls: Arc<Mutex<Vec<(otp_core::Pid, Option<otp_core::Pid>)>>>,
+    calls: Arc<Mutex<Vec<Registration>>>,
 }
 
 impl otp_core::Via for Noting {
