@@ -251,6 +251,10 @@ pub(crate) fn link_pair(a: &Pid, b: &Pid) -> Result<(), LinkError> {
 
 /// `Process.unlink/1`: removes the link between the calling process and `pid`, if any.
 ///
+/// As OTP promises: once it has returned, the link has no effect on the caller any more, even
+/// if `pid` is exiting at that very moment. (An `{:EXIT, pid, reason}` that came before may be
+/// in the mailbox of a caller that traps exits.)
+///
 /// ```
 /// use otp_core::{ExitReason, Mailbox, Node, process};
 ///
@@ -362,6 +366,9 @@ pub(crate) fn monitor_from(watcher: &Pid, target: &Pid) -> MonitorRef {
 
 /// `Process.demonitor/2`: removes a monitor. With `flush`, a `Down` message for it that has
 /// already arrived is removed too (`[:flush]`). Returns `true` if the monitor was still active.
+///
+/// As OTP promises: once it has returned, no `Down` for this monitor is added to the mailbox,
+/// even if the monitored process is exiting at that very moment.
 ///
 /// ```
 /// use otp_core::{ExitReason, Mailbox, Node, process};
