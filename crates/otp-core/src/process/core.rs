@@ -26,6 +26,9 @@ use crate::sync::lock;
 pub(super) const TRAP: u8 = 1;
 pub(super) const EXITING: u8 = 2;
 pub(super) const DEAD: u8 = 4;
+/// The world has been told of the exit (links, monitors, names, hooks): what
+/// [`Pid::wait_exit`] waits for.
+pub(super) const TOLD: u8 = 8;
 
 pub(super) type ExitHook = Box<dyn FnOnce(&Pid, &ExitReason) + Send>;
 
@@ -52,17 +55,12 @@ pub(super) struct Inner {
     /// the mailbox only while its entry is here, and the entry goes in the same step (under
     /// this lock): so once `demonitor` has taken the entry out, no Down for it can come.
     pub(super) monitoring: Vec<(u64, Pid)>,
-    /// The references of the Down messages in the mailbox (the shared queue or the receive
-    /// buffer), not yet received: added when a Down is queued, removed when it is received.
-    pub(super) downs: Vec<u64>,
-    /// References demonitored with `flush` whose Down was in the receive buffer, out of
-    /// `demonitor`'s reach: it is dropped when it comes to be received. Every entry has its
-    /// Down waiting, so the list holds no more than the buffer does.
-    pub(super) flushed: Vec<u64>,
+    /// The Down messages in the mailbox (the shared queue or the receive buffer), not yet
+    /// received, by reference: added when a Down is queued, removed when it is received. The
+    /// flag marks one demonitored with `flush` while in the receive buffer, out of
+    /// `demonitor`'s reach: it is dropped when it comes to be received.
+    pub(super) downs: Vec<(u64, bool)>,
     pub(super) waiters: Vec<Waker>,
-    /// The world has been told of the exit (links, monitors, names, hooks): what
-    /// [`Pid::wait_exit`] waits for.
-    pub(super) told: bool,
     pub(super) names: Vec<Name>,
     pub(super) pending_exit: Option<ExitReason>,
     pub(super) exit_reason: Option<ExitReason>,
@@ -229,7 +227,7 @@ impl Core {
     pub(super) fn mark_told(&self) {
         let waiters = {
             let mut inner = lock(&self.inner);
-            inner.told = true;
+            self.flags.fetch_or(TOLD, Ordering::AcqRel);
             std::mem::take(&mut inner.waiters)
         };
         for waker in waiters {
@@ -242,7 +240,7 @@ impl Core {
     pub(crate) async fn wait_exit(&self) -> ExitReason {
         poll_fn(|cx| {
             let mut inner = lock(&self.inner);
-            if inner.told
+            if self.flags.load(Ordering::Acquire) & TOLD != 0
                 && let Some(reason) = &inner.exit_reason
             {
                 return Poll::Ready(reason.clone());
@@ -280,14 +278,8 @@ impl Core {
     /// monitor was demonitored with `flush`, and the message is to be dropped.
     pub(super) fn down_taken(&self, reference: u64) -> bool {
         let mut inner = lock(&self.inner);
-        if let Some(i) = inner.downs.iter().position(|r| *r == reference) {
-            inner.downs.swap_remove(i);
-        }
-        match inner.flushed.iter().position(|r| *r == reference) {
-            Some(i) => {
-                inner.flushed.swap_remove(i);
-                true
-            }
+        match inner.downs.iter().position(|(r, _)| *r == reference) {
+            Some(i) => inner.downs.swap_remove(i).1,
             None => false,
         }
     }

@@ -81,7 +81,7 @@ fn fire_monitor(watcher: &Pid, reference: u64, target: &Pid, reason: &ExitReason
         return;
     };
     inner.monitoring.swap_remove(i);
-    inner.downs.push(reference);
+    inner.downs.push((reference, false));
     watcher.cell.push_down(Down {
         reference: MonitorRef {
             id: reference,
@@ -354,7 +354,7 @@ pub(crate) fn monitor_from(watcher: &Pid, target: &Pid) -> MonitorRef {
         // Gone before the monitor was set: it will not fire, so it fires now, with `noproc`.
         let mut inner = lock(&watcher.core().inner);
         inner.monitoring.retain(|(r, _)| *r != reference.id);
-        inner.downs.push(reference.id);
+        inner.downs.push((reference.id, false));
         watcher.cell.push_down(Down {
             reference: reference.clone(),
             pid: target.clone(),
@@ -411,12 +411,12 @@ pub fn demonitor(reference: &MonitorRef, flush: bool) -> bool {
         // Either the Down has come (it is in the shared queue, or in this process's own
         // receive buffer) or it has been received, or the monitor was never this process's.
         let mut inner = lock(&me.core().inner);
-        if let Some(i) = inner.downs.iter().position(|r| *r == reference.id) {
+        if let Some(i) = inner.downs.iter().position(|(r, _)| *r == reference.id) {
             if me.cell.remove_down(reference.id) {
                 inner.downs.swap_remove(i);
             } else {
                 // In the receive buffer: dropped when it is received (`Mailbox::is_flushed`).
-                inner.flushed.push(reference.id);
+                inner.downs[i].1 = true;
             }
         }
     }
