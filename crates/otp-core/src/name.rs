@@ -94,6 +94,15 @@ impl Name {
     }
 }
 
+impl Name {
+    /// `nil`, `false`, `true` and `:undefined`, which Elixir's `Process.register/2` refuses as
+    /// names (Erlang's `register/2` refuses `undefined`, which `whereis` answers for "nobody").
+    /// Only local names: `:global` takes any term.
+    pub(crate) fn is_reserved(&self) -> bool {
+        matches!(self, Name::Local(atom) if ["nil", "false", "true", "undefined"].contains(&atom.as_str()))
+    }
+}
+
 impl From<&str> for Name {
     fn from(s: &str) -> Self {
         Name::Local(Atom::from(s))

@@ -143,6 +143,13 @@ impl<R> Caller<R> {
         }
     }
 
+    /// The caller is still waiting for this reply, and it has not been deferred.
+    pub(super) fn is_waiting(&self) -> bool {
+        lock(&self.slot)
+            .as_ref()
+            .is_some_and(|to| !to.tx.is_closed())
+    }
+
     /// Sends the reply unless it was deferred. The loop owns the caller again by now, so no
     /// lock is taken.
     pub(super) fn answer(&mut self, value: R) {

@@ -35,6 +35,7 @@
 //! | `GenServer.stop(server, reason, t)`  | [`stop`]`(server, reason, t)`                   |
 //! | `GenServer.whereis(name)`            | [`whereis`]`::<M>(name)`                        |
 //! | `:sys.get_state(server)`             | [`get_state`]`(server)`                         |
+//! | `:sys.replace_state(server, fun)`    | [`replace_state`]`(server, fun)`                |
 //!
 //! ```
 //! use std::convert::Infallible;
@@ -81,6 +82,26 @@
 //! # });
 //! ```
 //!
+//! # Which OTP
+//!
+//! The behaviour is gen_server's as OTP 26 and later define it, with Elixir's `use GenServer`
+//! defaults. Where OTP 25 differs, this follows 26:
+//!
+//! - A failed `start_link` returns once the process is gone and its name free, and leaves no
+//!   `{:EXIT, pid, reason}` in the mailbox of a caller that traps exits (OTP 26's proc_lib
+//!   consumes it; OTP 25 left it there). See [`start_link`] for the one difference from the
+//!   BEAM, for a caller that does not trap exits.
+//! - The crash report is the one Elixir's Logger prints from gen_server's structured report:
+//!   the client of a call by its registered name, whether it is alive, and `Last message: []`
+//!   for a `GenServer.stop`.
+//!
+//! Other rules it keeps: a callback may raise an exit ([`crate::process::exit_self`]), which
+//! the loop catches as gen_server catches `exit/1`; a server started without a link is its own
+//! parent; a server's name is registered by the server itself, before `init`; a system message
+//! ([`get_state`], [`replace_state`], [`inspect`]) whose function fails leaves the server and
+//! its state as they were, and no system message cancels a callback's timeout; and `call`,
+//! `stop` or `get_state` of the calling server itself fail at once with `calling_self`.
+//!
 //! # Where things are
 //!
 //! One file per concern, each using only the ones listed before it (and the layers below
@@ -94,7 +115,7 @@
 //! | `report.rs` | the crash report |
 //! | `handle.rs` | [`ServerRef`] and the messages a server's mailbox holds |
 //! | `dest.rs` | [`ToServer`], [`Dest`], [`whereis`], [`self_ref`] |
-//! | `client.rs` | [`call`], [`call_timeout`], [`cast`], [`send`], [`stop`], [`get_state`], [`inspect`] |
+//! | `client.rs` | [`call`], [`call_timeout`], [`cast`], [`send`], [`stop`], [`get_state`], [`replace_state`], [`inspect`] |
 //! | `server_loop.rs` | the server process: `init`, the loop, `terminate` |
 //! | `starting.rs` | [`Options`], [`start_link`], [`start`], [`start_on`] |
 
@@ -115,7 +136,7 @@ pub use self::behaviour::{
 };
 pub use self::caller::{Caller, ReplyTo, reply};
 pub use self::client::{
-    DEFAULT_CALL_TIMEOUT, call, call_timeout, cast, get_state, inspect, send, stop,
+    DEFAULT_CALL_TIMEOUT, call, call_timeout, cast, get_state, inspect, replace_state, send, stop,
 };
 pub use self::dest::{Dest, Resolved, ToServer, self_ref, whereis};
 pub use self::error::{CallError, StopError, WhereisError};

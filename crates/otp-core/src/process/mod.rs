@@ -94,7 +94,9 @@ pub use self::time::{Timeout, sleep};
 pub(crate) use self::current_process::{poll_deadline, with_current};
 pub(crate) use self::names::register_name;
 pub(crate) use self::queue::Slot;
-pub(crate) use self::signals::{exit_from, on_exit, unlink_pair};
+pub(crate) use self::signals::{
+    exit_from, link_pair, on_exit, unlink_flush, unlink_pair, unwatch_exit, watch_exit,
+};
 pub(crate) use self::spawning::{SpawnOpts, create, start};
 pub(crate) use self::time::with_timeout;
 #[cfg(test)]
