@@ -52,6 +52,7 @@
 #![warn(missing_docs)]
 
 pub mod application;
+mod atom;
 mod child_spec;
 mod console;
 #[cfg(feature = "dist")]
