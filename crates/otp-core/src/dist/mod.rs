@@ -69,8 +69,8 @@ pub use connection::{
 };
 pub use control::{ControlError, ControlMessage, ProcessRef};
 pub use flags::Flags;
-pub use handshake::{HandshakeError, Identity, Peer};
-pub use node::{DistError, DistNode, DistNodeBuilder};
+pub use handshake::{Admission, HandshakeError, Identity, Peer};
+pub use node::{AdmissionRule, DistError, DistNode, DistNodeBuilder, MemoryNetwork};
 
 /// A node name: `name@host`.
 ///
