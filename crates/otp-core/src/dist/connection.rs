@@ -124,6 +124,12 @@ impl ConnectionSender {
         &self.peer
     }
 
+    /// Closes the connection: what was queued before is still written, then the socket is
+    /// shut down.
+    pub fn close(&self) {
+        let _ = self.out.send(Outgoing::Close);
+    }
+
     fn close_reason(&self) -> CloseReason {
         lock(&self.closed)
             .clone()

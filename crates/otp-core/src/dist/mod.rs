@@ -53,17 +53,22 @@
 //! payloads, the `UNLINK_ID` link protocol and aliases, each of which it reads. It does not
 //! advertise the atom cache, fragments or spawn requests, so peers never send those.
 
+mod cluster;
 mod connection;
 mod control;
 pub mod epmd;
 mod flags;
 pub mod handshake;
 mod node;
+mod runtime;
+mod shadow;
 
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
+pub(crate) use cluster::call_term;
+pub use cluster::{Ping, monitor_node, nodes, ping};
 pub use connection::{
     CloseReason, Connection, ConnectionOptions, ConnectionSender, PASS_THROUGH, SendError,
 };
@@ -71,6 +76,7 @@ pub use control::{ControlError, ControlMessage, ProcessRef};
 pub use flags::Flags;
 pub use handshake::{Admission, HandshakeError, Identity, Peer};
 pub use node::{AdmissionRule, DistError, DistNode, DistNodeBuilder, MemoryNetwork};
+pub(crate) use runtime::{CallFailure, Callee, Distribution};
 
 /// A node name: `name@host`.
 ///

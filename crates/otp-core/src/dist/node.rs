@@ -43,6 +43,9 @@ pub enum DistError {
     /// The node has no distribution: it was started without a name.
     #[error("this node is not distributed: start it with Node::start_distributed")]
     NotDistributed,
+    /// The node is distributed already.
+    #[error("this node is distributed already")]
+    AlreadyDistributed,
 }
 
 /// A network of nodes inside one program: nodes started on it (see
@@ -385,6 +388,11 @@ impl DistNode {
     /// The address the node accepts connections on, for [`DistNode::connect_to`].
     pub fn local_addr(&self) -> SocketAddr {
         SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), self.port())
+    }
+
+    /// How long a handshake may take, each way.
+    pub fn handshake_timeout(&self) -> Duration {
+        self.inner.handshake_timeout
     }
 
     /// Who this node is in a handshake: its name, creation and cookie.

@@ -315,6 +315,11 @@ async fn start_with_node<S: GenServer>(
     link: bool,
 ) -> Result<ServerRef<S>, StartError> {
     let shared = process::create::<GenMsg<S>>(node, parent.clone());
+    #[cfg(feature = "dist")]
+    if S::remote().is_some() {
+        // A server that opts in reads the terms other nodes send it.
+        let _ = shared.term_sink.set(super::remote::read_message::<S>);
+    }
     let pid = Pid {
         cell: shared.clone(),
     };

@@ -17,11 +17,17 @@ use super::core::Obituary;
 use super::current_process::self_pid;
 use super::names::release_name;
 
-pub(super) fn notify_exit(pid: &Pid, reason: &ExitReason, obituary: Obituary) {
-    let node = pid.node();
-    node.table_remove(pid.id());
-    for name in &obituary.names {
-        release_name(&node, name, pid);
+/// Tells the world `pid` has exited: its links get an exit signal, its monitors a `Down`. A
+/// link or monitor of a process on another node is carried there as a control message (see
+/// [`crate::pid::RemoteProcess`]). `pid` may itself be the shadow of a process on another
+/// node, whose connection was lost: it was in no table and held no names here.
+pub(crate) fn notify_exit(pid: &Pid, reason: &ExitReason, obituary: Obituary) {
+    if pid.is_local() {
+        let node = pid.node();
+        node.table_remove(pid.id());
+        for name in &obituary.names {
+            release_name(&node, name, pid);
+        }
     }
     for hook in obituary.hooks {
         hook(pid, reason);
@@ -49,14 +55,22 @@ pub(super) fn notify_exit(pid: &Pid, reason: &ExitReason, obituary: Obituary) {
         lock(&target.core().inner)
             .monitored_by
             .retain(|(r, _)| *r != reference);
+        if let Some(remote) = target.cell.remote() {
+            remote.demonitor(pid, reference);
+        }
     }
     for waker in obituary.waiters {
         waker.wake();
     }
 }
 
-/// Applies an exit signal to `target`.
-fn deliver_exit_signal(target: &Pid, from: &Pid, reason: &ExitReason, kind: SignalKind) {
+/// Applies an exit signal to `target`. A process of another node decides for itself what the
+/// signal does: it goes there as `EXIT` (along a link) or `EXIT2`.
+pub(crate) fn deliver_exit_signal(target: &Pid, from: &Pid, reason: &ExitReason, kind: SignalKind) {
+    if let Some(remote) = target.cell.remote() {
+        remote.exit(from, reason, kind);
+        return;
+    }
     if target.core().is_dead() {
         return;
     }
@@ -149,6 +163,11 @@ pub enum LinkError {
 /// Linking to a process that has exited follows OTP: a caller that traps exits receives
 /// `{:EXIT, pid, :noproc}`; any other caller gets [`LinkError::NoProc`].
 ///
+/// A link to a process of another node is set up on both nodes: this call returns at once, and
+/// if the process does not exist there, its node answers with the exit signal `:noproc`. If its
+/// node cannot be reached, the caller gets the exit signal `:noconnection` (a message when it
+/// traps exits), as on the BEAM.
+///
 /// ```
 /// use otp_core::process::{self, LinkError};
 /// use otp_core::{ExitReason, Mailbox, Node, Received};
@@ -177,6 +196,14 @@ pub enum LinkError {
 /// ```
 pub fn link(pid: &Pid) -> Result<(), LinkError> {
     let me = self_pid();
+    if let Some(remote) = pid.cell.remote() {
+        if link_pair(&me, pid).is_ok() && remote.link(&me) {
+            return Ok(());
+        }
+        unlink_pair(&me, pid);
+        deliver_exit_signal(&me, pid, &ExitReason::NoConnection, SignalKind::Link);
+        return Ok(());
+    }
     match link_pair(&me, pid) {
         Ok(()) => Ok(()),
         Err(_) if me.core().is_trapping() => {
@@ -231,6 +258,11 @@ pub(crate) fn link_pair(a: &Pid, b: &Pid) -> Result<(), LinkError> {
 pub fn unlink(pid: &Pid) {
     let me = self_pid();
     unlink_pair(&me, pid);
+    if let Some(remote) = pid.cell.remote() {
+        // OTP's unlink protocol: an exit signal the other node sent before it saw the unlink
+        // is dropped until it acknowledges.
+        remote.unlink(&me);
+    }
 }
 
 pub(crate) fn unlink_pair(a: &Pid, b: &Pid) {
@@ -246,6 +278,10 @@ pub(crate) fn unlink_pair(a: &Pid, b: &Pid) {
 
 /// `Process.monitor/1`: the calling process will receive a [`Down`] message when `pid` exits.
 /// Monitoring a process that is already gone delivers `Down` with `:noproc` at once.
+///
+/// A process of another node is monitored there: `Down` comes with its exit reason, with
+/// `:noproc` if it does not exist, and with `:noconnection` when the connection to its node is
+/// lost or cannot be made.
 ///
 /// ```
 /// use otp_core::{ExitReason, Mailbox, Node, Received, process};
@@ -293,14 +329,78 @@ pub(crate) fn monitor_from(watcher: &Pid, target: &Pid) -> MonitorRef {
         lock(&watcher.core().inner)
             .monitoring
             .push((reference.id, target.clone()));
-    } else {
+    }
+    let reason = match target.cell.remote() {
+        None if alive => return reference,
+        None => ExitReason::NoProc,
+        // Registered on both sides first: the answer may come back before this returns.
+        Some(remote) if alive && remote.monitor(watcher, reference.id) => return reference,
+        Some(_) => {
+            lock(&target.core().inner)
+                .monitored_by
+                .retain(|(r, _)| *r != reference.id);
+            lock(&watcher.core().inner)
+                .monitoring
+                .retain(|(r, _)| *r != reference.id);
+            ExitReason::NoConnection
+        }
+    };
+    watcher.cell.push_down(Down {
+        reference: reference.clone(),
+        pid: target.clone(),
+        reason,
+    });
+    reference
+}
+
+/// Sets monitor `reference` of `target` by `watcher` on both sides; `false` (and nothing set)
+/// if `target` has exited. The distribution runtime uses it for a remote watcher of a local
+/// process, whose reference number it chose.
+#[cfg(feature = "dist")]
+pub(crate) fn add_monitor(watcher: &Pid, target: &Pid, reference: u64) -> bool {
+    {
+        let mut inner = lock(&target.core().inner);
+        if inner.exit_reason.is_some() {
+            return false;
+        }
+        inner.monitored_by.push((reference, watcher.clone()));
+    }
+    lock(&watcher.core().inner)
+        .monitoring
+        .push((reference, target.clone()));
+    true
+}
+
+/// Removes monitor `reference` of `target` by `watcher` from both sides; `true` if `target`
+/// still held it.
+#[cfg(feature = "dist")]
+pub(crate) fn remove_monitor(watcher: &Pid, target: &Pid, reference: u64) -> bool {
+    let held = {
+        let mut inner = lock(&target.core().inner);
+        let before = inner.monitored_by.len();
+        inner.monitored_by.retain(|(r, _)| *r != reference);
+        inner.monitored_by.len() != before
+    };
+    lock(&watcher.core().inner)
+        .monitoring
+        .retain(|(r, _)| *r != reference);
+    held
+}
+
+/// Fires monitor `reference` of `target` by `watcher` with `reason`, if it is still set: the
+/// `Down` a remote node sends for one of its processes, or `:noconnection`.
+#[cfg(feature = "dist")]
+pub(crate) fn fire_monitor(watcher: &Pid, target: &Pid, reference: u64, reason: ExitReason) {
+    if remove_monitor(watcher, target, reference) {
         watcher.cell.push_down(Down {
-            reference: reference.clone(),
+            reference: MonitorRef {
+                id: reference,
+                target: target.clone(),
+            },
             pid: target.clone(),
-            reason: ExitReason::NoProc,
+            reason,
         });
     }
-    reference
 }
 
 /// `Process.demonitor/2`: removes a monitor. With `flush`, a `Down` message for it that has
@@ -342,6 +442,9 @@ pub fn demonitor(reference: &MonitorRef, flush: bool) -> bool {
         inner.monitoring.retain(|(r, _)| *r != reference.id);
         inner.monitoring.len() != before
     };
+    if was_active && let Some(remote) = reference.target.cell.remote() {
+        remote.demonitor(&me, reference.id);
+    }
     if !was_active && flush {
         // The target has exited: its Down is on the way, in the shared queue, in this
         // process's own receive buffer, or already handled.
