@@ -877,6 +877,14 @@ impl Distribution {
     fn dispatch(&self, link: &PeerLink, message: ControlMessage) {
         match message {
             ControlMessage::Send { to, message, .. } => {
+                // A reply to a call sent to the caller's pid rather than its alias, tagged
+                // with the alias all the same (OTP's net_kernel answers so).
+                if let Some(n) = alias_tag(&message).and_then(|r| self.our_ref(r))
+                    && let Some(call) = lock(&self.pending).remove(&n)
+                {
+                    let _ = call.tx.send(CallEvent::Reply(message));
+                    return;
+                }
                 if let Some(target) = self.local(&to) {
                     target.cell.push_term(message);
                 }
@@ -1112,6 +1120,16 @@ impl Distribution {
             drop(watches);
             link.send(&noproc, None);
         }
+    }
+}
+
+/// The alias of a reply `{[:alias | ref], reply}`, if the message is one.
+fn alias_tag(message: &Term) -> Option<&ExternalRef> {
+    match message.as_tuple()? {
+        [Term::ImproperList(head, tail), _] if head.len() == 1 && head[0].is_atom("alias") => {
+            tail.as_reference()
+        }
+        _ => None,
     }
 }
 

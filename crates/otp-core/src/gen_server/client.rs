@@ -493,7 +493,7 @@ pub async fn inspect<S: GenServer, R: Send + 'static>(
 ///     }
 ///
 ///     async fn handle_call(&mut self, (): (), _from: &Caller<String>) -> CallResult<Self> {
-///         CallResult::Reply(otp_core::process::current_node().name().to_string())
+///         CallResult::Reply(otp_core::process::current_node().name().as_str().to_string())
 ///     }
 ///
 ///     fn remote() -> Option<RemoteCodec<Self>> {
