@@ -9,8 +9,8 @@
 //! `process/addr.rs`, on this same type.
 //!
 //! A pid may name a process of another node: its cell is then that process's shadow here,
-//! which the distribution layer implements, and [`Cell::remote`] says so (see
-//! [`RemoteProcess`]). Everything a pid can do works the same on both.
+//! which the distribution layer implements, and `Cell::remote` says so (see
+//! `RemoteProcess`). Everything a pid can do works the same on both.
 //!
 //! Uses exit reasons ([`crate::exit`]), terms (a remote pid as the wire carries it) and the
 //! kinds of exit signal ([`crate::signal`]).

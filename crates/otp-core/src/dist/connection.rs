@@ -137,7 +137,7 @@ impl ConnectionSender {
     }
 }
 
-/// A connection to another node, after the handshake. See the [module documentation](self).
+/// A connection to another node, after the handshake. See the [module documentation](crate::dist).
 ///
 /// Dropping it closes the connection.
 pub struct Connection {

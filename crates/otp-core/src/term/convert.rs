@@ -78,7 +78,7 @@ use crate::atom::Atom;
 
 use super::{BigInt, ExternalPid, ExternalRef, Term};
 
-/// Makes a term of a Rust value. See the [module documentation](self) for what maps to what.
+/// Makes a term of a Rust value (the table of what maps to what is in `term/convert.rs`).
 ///
 /// ```
 /// use otp_core::term::IntoTerm;
