@@ -12,7 +12,7 @@ use otp_core::dist::{self, Cookie, DistNode, MemoryNetwork};
 use otp_core::{Console, Node, gen_server};
 use teaching::Shell;
 
-use crate::application::APP;
+use crate::application::{APP, SUPERVISOR};
 use crate::core::Character;
 use crate::exercises::distributed;
 use crate::server::Call;
@@ -77,6 +77,8 @@ pub async fn yourturn_distributed(sh: Shell) {
     let Some(_b_app) = boot(sh.node(), &["supermario"]).await else {
         return;
     };
+    sh.tree("Node b: its registry's owner, and supermario", SUPERVISOR)
+        .await;
     sh.run(move |sh| async move {
         let _ = show!(sh, distributed::join("a@127.0.0.1").await);
         let _ = show!(sh, dist::nodes());
