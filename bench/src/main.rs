@@ -8,8 +8,8 @@
 //! schedulers, when `erl` is on the PATH.
 //!
 //! `bench [key...]` runs only the workloads with those keys (call, call-timeout, cast, fan-in,
-//! idle, restart; processes, link, ring, lookup-restart, tree, dynamic, registry, million;
-//! mailbox; dist). `--current-thread` runs the tokio-based libraries on one thread, as actix
+//! idle, restart; processes, link, monitors, ring, lookup-restart, tree, dynamic, registry,
+//! million; mailbox; dist). `--current-thread` runs the tokio-based libraries on one thread, as actix
 //! runs; `--only <library>` measures only that library beside the baseline (for profiling).
 //! `bench --rss <what>` and `bench --mailbox <what>` are the fresh child processes that measure
 //! resident memory.
@@ -41,6 +41,7 @@ pub const CALLS_PER_CLIENT: u64 = 25_000;
 pub const IDLE: u64 = 100_000;
 pub const CRASHES: u64 = 2_000;
 pub const LINK_KILLS: u64 = 20_000;
+pub const MONITORS: u64 = 50_000;
 pub const RING: u64 = 1000;
 pub const HOPS: u64 = 1_000_000;
 
@@ -687,6 +688,10 @@ fn main() {
         step("spawn_link + kill");
         rows.push(processes::link_kill(&rt));
         attach_beam(&mut rows, &["link"], &["link"]);
+    }
+    if wants("monitors") {
+        step("monitor churn");
+        rows.push(processes::monitor_churn(&rt));
     }
     if wants("ring") {
         step("ring");

@@ -4,7 +4,7 @@ use otp_core::{ExitReason, Mailbox, Node, Received, process};
 
 use crate::Row;
 use crate::harness::{self, Exec, boxed, on_worker, per_op};
-use crate::{HOPS, IDLE, LINK_KILLS, RING};
+use crate::{HOPS, IDLE, LINK_KILLS, MONITORS, RING};
 
 /// Spawns `IDLE` idle processes (and as many tasks with a channel each), then kills them all.
 /// Returns the spawn, stop and heap rows.
@@ -134,6 +134,46 @@ pub fn link_kill(rt: &tokio::runtime::Runtime) -> Row {
     });
     Row::new(
         "spawn_link + kill + exit message (20k)",
+        "per round",
+        baseline,
+        otp,
+    )
+}
+
+/// Monitor churn: `MONITORS` rounds of `spawn_monitor` a child that exits at once, receive its
+/// DOWN selectively (a message waits in the mailbox the whole time) and
+/// `demonitor(ref, flush)`. A per-round cost that grew with the rounds already done would show
+/// bookkeeping left behind. The baseline spawns a task and awaits its join handle.
+pub fn monitor_churn(rt: &tokio::runtime::Runtime) -> Row {
+    let baseline = per_op(rt, || {
+        boxed(on_worker(async move {
+            for _ in 0..MONITORS {
+                let _ = tokio::spawn(async {}).await;
+            }
+            MONITORS
+        }))
+    });
+    let otp = per_op(rt, || {
+        boxed(async {
+            let node = Node::new();
+            node.spawn(|mut inbox: Mailbox<()>| async move {
+                inbox.addr().send(());
+                for _ in 0..MONITORS {
+                    let (_child, reference) = process::spawn_monitor(|_i: Mailbox<()>| async {});
+                    inbox
+                        .receive_match(|m| matches!(m, otp_core::Peek::Down(_)))
+                        .await;
+                    process::demonitor(&reference, true);
+                }
+            })
+            .pid()
+            .wait_exit()
+            .await;
+            MONITORS
+        })
+    });
+    Row::new(
+        "spawn_monitor + DOWN + demonitor(flush) (50k)",
         "per round",
         baseline,
         otp,

@@ -4,7 +4,7 @@
 //!
 //! Both GenServer (whose `child_spec` makes one, and whose `start_link` returns a
 //! `StartError`) and the supervisors (which start children from specs) use this module, so it
-//! sits below both and uses neither: only exit reasons and pids. Its items are public as
+//! sits below both and uses neither: only exit reasons, pids and names. Its items are public as
 //! `otp_core::supervisor::{ChildSpec, ChildPid, ...}` and `otp_core::gen_server::StartError`.
 
 use std::any::Any;
@@ -14,6 +14,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use crate::exit::{Atom, ExitReason};
+use crate::name::Name;
 use crate::pid::Pid;
 
 /// Why a server did not start.
@@ -28,9 +29,17 @@ pub enum StartError {
     /// The name is taken: `{:error, {:already_started, pid}}`.
     #[error("already started: {0}")]
     AlreadyStarted(Pid),
+    /// The `name` option is `nil`, `false`, `true` or `:undefined`, which are not names (see
+    /// [`crate::process::register`]): nothing was started.
+    #[error("{0} cannot be registered: nil, false, true and :undefined are not names")]
+    InvalidName(Name),
     /// `init` took longer than the `timeout` option: `{:error, :timeout}`.
     #[error("init timed out")]
     Timeout,
+    /// A supervisor was given two children with the same id: nothing was started.
+    /// `{:error, {:start_spec, {:duplicate_child_name, id}}}`.
+    #[error("{{:start_spec, {{:duplicate_child_name, {0}}}}}")]
+    DuplicateChildName(Atom),
     /// A supervisor could not start one of its children:
     /// `{:error, {:shutdown, {:failed_to_start_child, id, reason}}}`.
     #[error("failed to start child {id}: {reason}")]

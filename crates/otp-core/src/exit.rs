@@ -15,17 +15,18 @@ use crate::term::{FromTerm, IntoTerm, Term, TermError};
 /// | `:normal`                  | `ExitReason::Normal`            |
 /// | `:shutdown`                | `ExitReason::Shutdown`          |
 /// | `{:shutdown, term}`        | `ExitReason::ShutdownWith(term)`|
-/// | `:kill` (a signal)         | `ExitReason::Kill`              |
+/// | `:kill`                    | `ExitReason::Kill`              |
 /// | `:killed` (what others see)| `ExitReason::Killed`            |
 /// | `:noproc`                  | `ExitReason::NoProc`            |
 /// | `:noconnection`            | `ExitReason::NoConnection`      |
 /// | any other term             | `ExitReason::Custom(term)`      |
 /// | a raised exception         | `ExitReason::Panic(message)`    |
 ///
-/// `Kill` only ever travels as a signal sent with [`crate::process::exit`]: it cannot be trapped,
-/// and the process it reaches dies with `Killed`, which is what its links and monitors see.
-/// `NoConnection` is what the links and monitors of a process on another node see when the
-/// connection to that node is lost.
+/// `Kill` sent as a signal with [`crate::process::exit`] cannot be trapped: the process it
+/// reaches dies with `Killed`, which is what its links and monitors see. A process that exits
+/// with `Kill` as its own reason (Elixir's `exit(:kill)`) sends it to its links as an ordinary
+/// reason (see [`crate::signal`]). `NoConnection` is what the links and monitors of a process
+/// on another node see when the connection to that node is lost.
 ///
 /// ```
 /// use otp_core::ExitReason;
@@ -47,7 +48,8 @@ pub enum ExitReason {
     Shutdown,
     /// An orderly shutdown carrying a term: `{:shutdown, term}`.
     ShutdownWith(Term),
-    /// The untrappable kill signal: `:kill`. A process reached by it dies with [`ExitReason::Killed`].
+    /// `:kill`. Sent with [`crate::process::exit`] it is the untrappable kill signal, and a
+    /// process reached by it dies with [`ExitReason::Killed`].
     Kill,
     /// The reason of a process that was killed: `:killed`.
     Killed,
@@ -143,8 +145,10 @@ impl ExitReason {
         matches!(self, ExitReason::Normal)
     }
 
-    /// The reason a process dies with when this reason reaches it as a signal it cannot or does
-    /// not trap: `kill` becomes `killed`, every other reason stays as it is.
+    /// The reason a process dies with when this reason reaches it as an exit signal sent with
+    /// [`crate::process::exit`] that it cannot or does not trap: `kill` becomes `killed`, every
+    /// other reason stays as it is. (Through a link, `kill` stays `kill`: see
+    /// [`crate::signal`].)
     ///
     /// ```
     /// use otp_core::{ExitReason, Mailbox, Node, process};

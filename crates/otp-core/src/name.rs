@@ -113,6 +113,13 @@ impl Name {
     pub fn remote(name: impl Into<Atom>, node: impl Into<Atom>) -> Self {
         Name::Remote(name.into(), node.into())
     }
+
+    /// `nil`, `false`, `true` and `:undefined`, which Elixir's `Process.register/2` refuses as
+    /// names (Erlang's `register/2` refuses `undefined`, which `whereis` answers for "nobody").
+    /// Only local names: `:global` takes any term.
+    pub(crate) fn is_reserved(&self) -> bool {
+        matches!(self, Name::Local(atom) if ["nil", "false", "true", "undefined"].contains(&atom.as_str()))
+    }
 }
 
 impl From<&str> for Name {

@@ -70,6 +70,8 @@ pub(crate) trait Cell: Send + Sync + 'static {
     fn push_node_down(&self, node: Atom);
     /// Removes the `Down` message for monitor `reference` from the shared queue, if it is there.
     fn remove_down(&self, reference: u64) -> bool;
+    /// Removes an `{:EXIT, from, _}` message from the shared queue, if one is there.
+    fn remove_exit(&self, from: &Pid) -> bool;
     /// Messages waiting in the mailbox.
     fn queue_len(&self) -> usize;
     /// Closes the mailbox and drops what is still in it.

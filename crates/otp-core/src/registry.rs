@@ -13,7 +13,12 @@
 //! | `{:via, Registry, {R, key}}`                         | `Name::via(registry.clone(), key)`      |
 //!
 //! A process registers itself; its entries go when it exits, so a dead owner never blocks a
-//! new registration. Reads take one read lock on one of the registry's partitions (the key
+//! new registration. As in Elixir, a process is linked to the registry (there, to the
+//! registry's partition) while it holds keys, and unlinked once it holds none: the registry
+//! traps exits, so a registrant's crash leaves it running, and if the registry dies its
+//! registrants get its exit signal (a registrant that does not trap exits dies with it). The
+//! entries themselves are removed at the moment their process exits, by a hook the runtime runs
+//! then, rather than when the registry gets round to the `{:EXIT, ...}` message. Reads take one read lock on one of the registry's partitions (the key
 //! decides which), so lookups from many processes do not queue behind one lock. The registry is
 //! owned by a process, as Elixir's is: when that process exits, the registry is gone and its
 //! operations return [`RegistryError::Gone`].
@@ -39,7 +44,7 @@ use std::hash::Hash;
 use std::sync::{Arc, Mutex, RwLock, Weak};
 
 use crate::exit::ExitReason;
-use crate::gen_server::{self, GenServer, Init, StartError};
+use crate::gen_server::{self, CastResult, GenServer, Info, Init, StartError};
 use crate::hash::{FxBuild, part_of};
 use crate::name::{Name, Via};
 use crate::pid::Pid;
@@ -195,7 +200,16 @@ struct Entry<V> {
 type Partition<K, V> = Padded<RwLock<HashMap<K, Vec<Entry<V>>, FxBuild>>>;
 
 /// One part of the owner index: process -> the keys it holds.
-type OwnerIndex<K> = Padded<Mutex<HashMap<Pid, Vec<K>, FxBuild>>>;
+type OwnerIndex<K> = Padded<Mutex<HashMap<Pid, Holder<K>, FxBuild>>>;
+
+/// A registered process, in the owner index.
+struct Holder<K> {
+    /// The keys it holds, in the order it registered them.
+    keys: Vec<K>,
+    /// The registry linked it to its process when it registered its first key (it was not
+    /// linked before): unlinked again once it holds no key.
+    linked: bool,
+}
 
 struct Inner<K, V> {
     keys: Keys,
@@ -249,6 +263,8 @@ where
     type Continue = std::convert::Infallible;
 
     async fn init((opts, handle): Self::Arg) -> Init<Self> {
+        // Linked to every registrant: their exits come as messages, not as its own death.
+        process::trap_exit(true);
         let owner = process::self_pid();
         let name = opts
             .name
@@ -282,6 +298,14 @@ where
         });
         let _ = handle.send(registry.clone());
         Init::Ok(Owner { registry })
+    }
+
+    /// A registrant's exit: its entries are gone already (its exit hook), nothing to do.
+    async fn handle_info(&mut self, msg: Info<Self::Info>) -> CastResult<Self> {
+        if !matches!(msg, Info::Exit { .. }) {
+            gen_server::log_unexpected::<Self>(&msg);
+        }
+        CastResult::NoReply
     }
 
     fn module() -> &'static str {
@@ -422,7 +446,7 @@ where
         &self.inner.partitions[part_of(key, self.inner.partitions.len())].0
     }
 
-    fn owners(&self, pid: &Pid) -> &Mutex<HashMap<Pid, Vec<K>, FxBuild>> {
+    fn owners(&self, pid: &Pid) -> &Mutex<HashMap<Pid, Holder<K>, FxBuild>> {
         &self.inner.owners[part_of(pid, self.inner.owners.len())].0
     }
 
@@ -475,21 +499,35 @@ where
                 value,
             });
         }
-        let first = {
+        let (first, link) = {
             // The process stays in the owner index until it exits, even with no key left, so
             // that registering again after unregistering adds no second exit hook.
             let mut owners = lock(self.owners(&pid));
             match owners.entry(pid.clone()) {
                 std::collections::hash_map::Entry::Occupied(mut e) => {
-                    e.get_mut().push(key.clone());
-                    false
+                    let holder = e.get_mut();
+                    holder.keys.push(key.clone());
+                    // Its first key again: linked again, unless it was linked before.
+                    let link = holder.keys.len() == 1
+                        && !holder.linked
+                        && !process::is_linked(&pid, &self.inner.owner);
+                    holder.linked |= link;
+                    (false, link)
                 }
                 std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(vec![key.clone()]);
-                    true
+                    let link = !process::is_linked(&pid, &self.inner.owner);
+                    e.insert(Holder {
+                        keys: vec![key.clone()],
+                        linked: link,
+                    });
+                    (true, link)
                 }
             }
         };
+        if link {
+            // As Elixir's registry links its partition to the registering process.
+            let _ = process::link_pair(&pid, &self.inner.owner);
+        }
         if first {
             // The first key of this process here: clean up after it when it exits.
             let weak: Weak<Inner<K, V>> = Arc::downgrade(&self.inner);
@@ -509,7 +547,10 @@ where
 
     /// Removes every entry of `pid`.
     fn forget(&self, pid: &Pid) {
-        let keys = lock(self.owners(pid)).remove(pid).unwrap_or_default();
+        let keys = lock(self.owners(pid))
+            .remove(pid)
+            .map(|holder| holder.keys)
+            .unwrap_or_default();
         for key in keys {
             let mut part = write(self.partition(&key));
             if let Some(entries) = part.get_mut(&key) {
@@ -562,9 +603,23 @@ where
                 }
             }
         }
-        let mut owners = lock(self.owners(pid));
-        if let Some(keys) = owners.get_mut(pid) {
-            keys.retain(|k| k != key);
+        let unlink = {
+            let mut owners = lock(self.owners(pid));
+            match owners.get_mut(pid) {
+                Some(holder) => {
+                    holder.keys.retain(|k| k != key);
+                    let unlink = holder.keys.is_empty() && holder.linked;
+                    if unlink {
+                        holder.linked = false;
+                    }
+                    unlink
+                }
+                None => false,
+            }
+        };
+        if unlink {
+            // No key left: the link the registry made goes, as in Elixir.
+            process::unlink_pair(pid, &self.inner.owner);
         }
     }
 
@@ -657,7 +712,10 @@ where
     /// ```
     pub fn keys(&self, pid: &Pid) -> Result<Vec<K>, RegistryError> {
         self.alive()?;
-        Ok(lock(self.owners(pid)).get(pid).cloned().unwrap_or_default())
+        Ok(lock(self.owners(pid))
+            .get(pid)
+            .map(|holder| holder.keys.clone())
+            .unwrap_or_default())
     }
 
     /// `Registry.values/3`: the values `pid` registered under `key`.
@@ -731,7 +789,7 @@ where
     }
 
     /// `Registry.dispatch/3`: calls `f` with every live entry under `key`, in the calling
-    /// process (no lock is held while `f` runs).
+    /// process (no lock is held while `f` runs). A key without entries does not call `f`.
     ///
     /// ```
     /// use otp_core::registry::{Options, Registry};
@@ -773,7 +831,9 @@ where
     /// ```
     pub fn dispatch(&self, key: &K, f: impl FnOnce(&[(Pid, V)])) -> Result<(), RegistryError> {
         let entries = self.lookup(key)?;
-        f(&entries);
+        if !entries.is_empty() {
+            f(&entries);
+        }
         Ok(())
     }
 

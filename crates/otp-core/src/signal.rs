@@ -3,14 +3,17 @@
 //! The process layer asks [`on_exit_signal`] and carries out the answer. The rules are OTP's
 //! (see `erlang:exit/2` and the reference manual's section on processes):
 //!
-//! | signal reason | trapping exits               | not trapping exits                |
-//! |---------------|------------------------------|-----------------------------------|
-//! | `kill`        | dies with `killed`           | dies with `killed`                |
-//! | `normal`      | gets `{:EXIT, from, normal}` | ignored (unless sent to itself)   |
-//! | anything else | gets `{:EXIT, from, reason}` | dies with that reason             |
+//! | signal reason              | trapping exits               | not trapping exits              |
+//! |----------------------------|------------------------------|---------------------------------|
+//! | `kill`, sent with `exit/2` | dies with `killed`           | dies with `killed`              |
+//! | `normal`                   | gets `{:EXIT, from, normal}` | ignored (unless sent to itself) |
+//! | anything else              | gets `{:EXIT, from, reason}` | dies with that reason           |
 //!
-//! A link carries the reason the linked process died with, so a `kill` reaches links as
-//! `killed`, which is trappable.
+//! A link carries the reason the linked process died with. A process killed by `kill` died
+//! with `killed`, so that is what its links see, and it is trappable. A process that exited
+//! with the reason `kill` itself (Elixir's `exit(:kill)`) sends `kill` through its links as an
+//! ordinary reason: trapped, it is an `{:EXIT, from, :kill}` message; not trapped, the linked
+//! process dies with `kill`. Only `kill` sent with `exit/2` is untrappable.
 
 use crate::exit::ExitReason;
 
@@ -46,6 +49,11 @@ pub enum SignalAction {
 /// assert_eq!(on_exit_signal(false, &ExitReason::Kill, exit), SignalAction::Die(ExitReason::Killed));
 /// assert_eq!(on_exit_signal(true, &ExitReason::Kill, exit), SignalAction::Die(ExitReason::Killed));
 /// assert_eq!(on_exit_signal(false, &ExitReason::Normal, SignalKind::Link), SignalAction::Ignore);
+/// // A linked process that exited with `kill` itself: an ordinary reason.
+/// assert_eq!(
+///     on_exit_signal(true, &ExitReason::Kill, SignalKind::Link),
+///     SignalAction::Deliver(ExitReason::Kill)
+/// );
 /// assert_eq!(
 ///     on_exit_signal(true, &ExitReason::Shutdown, SignalKind::Link),
 ///     SignalAction::Deliver(ExitReason::Shutdown)
@@ -53,11 +61,9 @@ pub enum SignalAction {
 /// ```
 pub fn on_exit_signal(trapping: bool, reason: &ExitReason, kind: SignalKind) -> SignalAction {
     match (reason, kind) {
-        // `kill` sent with exit/2 cannot be trapped. (A link never carries `kill`: a killed
-        // process dies with `killed`; should one arrive, it is treated as `killed`.)
+        // `kill` sent with exit/2 cannot be trapped. Through a link it is the reason of a
+        // process that exited with `kill` itself: ordinary, like any other.
         (ExitReason::Kill, SignalKind::Exit { .. }) => SignalAction::Die(ExitReason::Killed),
-        (ExitReason::Kill, SignalKind::Link) if !trapping => SignalAction::Die(ExitReason::Killed),
-        (ExitReason::Kill, SignalKind::Link) => SignalAction::Deliver(ExitReason::Killed),
         (reason, _) if trapping => SignalAction::Deliver(reason.clone()),
         (ExitReason::Normal, SignalKind::Exit { from_self: true }) => {
             SignalAction::Die(ExitReason::Normal)
@@ -96,12 +102,8 @@ mod tests {
         for reason in reasons() {
             for trapping in [false, true] {
                 for kind in kinds {
-                    let expected = if reason == ExitReason::Kill {
-                        if kind == SignalKind::Link && trapping {
-                            SignalAction::Deliver(ExitReason::Killed)
-                        } else {
-                            SignalAction::Die(ExitReason::Killed)
-                        }
+                    let expected = if reason == ExitReason::Kill && kind != SignalKind::Link {
+                        SignalAction::Die(ExitReason::Killed)
                     } else if trapping {
                         SignalAction::Deliver(reason.clone())
                     } else if reason == ExitReason::Normal {

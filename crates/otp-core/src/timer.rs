@@ -10,6 +10,9 @@
 //! Timers run on tokio's clock, so a test under a paused clock (`start_paused = true`) sees a
 //! 5-minute alarm fire at once, in the right order relative to every other timer.
 //!
+//! A timer to a process is cancelled when that process exits, as on the BEAM: its task, and
+//! the message it was to deliver, are dropped then, not at the deadline.
+//!
 //! ```
 //! use otp_core::{Mailbox, Node, process::Received, timer};
 //!
@@ -36,7 +39,7 @@ use tokio::task::AbortHandle;
 use tokio::time::Instant;
 
 use crate::pid::Pid;
-use crate::process::Addr;
+use crate::process::{self, Addr};
 use crate::sync::lock;
 
 /// Something a timer can deliver a `T` to: a process handle that takes `T` as a message.
@@ -92,6 +95,9 @@ struct TimerInner {
     interval: Option<Duration>,
     /// The destination process: once it has exited the timer counts as cancelled.
     dest: Option<Pid>,
+    /// The key of the exit hook on `dest` that cancels the timer when `dest` exits, while it is
+    /// registered; taken back when the timer fires or is cancelled.
+    hook: Mutex<Option<u64>>,
 }
 
 impl TimerInner {
@@ -146,7 +152,55 @@ fn new_timer(deadline: Instant, interval: Option<Duration>, dest: Option<Pid>) -
         task: Mutex::new(None),
         interval,
         dest,
+        hook: Mutex::new(None),
     })
+}
+
+/// Starts the timer's task and ties the timer to its destination: when the destination exits,
+/// the timer is cancelled and its task, with the message it holds, is dropped then, as the BEAM
+/// cancels a timer whose destination has gone, rather than at the deadline.
+fn arm(inner: &Arc<TimerInner>, task: impl std::future::Future<Output = ()> + Send + 'static) {
+    let handle = tokio::spawn(task);
+    *lock(&inner.task) = Some(handle.abort_handle());
+    let Some(dest) = &inner.dest else {
+        return;
+    };
+    let timer = Arc::downgrade(inner);
+    let watched = process::watch_exit(dest, move |_, _| {
+        if let Some(timer) = timer.upgrade() {
+            // The hook is running: nothing to take back.
+            lock(&timer.hook).take();
+            stop(&timer);
+        }
+    });
+    match watched {
+        Some(key) => {
+            *lock(&inner.hook) = Some(key);
+            // Fired or cancelled meanwhile, its hook not yet stored to take back: do it here.
+            if inner.state.load(Ordering::Acquire) != ACTIVE {
+                release(inner);
+            }
+        }
+        None => stop(inner),
+    }
+}
+
+/// Cancels the timer if it is active and aborts its task.
+fn stop(inner: &TimerInner) {
+    let _ = inner
+        .state
+        .compare_exchange(ACTIVE, CANCELLED, Ordering::AcqRel, Ordering::Acquire);
+    if let Some(task) = lock(&inner.task).take() {
+        task.abort();
+    }
+}
+
+/// Takes back the exit hook on the destination, once the timer has fired or been cancelled.
+fn release(inner: &TimerInner) {
+    let key = lock(&inner.hook).take();
+    if let (Some(key), Some(dest)) = (key, &inner.dest) {
+        process::unwatch_exit(dest, key);
+    }
 }
 
 /// `Process.send_after/3`: delivers `msg` to `dest` after `after` (milliseconds or a
@@ -180,7 +234,7 @@ where
     let inner = new_timer(deadline, None, dest.target_pid());
     let timer = inner.clone();
     let dest = dest.clone();
-    let handle = tokio::spawn(async move {
+    arm(&inner, async move {
         tokio::time::sleep_until(deadline).await;
         if timer
             .state
@@ -188,9 +242,9 @@ where
             .is_ok()
         {
             dest.deliver(msg);
+            release(&timer);
         }
     });
-    *lock(&inner.task) = Some(handle.abort_handle());
     TimerRef { inner }
 }
 
@@ -227,7 +281,7 @@ where
     let inner = new_timer(first, Some(period), dest.target_pid());
     let timer = inner.clone();
     let dest = dest.clone();
-    let handle = tokio::spawn(async move {
+    arm(&inner, async move {
         let mut next = first;
         loop {
             tokio::time::sleep_until(next).await;
@@ -236,13 +290,13 @@ where
             }
             if !dest.deliver(msg.clone()) {
                 timer.state.store(FIRED, Ordering::Release);
+                release(&timer);
                 break;
             }
             next += period;
             *lock(&timer.deadline) = next;
         }
     });
-    *lock(&inner.task) = Some(handle.abort_handle());
     TimerRef { inner }
 }
 
@@ -280,6 +334,7 @@ pub fn cancel_timer(timer: &TimerRef) -> Option<Duration> {
     if let Some(task) = lock(&inner.task).take() {
         task.abort();
     }
+    release(inner);
     // A timer whose destination has exited was cancelled with it, as on the BEAM.
     inner
         .dest

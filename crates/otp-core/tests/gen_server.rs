@@ -36,20 +36,27 @@ enum Start {
     Ignore,
     Stop,
     Panic,
+    Exit,
+    Killed,
     QueueThenContinue,
     Trap,
+    TrapAndLinkStarter,
 }
 
 #[derive(Debug)]
 enum Call {
     Get,
     Sleep(u64),
+    SleepThenPanic(u64),
     Panic,
     StopReply,
     Stop,
     Defer,
     Hibernate,
     AskItself,
+    StopItself,
+    InspectItself,
+    Exit(ExitReason),
 }
 
 #[derive(Debug)]
@@ -87,12 +94,29 @@ impl GenServer for Probe {
             Start::Ignore => Init::Ignore,
             Start::Stop => Init::Stop(ExitReason::custom("bad_start")),
             Start::Panic => panic!("init blew up"),
+            Start::Exit => {
+                // Elixir: exit(:bad_start), inside init.
+                process::exit_self(ExitReason::custom("bad_start")).await;
+                unreachable!("exit_self does not return")
+            }
+            Start::Killed => {
+                // Killed by an exit signal before init returns (here its own).
+                process::exit(&process::self_pid(), ExitReason::Kill);
+                std::future::pending().await
+            }
             Start::QueueThenContinue => {
                 gen_server::cast(gen_server::self_ref::<Probe>(), Cast::Add(1));
                 Init::OkThen(state, Then::Continue("first"))
             }
             Start::Trap => {
                 process::trap_exit(true);
+                Init::Ok(state)
+            }
+            Start::TrapAndLinkStarter => {
+                process::trap_exit(true);
+                let me = process::self_pid();
+                let starter = process::info(&me).and_then(|i| i.parent).unwrap();
+                process::link(&starter).unwrap();
                 Init::Ok(state)
             }
         }
@@ -106,6 +130,10 @@ impl GenServer for Probe {
                 CallResult::Reply(ms as i64)
             }
             Call::Panic => panic!("call blew up"),
+            Call::SleepThenPanic(ms) => {
+                process::sleep(ms).await;
+                panic!("too late")
+            }
             Call::StopReply => CallResult::StopReply(ExitReason::Normal, self.count),
             Call::Stop => CallResult::Stop(ExitReason::custom("stopped_in_call")),
             Call::Defer => {
@@ -118,6 +146,25 @@ impl GenServer for Probe {
                 CallResult::NoReply
             }
             Call::Hibernate => CallResult::ReplyThen(self.count, Then::Hibernate),
+            Call::Exit(reason) => {
+                // Elixir: exit(reason), inside handle_call.
+                process::exit_self(reason).await;
+                unreachable!("exit_self does not return")
+            }
+            Call::StopItself => {
+                let me = gen_server::self_ref::<Probe>();
+                match gen_server::stop(&me, ExitReason::Normal, otp_core::Timeout::Infinity).await {
+                    Err(StopError::CallingSelf) => CallResult::Reply(-2),
+                    _ => CallResult::Reply(0),
+                }
+            }
+            Call::InspectItself => {
+                let me = gen_server::self_ref::<Probe>();
+                match gen_server::inspect(&me, |p: &Probe| p.count).await {
+                    Err(CallError::CallingSelf) => CallResult::Reply(-3),
+                    _ => CallResult::Reply(0),
+                }
+            }
             Call::AskItself => {
                 let me = gen_server::self_ref::<Probe>();
                 match gen_server::call(&me, Call::Get).await {
@@ -766,6 +813,7 @@ async fn stop_reasons_and_calls_are_reported_too_but_clean_exits_are_not() {
         out,
         "\n[error] GenServer #PID<0.101.0> terminating\n** (stop) :stopped_in_call\n\
          Last message (from #PID<0.100.0>): Stop\nState: Probe { log: Mutex { data: [\"terminate :stopped_in_call\"], poisoned: false, .. }, count: 0 }\n\
+         Client #PID<0.100.0> is alive\n\n    (otp_core) gen_server::call_timeout/3\n\
          caller was #PID<0.100.0>, server was #PID<0.101.0>\n"
     );
 }
@@ -803,4 +851,465 @@ async fn the_default_handle_info_logs_unexpected_messages() {
         out.contains("#PID<0.101.0> received unexpected message in handle_info/2: \"surprise\""),
         "{out}"
     );
+}
+
+/// An exit raised inside a callback (Elixir's `exit(reason)`; here `process::exit_self`) is
+/// caught by the server loop as gen_server catches it: `terminate` runs with that reason, the
+/// server exits with exactly that reason, the caller of the call gets it, and exactly one crash
+/// report is logged.
+#[tokio::test]
+async fn an_exit_inside_a_callback_runs_terminate_and_is_the_servers_reason() {
+    let l: Log = Log::default();
+    let l2 = l.clone();
+    let out = with_console(|node| async move {
+        let (got, reason) = node
+            .run(async move {
+                let s = gen_server::start::<Probe>((Start::Ok, l2), Options::new())
+                    .await
+                    .unwrap();
+                let got = gen_server::call(&s, Call::Exit(ExitReason::custom("bye"))).await;
+                (got, s.pid().wait_exit().await)
+            })
+            .await
+            .unwrap();
+        assert_eq!(got, Err(CallError::Exit(ExitReason::custom("bye"))));
+        assert_eq!(reason, ExitReason::custom("bye"));
+    })
+    .await;
+    assert_eq!(entries(&l), vec!["terminate :bye"]);
+    assert_eq!(out.matches("terminating").count(), 1, "{out}");
+    assert!(out.contains("** (stop) :bye"), "{out}");
+}
+
+/// A `start_link` whose init fails while the caller traps exits: the caller gets the error and
+/// no `{:EXIT, pid, reason}` is left in its mailbox (proc_lib consumes it since OTP 26; OTP 25
+/// left it there), whether init returned a stop tuple, raised an exit, panicked, was killed or
+/// returned `:ignore`. Started again and again, it leaves no process, no name and no message.
+#[tokio::test]
+async fn start_link_init_failure_leaves_no_exit_message_when_trapping() {
+    let cases = [
+        (
+            Start::Stop,
+            StartError::Stop(ExitReason::custom("bad_start")),
+        ),
+        (
+            Start::Exit,
+            StartError::Stop(ExitReason::custom("bad_start")),
+        ),
+        (
+            Start::Panic,
+            StartError::Stop(ExitReason::panic("init blew up")),
+        ),
+        (Start::Killed, StartError::Stop(ExitReason::Killed)),
+        (Start::Ignore, StartError::Ignore),
+    ];
+    for (how, expected) in cases {
+        let node = Node::new();
+        let label = format!("{how:?}");
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let caller = node.spawn(move |mut inbox: Mailbox<()>| async move {
+            process::trap_exit(true);
+            let mut seen = Vec::new();
+            for _ in 0..3 {
+                let how = match &how {
+                    Start::Stop => Start::Stop,
+                    Start::Exit => Start::Exit,
+                    Start::Panic => Start::Panic,
+                    Start::Killed => Start::Killed,
+                    _ => Start::Ignore,
+                };
+                let r = gen_server::start_link::<Probe>(
+                    (how, Log::default()),
+                    Options::new().name("probe"),
+                )
+                .await;
+                let left: Vec<String> = inbox
+                    .flush()
+                    .into_iter()
+                    .map(|m| format!("{m:?}"))
+                    .collect();
+                let name_free = process::whereis(&Name::local("probe")).is_none();
+                seen.push((r.map(|s| s.pid()), left, name_free));
+            }
+            let _ = tx.send(seen);
+        });
+        for (result, left, name_free) in rx.await.unwrap() {
+            assert_eq!(result, Err(expected.clone()), "{label}");
+            assert!(left.is_empty(), "{label}: {left:?}");
+            assert!(name_free, "{label}");
+        }
+        caller.pid().wait_exit().await;
+        assert_eq!(node.process_count(), 0, "{label}: nothing left behind");
+    }
+}
+
+/// A `register_name` call: the pid to name, and the process that asked.
+type Registration = (otp_core::Pid, Option<otp_core::Pid>);
+
+/// A via registry that notes which process called `register_name`, and for which pid.
+#[derive(Clone, Default)]
+struct Noting {
+    names: Arc<Mutex<std::collections::HashMap<String, otp_core::Pid>>>,
+    calls: Arc<Mutex<Vec<Registration>>>,
+}
+
+impl otp_core::Via for Noting {
+    type Key = String;
+    fn register_name(&self, key: &String, pid: &otp_core::Pid) -> bool {
+        self.calls
+            .lock()
+            .unwrap()
+            .push((pid.clone(), process::current()));
+        let mut names = self.names.lock().unwrap();
+        if names.get(key).is_some_and(|p| p.is_alive()) {
+            return false;
+        }
+        names.insert(key.clone(), pid.clone());
+        true
+    }
+    fn unregister_name(&self, key: &String) {
+        self.names.lock().unwrap().remove(key);
+    }
+    fn whereis_name(&self, key: &String) -> Option<otp_core::Pid> {
+        self.names.lock().unwrap().get(key).cloned()
+    }
+}
+
+/// With a via name, the registry's `register_name` is called by the new process itself (its
+/// pid is `self()`, as Elixir's Registry requires), and the name is unregistered before a
+/// failed start returns, whatever way init failed: a stop tuple, an exit, `:ignore`, a panic.
+#[tokio::test]
+async fn a_via_name_is_registered_by_the_new_process_and_freed_by_a_failed_start() {
+    let node = Node::new();
+    let names = Noting::default();
+    let via = Name::via(names.clone(), "probe".to_string());
+    let v = via.clone();
+    let started = node
+        .run(async move {
+            gen_server::start_link::<Probe>((Start::Ok, Log::default()), Options::new().name(v))
+                .await
+                .unwrap()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        names.calls.lock().unwrap().clone(),
+        vec![(started.pid(), Some(started.pid()))],
+        "(the pid registered, the process that called register_name)"
+    );
+    let s = started.clone();
+    node.run(async move { gen_server::stop(&s, ExitReason::Normal, 1000).await })
+        .await
+        .unwrap()
+        .unwrap();
+    names.names.lock().unwrap().clear();
+    for how in [Start::Stop, Start::Exit, Start::Ignore, Start::Panic] {
+        let label = format!("{how:?}");
+        let v = via.clone();
+        let (result, held) = node
+            .run(async move {
+                let r = gen_server::start_link::<Probe>(
+                    (how, Log::default()),
+                    Options::new().name(v.clone()),
+                )
+                .await;
+                let Name::Via(key) = &v else { unreachable!() };
+                (r.map(|s| s.pid()), key.whereis())
+            })
+            .await
+            .unwrap();
+        assert!(result.is_err(), "{label}");
+        assert_eq!(
+            held, None,
+            "{label}: the name is free when start_link returns"
+        );
+        let (pid, caller) = names.calls.lock().unwrap().last().cloned().unwrap();
+        assert_eq!(Some(pid), caller, "{label}: registered by the new process");
+    }
+}
+
+/// `GenServer.start` (no link): the server is its own parent, so the starter's later exit does
+/// not stop it; and when the server links to its starter and traps exits, the starter's exit
+/// reaches `handle_info` as `{:EXIT, pid, reason}` (it is not the parent's exit, which would
+/// stop the server).
+#[tokio::test]
+async fn start_without_link_is_its_own_parent_so_the_starters_exit_reaches_handle_info() {
+    for how in [Start::Ok, Start::TrapAndLinkStarter] {
+        let label = format!("{how:?}");
+        let node = Node::new();
+        let l: Log = Log::default();
+        let l2 = l.clone();
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let starter = node.spawn(move |_inbox: Mailbox<()>| async move {
+            let s = gen_server::start::<Probe>((how, l2), Options::new())
+                .await
+                .unwrap();
+            tx.send(s).unwrap();
+            process::exit_self(ExitReason::custom("bye")).await;
+        });
+        let server = rx.await.unwrap();
+        assert_eq!(starter.pid().wait_exit().await, ExitReason::custom("bye"));
+        let s = server.clone();
+        let count = node
+            .run(async move { gen_server::call(&s, Call::Get).await })
+            .await
+            .unwrap();
+        assert_eq!(count, Ok(0), "{label}: the server lives on");
+        let expected: Vec<String> = match label.as_str() {
+            "Ok" => vec![],
+            _ => vec![format!("info exit :bye")],
+        };
+        assert_eq!(entries(&l), expected, "{label}");
+    }
+}
+
+/// `GenServer.stop` called by the server on itself, like a call to itself (or `:sys.get_state`
+/// of itself), fails at once with `calling_self`: never a hang, never a timeout.
+#[tokio::test(start_paused = true)]
+async fn stop_or_call_to_itself_is_calling_self_at_once() {
+    let node = Node::new();
+    let (server, _) = start(&node, Start::Ok).await;
+    let began = tokio::time::Instant::now();
+    let got = node
+        .run(async move {
+            let patient = otp_core::Timeout::Infinity;
+            let within = std::time::Duration::from_secs(60);
+            let mut answers = Vec::new();
+            for ask in [Call::AskItself, Call::StopItself, Call::InspectItself] {
+                let answer =
+                    tokio::time::timeout(within, gen_server::call_timeout(&server, ask, patient));
+                answers.push(answer.await.ok());
+            }
+            answers
+        })
+        .await
+        .unwrap();
+    assert_eq!(got, vec![Some(Ok(-1)), Some(Ok(-2)), Some(Ok(-3))]);
+    assert_eq!(
+        tokio::time::Instant::now(),
+        began,
+        "at once: no time passed"
+    );
+}
+
+/// A server with none of `handle_call`, `handle_cast`, `handle_info` of its own.
+#[derive(Debug)]
+struct Bare;
+
+impl GenServer for Bare {
+    type Arg = ();
+    type Call = u32;
+    type Reply = u32;
+    type Cast = u32;
+    type Info = &'static str;
+    type Continue = Infallible;
+    async fn init(_: ()) -> Init<Self> {
+        Init::Ok(Bare)
+    }
+    fn module() -> &'static str {
+        "Bare"
+    }
+}
+
+/// The defaults of `use GenServer`: without `handle_call` a call stops the server with the
+/// RuntimeError Elixir raises, "attempted to call GenServer <name> but no handle_call/3 clause
+/// was provided" (here a panic, this crate's raise), naming the server by its registered name
+/// or else its pid, and the crash report shows it; the same for a cast. Without `handle_info`
+/// a message is logged as unexpected, naming the registered name, and the server lives on.
+#[tokio::test]
+async fn missing_callbacks_stop_or_log_as_elixirs_defaults_do() {
+    let out = with_console(|node| async move {
+        node.run(async {
+            let named = gen_server::start::<Bare>((), Options::new().name("bare"))
+                .await
+                .unwrap();
+            gen_server::send(&named, "hi");
+            assert_eq!(
+                gen_server::inspect(&named, |_: &Bare| ()).await,
+                Ok(()),
+                "alive"
+            );
+            let called = gen_server::call(&named, 1).await;
+            let no_call =
+                "attempted to call GenServer :bare but no handle_call/3 clause was provided";
+            assert_eq!(called, Err(CallError::Exit(ExitReason::panic(no_call))));
+
+            let unnamed = gen_server::start::<Bare>((), Options::new()).await.unwrap();
+            gen_server::send(&unnamed, "ho");
+            gen_server::cast(&unnamed, 2);
+            let no_cast = format!(
+                "attempted to cast GenServer {unnamed} but no handle_cast/2 clause was provided"
+            );
+            assert_eq!(unnamed.pid().wait_exit().await, ExitReason::panic(no_cast));
+        })
+        .await
+        .unwrap();
+    })
+    .await;
+    let lines: Vec<&str> = out.lines().collect();
+    for expected in [
+        "[error] Bare :bare received unexpected message in handle_info/2: \"hi\"",
+        "** (panic) attempted to call GenServer :bare but no handle_call/3 clause was provided",
+        "[error] Bare #PID<0.102.0> received unexpected message in handle_info/2: \"ho\"",
+        "** (panic) attempted to cast GenServer #PID<0.102.0> but no handle_cast/2 clause was provided",
+    ] {
+        assert!(lines.contains(&expected), "{expected}\n--- in ---\n{out}");
+    }
+}
+
+/// Crash reports as Elixir's Logger translator prints them. A crash in a call says who called,
+/// by registered name when the client has one, and whether the client is alive (with where it
+/// waits: in the call) or dead; a stop that did not come from a message has `[]` for its last
+/// message, as gen_server's report has for a `GenServer.stop`.
+#[tokio::test(start_paused = true)]
+async fn crash_reports_name_the_client_and_say_whether_it_lives() {
+    let out = with_console(|node| async move {
+        node.run(async {
+            // 1. A named client, waiting in the call while the server crashes.
+            let s = gen_server::start::<Probe>((Start::Ok, Log::default()), Options::new())
+                .await
+                .unwrap();
+            process::register("shell", process::self_pid()).unwrap();
+            let _ = gen_server::call(&s, Call::Panic).await;
+            process::unregister("shell");
+            otp_core::io::puts("-- 2");
+            // 2. A client that gave up and exited before the server crashed.
+            let s = gen_server::start::<Probe>((Start::Ok, Log::default()), Options::new())
+                .await
+                .unwrap();
+            let target = s.clone();
+            let client = process::spawn(move |_i: Mailbox<()>| async move {
+                let _ = gen_server::call_timeout(&target, Call::SleepThenPanic(100), 10).await;
+            });
+            client.pid().wait_exit().await;
+            s.pid().wait_exit().await;
+            otp_core::io::puts("-- 3");
+            // 3. GenServer.stop with an abnormal reason.
+            let s = gen_server::start::<Probe>((Start::Ok, Log::default()), Options::new())
+                .await
+                .unwrap();
+            let _ = gen_server::stop(&s, ExitReason::custom("enough"), 1000).await;
+        })
+        .await
+        .unwrap();
+    })
+    .await;
+    let reports: Vec<&str> = out.split("-- ").collect();
+    assert_eq!(
+        reports[0],
+        "\n[error] GenServer #PID<0.101.0> terminating\n** (panic) call blew up\n\
+         Last message (from :shell): Panic\n\
+         State: Probe { log: Mutex { data: [\"terminate {panic, \\\"call blew up\\\"}\"], poisoned: false, .. }, count: 0 }\n\
+         Client :shell is alive\n\n    (otp_core) gen_server::call_timeout/3\n"
+    );
+    assert_eq!(
+        reports[1],
+        "2\n\n[error] GenServer #PID<0.102.0> terminating\n** (panic) too late\n\
+         Last message (from #PID<0.103.0>): SleepThenPanic(100)\n\
+         State: Probe { log: Mutex { data: [\"terminate {panic, \\\"too late\\\"}\"], poisoned: false, .. }, count: 0 }\n\
+         Client #PID<0.103.0> is dead\n"
+    );
+    assert_eq!(
+        reports[2],
+        "3\n\n[error] GenServer #PID<0.104.0> terminating\n** (stop) :enough\n\
+         Last message: []\n\
+         State: Probe { log: Mutex { data: [\"terminate :enough\"], poisoned: false, .. }, count: 0 }\n"
+    );
+}
+
+/// A server whose `format_status` panics, and which panics on a cast.
+#[derive(Clone, Debug, PartialEq)]
+struct Fragile(u32);
+
+impl GenServer for Fragile {
+    type Arg = ();
+    type Call = Infallible;
+    type Reply = ();
+    type Cast = ();
+    type Info = Infallible;
+    type Continue = Infallible;
+    async fn init(_: ()) -> Init<Self> {
+        Init::Ok(Fragile(1))
+    }
+    async fn handle_cast(&mut self, (): ()) -> CastResult<Self> {
+        CastResult::Stop(ExitReason::custom("boom"))
+    }
+    fn format_status(&self) -> String {
+        panic!("cannot show myself")
+    }
+    fn module() -> &'static str {
+        "Fragile"
+    }
+}
+
+/// A crash inside `format_status` while the server crashes changes neither the exit reason nor
+/// the number of reports: one report, whose state says that `format_status` crashed, as
+/// gen_server's does. A state function of `get_state`/`replace_state` that panics fails the
+/// request (`{:callback_failed, ...}` in OTP) and leaves the server alive with its old state.
+#[tokio::test]
+async fn a_crash_in_format_status_or_a_state_function_changes_nothing_else() {
+    let out = with_console(|node| async move {
+        node.run(async {
+            let s = gen_server::start::<Fragile>((), Options::new())
+                .await
+                .unwrap();
+            let looked =
+                gen_server::inspect(&s, |_: &Fragile| -> u32 { panic!("cannot look") }).await;
+            assert_eq!(
+                looked,
+                Err(CallError::CallbackFailed(ExitReason::panic("cannot look")))
+            );
+            let replaced = gen_server::replace_state(&s, |_: &Fragile| -> Fragile {
+                panic!("cannot replace")
+            })
+            .await;
+            assert_eq!(
+                replaced,
+                Err(CallError::CallbackFailed(ExitReason::panic(
+                    "cannot replace"
+                )))
+            );
+            assert_eq!(
+                gen_server::get_state(&s).await,
+                Ok(Fragile(1)),
+                "alive, as it was"
+            );
+            assert_eq!(
+                gen_server::replace_state(&s, |f: &Fragile| Fragile(f.0 + 1)).await,
+                Ok(Fragile(2))
+            );
+            gen_server::cast(&s, ());
+            assert_eq!(s.pid().wait_exit().await, ExitReason::custom("boom"));
+        })
+        .await
+        .unwrap();
+    })
+    .await;
+    assert_eq!(
+        out,
+        "\n[error] GenServer #PID<0.101.0> terminating\n** (stop) :boom\n\
+         Last message: {:\"$gen_cast\", ()}\nState: Fragile:format_status/1 crashed\n"
+    );
+}
+
+/// A plain timeout returned from a callback (`{:noreply, state, 100}`) is not cancelled by a
+/// system message such as `:sys.get_state`: the timeout still fires. As in gen_server, the
+/// system message sends the server back to waiting with the same timeout, which runs again
+/// from there: 100 ms after the `get_state`.
+#[tokio::test(start_paused = true)]
+async fn a_callback_timeout_survives_a_system_message() {
+    let node = Node::new();
+    let (server, l) = start(&node, Start::Ok).await;
+    let s = server.clone();
+    node.run(async move {
+        gen_server::cast(&s, Cast::Idle(100));
+        process::sleep(50).await;
+        gen_server::inspect(&s, |p: &Probe| p.count).await.unwrap();
+        process::sleep(99).await;
+        assert!(entries(&l).is_empty(), "not yet: 99 ms after the get_state");
+        process::sleep(2).await;
+        assert_eq!(entries(&l), vec!["info timeout"]);
+    })
+    .await
+    .unwrap();
 }

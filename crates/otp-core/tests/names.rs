@@ -351,3 +351,165 @@ async fn a_registry_is_gone_with_its_process() {
     })
     .await;
 }
+
+/// `nil`, `false`, `true` and `:undefined` are not names (Elixir's `Process.register/2` refuses
+/// them): registering one, or starting a server under one, is a clear error, and no process is
+/// started for it.
+#[tokio::test]
+async fn nil_false_true_and_undefined_cannot_be_registered_as_names() {
+    let node = Node::new();
+    let refused = in_node(&node, async {
+        let mut refused = Vec::new();
+        for name in ["nil", "false", "true", "undefined"] {
+            let me = process::self_pid();
+            let registered = process::register(name, &me);
+            let started = gen_server::start_link::<Named>(
+                (name.to_string(), false),
+                GsOptions::new().name(name),
+            )
+            .await
+            .map(|s| s.pid());
+            refused.push((registered, started, process::whereis(&Name::local(name))));
+        }
+        refused
+    })
+    .await;
+    for ((registered, started, found), name) in
+        refused
+            .into_iter()
+            .zip(["nil", "false", "true", "undefined"])
+    {
+        assert_eq!(
+            registered,
+            Err(process::RegisterError::InvalidName(Name::local(name))),
+            "{name}"
+        );
+        assert_eq!(
+            started,
+            Err(StartError::InvalidName(Name::local(name))),
+            "{name}"
+        );
+        assert_eq!(found, None, "{name}");
+    }
+    assert_eq!(node.process_count(), 0, "no server was started");
+    assert_eq!(
+        process::RegisterError::InvalidName(Name::local("nil")).to_string(),
+        ":nil cannot be registered: nil, false, true and :undefined are not names"
+    );
+}
+
+/// As in Elixir, a process that registers in a Registry is linked to it (to its partition
+/// there) while it holds keys, and unlinked once it holds none; a registrant's crash does not
+/// take the registry down (the registry traps exits), and if the registry dies, its
+/// registrants get its exit signal: one that does not trap exits dies with it, one that traps
+/// gets `{:EXIT, registry, reason}`. The link the registry's starter has to it is its own and
+/// stays.
+#[tokio::test]
+async fn a_registrant_is_linked_to_its_registry_while_it_holds_keys() {
+    let node = Node::new();
+    let seen = in_node(&node, async {
+        let me = process::self_pid();
+        let reg: Registry<String, ()> = Registry::start_link(Options::unique()).await.unwrap();
+        let mut seen = Vec::new();
+        // The caller, which started the registry (and is linked to it for that), registers.
+        reg.register("mine".to_string(), ()).unwrap();
+        reg.unregister(&"mine".to_string()).unwrap();
+        seen.push((
+            "the starter's own link stays",
+            process::is_linked(&me, &reg.pid()),
+        ));
+
+        // A registrant holding two keys, then one, then none.
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let r = reg.clone();
+        let owner = reg.pid();
+        process::spawn(move |_i: Mailbox<()>| async move {
+            let me = process::self_pid();
+            let mut links = Vec::new();
+            r.register("a".to_string(), ()).unwrap();
+            r.register("b".to_string(), ()).unwrap();
+            links.push(process::is_linked(&me, &owner));
+            r.unregister(&"a".to_string()).unwrap();
+            links.push(process::is_linked(&me, &owner));
+            r.unregister(&"b".to_string()).unwrap();
+            links.push(process::is_linked(&me, &owner));
+            let _ = tx.send(links);
+        });
+        let links = rx.await.unwrap();
+        seen.push(("linked with keys", links[0] && links[1]));
+        seen.push(("unlinked with none", !links[2]));
+
+        // A registrant that crashes leaves the registry running.
+        let r = reg.clone();
+        let crasher = process::spawn(move |_i: Mailbox<()>| async move {
+            r.register("c".to_string(), ()).unwrap();
+            panic!("gone");
+        });
+        crasher.pid().wait_exit().await;
+        seen.push(("the registry outlives a registrant", reg.pid().is_alive()));
+
+        // The registry dies: its registrants get the signal.
+        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+        let (exit_tx, exit_rx) = tokio::sync::oneshot::channel();
+        let r = reg.clone();
+        let trapping = process::spawn(move |mut inbox: Mailbox<()>| async move {
+            process::trap_exit(true);
+            r.register("d".to_string(), ()).unwrap();
+            let _ = ready_tx.send(());
+            if let Received::Exit { from, reason } = inbox.receive().await {
+                let _ = exit_tx.send((from, reason));
+            }
+        });
+        ready_rx.await.unwrap();
+        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+        let r = reg.clone();
+        let plain = process::spawn(move |_i: Mailbox<()>| async move {
+            r.register("e".to_string(), ()).unwrap();
+            let _ = ready_tx.send(());
+            std::future::pending::<()>().await
+        });
+        ready_rx.await.unwrap();
+        process::exit(&reg.pid(), ExitReason::Kill);
+        reg.pid().wait_exit().await;
+        // Its signals are out once it is gone; a bound in case none came.
+        let bound = std::time::Duration::from_secs(5);
+        let died = tokio::time::timeout(bound, plain.pid().wait_exit()).await;
+        seen.push((
+            "a plain registrant dies with it",
+            died == Ok(ExitReason::Killed),
+        ));
+        let got = tokio::time::timeout(bound, exit_rx).await;
+        seen.push((
+            "a trapping one is told",
+            matches!(got, Ok(Ok(told)) if told == (reg.pid(), ExitReason::Killed)),
+        ));
+        process::exit(&trapping.pid(), ExitReason::Kill);
+        process::exit(&plain.pid(), ExitReason::Kill);
+        seen
+    })
+    .await;
+    for (what, held) in seen {
+        assert!(held, "{what}");
+    }
+}
+
+/// `Registry.dispatch/3` calls the function only when the key has entries, as Elixir's does.
+#[tokio::test]
+async fn dispatch_does_not_call_the_function_for_a_key_without_entries() {
+    let node = Node::new();
+    let calls = in_node(&node, async {
+        let topics: Registry<String, ()> =
+            Registry::start_link(Options::duplicate()).await.unwrap();
+        let mut calls = Vec::new();
+        topics
+            .dispatch(&"nobody".to_string(), |entries| calls.push(entries.len()))
+            .unwrap();
+        topics.register("news".to_string(), ()).unwrap();
+        topics
+            .dispatch(&"news".to_string(), |entries| calls.push(entries.len()))
+            .unwrap();
+        calls
+    })
+    .await;
+    assert_eq!(calls, vec![1], "called once, for the key with an entry");
+}

@@ -5,6 +5,9 @@
 
 use otp_core::process::{self, LinkError, RegisterError, Status};
 use otp_core::{Atom, ExitReason, Mailbox, Name, Node, Peek, Pid, Received};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use tokio::sync::oneshot;
 
 /// A process that waits for ever (until a signal stops it).
@@ -594,4 +597,131 @@ async fn no_process_is_left_behind() {
         p.wait_exit().await;
     }
     assert_eq!(node.process_count(), 0);
+}
+
+/// A process that exits the moment `go` is set, spinning (not awaiting) until then, so that
+/// its exit on its own thread races whatever another thread does next. It says when it is
+/// running, and gives up waiting after a bounded spin so that a round can never hang.
+fn racing_exit(
+    started: Arc<AtomicBool>,
+    go: Arc<AtomicBool>,
+) -> impl FnOnce(Mailbox<()>) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+    move |_inbox| {
+        Box::pin(async move {
+            started.store(true, Ordering::Release);
+            for _ in 0..100_000_000u64 {
+                if go.load(Ordering::Acquire) {
+                    break;
+                }
+                std::hint::spin_loop();
+            }
+        })
+    }
+}
+
+/// OTP's promise for `unlink/1` and `demonitor/1`: once the call has returned, no exit signal
+/// from that link and no DOWN for that monitor reaches the caller any more, even when the
+/// other process is dying at that very moment (what had arrived before the call may be in the
+/// mailbox; the caller drops it). Raced over many rounds: the other process runs on a runtime
+/// of its own, on its own thread, and exits there the moment this process lets it go and
+/// unlinks or demonitors.
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn unlink_and_demonitor_hold_against_a_process_dying_at_that_moment() {
+    const ROUNDS: usize = 2000;
+    let elsewhere = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .build()
+        .unwrap();
+    let there = elsewhere.handle().clone();
+    let node = Node::new();
+    let (tx, rx) = oneshot::channel();
+    node.spawn(move |mut inbox: Mailbox<()>| async move {
+        process::trap_exit(true);
+        let (mut exits_after_unlink, mut downs_after_demonitor) = (0, 0);
+        for round in 0..ROUNDS * 2 {
+            let (started, go) = (
+                Arc::new(AtomicBool::new(false)),
+                Arc::new(AtomicBool::new(false)),
+            );
+            let body = racing_exit(started.clone(), go.clone());
+            // Spawned from here, run by the other runtime's thread.
+            let (doomed, reference) = {
+                let _there = there.enter();
+                if round % 2 == 0 {
+                    (process::spawn_link(body), None)
+                } else {
+                    let (doomed, reference) = process::spawn_monitor(body);
+                    (doomed, Some(reference))
+                }
+            };
+            while !started.load(Ordering::Acquire) {
+                tokio::task::yield_now().await;
+            }
+            go.store(true, Ordering::Release);
+            match &reference {
+                None => process::unlink(&doomed.pid()),
+                Some(reference) => {
+                    process::demonitor(reference, false);
+                }
+            }
+            inbox.flush();
+            doomed.pid().wait_exit().await;
+            let late = inbox.flush().len();
+            match reference {
+                None => exits_after_unlink += late,
+                Some(_) => downs_after_demonitor += late,
+            }
+        }
+        let _ = tx.send((exits_after_unlink, downs_after_demonitor));
+    });
+    let late = tokio::time::timeout(std::time::Duration::from_secs(120), rx)
+        .await
+        .expect("the rounds finish")
+        .unwrap();
+    elsewhere.shutdown_background();
+    assert_eq!(late, (0, 0), "(EXITs after unlink, DOWNs after demonitor)");
+}
+
+/// A process that exits with reason `:kill` itself (Elixir's `exit(:kill)`) sends `:kill` as
+/// an ordinary reason: a trapping linked process gets `{:EXIT, pid, :kill}`, one that does not
+/// trap dies with `:kill`, a monitor sees `:kill`. Only an exit signal *sent* with `:kill`
+/// (`Process.exit(pid, :kill)`) is untrappable and becomes `:killed`.
+#[tokio::test]
+async fn a_process_exiting_with_kill_itself_sends_kill_as_an_ordinary_reason() {
+    let node = Node::new();
+    let (out_tx, mut out_rx) = tokio::sync::mpsc::unbounded_channel();
+    let trapping = node.spawn(trapper(out_tx)).pid();
+    let plain = node.spawn(idle()).pid();
+    let (go_tx, go_rx) = oneshot::channel::<()>();
+    let links = vec![trapping.clone(), plain.clone()];
+    let dying = node
+        .spawn(move |_inbox: Mailbox<()>| async move {
+            for pid in &links {
+                process::link(pid).unwrap();
+            }
+            go_rx.await.unwrap();
+            // Elixir: exit(:kill)
+            process::exit_self(ExitReason::Kill).await;
+        })
+        .pid();
+    let watched = dying.clone();
+    let (down_tx, down_rx) = oneshot::channel();
+    let (watching_tx, watching_rx) = oneshot::channel();
+    node.spawn(move |mut inbox: Mailbox<()>| async move {
+        process::monitor(&watched);
+        watching_tx.send(()).unwrap();
+        if let Received::Down(down) = inbox.receive().await {
+            let _ = down_tx.send(down.reason);
+        }
+    });
+    watching_rx.await.unwrap();
+    go_tx.send(()).unwrap();
+    assert_eq!(dying.wait_exit().await, ExitReason::Kill);
+    assert_eq!(out_rx.recv().await.unwrap(), format!("EXIT {dying} :kill"));
+    assert!(
+        trapping.is_alive(),
+        "a trapped :kill is a message like any other"
+    );
+    assert_eq!(plain.wait_exit().await, ExitReason::Kill, "not :killed");
+    assert_eq!(down_rx.await.unwrap(), ExitReason::Kill);
 }

@@ -764,3 +764,37 @@ async fn a_child_that_will_not_restart_is_retried_and_counts_toward_the_intensit
     // One start, then three restarts allowed (all failing), the fourth refused.
     assert_eq!(*attempts.lock().unwrap(), 4);
 }
+
+/// A supervisor given two children with the same id starts nothing, not even itself, and
+/// returns OTP's error: `{:error, {:start_spec, {:duplicate_child_name, id}}}`.
+#[tokio::test]
+async fn duplicate_child_ids_start_nothing_and_are_a_start_spec_error() {
+    let node = Node::new();
+    let starts = Arc::new(Mutex::new(0));
+    let child = |id: &'static str| {
+        let starts = starts.clone();
+        ChildSpec::new(id, move || {
+            let starts = starts.clone();
+            async move {
+                *starts.lock().unwrap() += 1;
+                Ok(common::spawn_idle_linked())
+            }
+        })
+    };
+    let children = vec![child("a"), child("b"), child("a")];
+    let (result, processes) = in_node(&node, async move {
+        let result = supervisor::start_link(children, Options::new()).await;
+        (
+            result.map(|s| s.pid()),
+            process::current_node().process_count(),
+        )
+    })
+    .await;
+    assert_eq!(result, Err(StartError::DuplicateChildName("a".into())));
+    assert_eq!(
+        StartError::DuplicateChildName("a".into()).to_string(),
+        "{:start_spec, {:duplicate_child_name, :a}}"
+    );
+    assert_eq!(*starts.lock().unwrap(), 0, "no child started");
+    assert_eq!(processes, 1, "only the caller: no supervisor either");
+}

@@ -108,3 +108,54 @@ async fn a_timer_to_a_process_that_exited_counts_as_cancelled() {
     assert_eq!(timer::read_timer(&t), None);
     assert_eq!(timer::cancel_timer(&t), None);
 }
+
+/// A message that counts its drops.
+#[derive(Clone)]
+struct Counted(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// A timer whose destination has exited is cancelled at once, as on the BEAM: its task and the
+/// message it holds are freed then, not at the deadline an hour later. 1,000 one-shot timers
+/// and an interval timer to a process, which is then killed: every message is dropped with no
+/// time passing, and the timers read as cancelled.
+#[tokio::test(start_paused = true)]
+async fn timers_to_a_process_that_exited_are_freed_at_once() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let node = Node::new();
+    let dropped = Arc::new(AtomicUsize::new(0));
+    let target = node.spawn(|_inbox: Mailbox<Counted>| std::future::pending());
+    let hour = Duration::from_secs(3600);
+    let timers: Vec<_> = (0..1000)
+        .map(|_| timer::send_after(&target, Counted(dropped.clone()), hour))
+        .collect();
+    let ticker = timer::send_interval(hour, &target, Counted(dropped.clone()));
+    assert_eq!(dropped.load(Ordering::SeqCst), 0);
+    let start = Instant::now();
+    let victim = target.pid();
+    node.run(async move { otp_core::process::exit(&victim, otp_core::ExitReason::Kill) })
+        .await
+        .unwrap();
+    target.pid().wait_exit().await;
+    // The timers' tasks are aborted; each is dropped, with its message, when tokio next
+    // gets to it: a few turns of the scheduler, not the hour.
+    for _ in 0..100 {
+        if dropped.load(Ordering::SeqCst) == 1001 {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(dropped.load(Ordering::SeqCst), 1001, "every message freed");
+    assert_eq!(Instant::now(), start, "no time passed");
+    assert!(timers.iter().all(|t| timer::read_timer(t).is_none()));
+    assert_eq!(
+        timer::cancel_timer(&ticker),
+        None,
+        "already cancelled with its destination"
+    );
+}

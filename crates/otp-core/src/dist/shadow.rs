@@ -148,6 +148,10 @@ impl Cell for Shadow {
         false
     }
 
+    fn remove_exit(&self, _from: &Pid) -> bool {
+        false
+    }
+
     fn queue_len(&self) -> usize {
         0
     }
@@ -331,6 +335,10 @@ impl Cell for Gone {
     fn push_node_down(&self, _node: Atom) {}
 
     fn remove_down(&self, _reference: u64) -> bool {
+        false
+    }
+
+    fn remove_exit(&self, _from: &Pid) -> bool {
         false
     }
 

@@ -39,7 +39,10 @@ pub enum Init<S: GenServer> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Then<C> {
     /// `timeout`: if no message arrives within this many milliseconds, `handle_info` receives
-    /// [`Info::Timeout`]. Any message cancels it.
+    /// [`Info::Timeout`]. Any message for the callbacks (a call, a cast, a plain message, a
+    /// signal) cancels it; a system message ([`get_state`](crate::gen_server::get_state) and
+    /// the like) does not: as in gen_server, the server then waits again with the same
+    /// timeout.
     Timeout(u64),
     /// `:hibernate`: the server releases what memory it can while it waits. On the BEAM this
     /// garbage-collects the process and drops its stack; a tokio task parked on its mailbox has
@@ -107,8 +110,10 @@ pub enum Info<I> {
 /// The GenServer behaviour. The implementing type is the server's state.
 ///
 /// Every callback but `init` has a default, as `use GenServer` gives Elixir modules:
-/// `handle_call`, `handle_cast` and `handle_continue` stop the server with a reason naming the
-/// missing callback; `handle_info` logs the unexpected message and carries on; `terminate` does
+/// `handle_call` and `handle_cast` stop the server as Elixir's raise does ("attempted to call
+/// GenServer :name but no handle_call/3 clause was provided", as a panic reason), and
+/// `handle_continue` with a reason naming it; `handle_info` logs the unexpected message and
+/// carries on; `terminate` does
 /// nothing; `format_status` prints the state with `Debug`.
 ///
 /// A server that takes no calls (or casts, or plain messages, or continues) declares that type
@@ -261,7 +266,12 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
         from: &Caller<Self::Reply>,
     ) -> impl Future<Output = CallResult<Self>> + Send {
         let _ = (msg, from);
-        async { CallResult::Stop(ExitReason::custom("no handle_call/3 clause was provided")) }
+        // Elixir's default raises this RuntimeError; a panic is this crate's raise.
+        let reason = ExitReason::panic(format!(
+            "attempted to call GenServer {} but no handle_call/3 clause was provided",
+            own_label()
+        ));
+        async { CallResult::Stop(reason) }
     }
 
     /// `handle_cast/2`: handles a message that needs no reply.
@@ -310,7 +320,11 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
     /// ```
     fn handle_cast(&mut self, msg: Self::Cast) -> impl Future<Output = CastResult<Self>> + Send {
         let _ = msg;
-        async { CastResult::Stop(ExitReason::custom("no handle_cast/2 clause was provided")) }
+        let reason = ExitReason::panic(format!(
+            "attempted to cast GenServer {} but no handle_cast/2 clause was provided",
+            own_label()
+        ));
+        async { CastResult::Stop(reason) }
     }
 
     /// `handle_info/2`: handles every other message. The default logs it as unexpected, as
@@ -838,7 +852,8 @@ pub trait StartLinked<A> {
 }
 
 /// Logs `msg` as a message `handle_info` did not expect, as Elixir's default `handle_info/2`
-/// does: `<module> <pid> received unexpected message in handle_info/2: <msg>`.
+/// does: `<module> <name> received unexpected message in handle_info/2: <msg>`, where the name
+/// is the server's registered name, or its pid when it has none.
 ///
 /// ```
 /// use otp_core::gen_server::{self, CastResult, GenServer, Info, Init, Options};
@@ -904,9 +919,18 @@ pub fn log_unexpected<S: GenServer>(msg: &Info<S::Info>) {
         target: "otp::gen_server",
         "{} {} received unexpected message in handle_info/2: {}",
         S::module(),
-        process::self_pid(),
+        own_label(),
         format_info(msg)
     );
+}
+
+/// How Elixir's defaults name the calling server: its registered (local) name, else its pid.
+fn own_label() -> String {
+    let me = process::self_pid();
+    match process::info(&me).and_then(|info| info.registered_name) {
+        Some(name) => name.to_string(),
+        None => me.to_string(),
+    }
 }
 
 /// Formats an `Info` as Elixir prints the message behind it.

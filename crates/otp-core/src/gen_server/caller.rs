@@ -229,6 +229,15 @@ impl<R> Caller<R> {
         }
     }
 
+    /// The caller is still waiting for this reply, and it has not been deferred.
+    pub(super) fn is_waiting(&self) -> bool {
+        lock(&self.slot).as_ref().is_some_and(|to| match &to.to {
+            Route::Local(tx) => !tx.is_closed(),
+            // A caller on another node cannot be asked without a message: count it waiting.
+            Route::Remote(_) => true,
+        })
+    }
+
     /// Sends the reply unless it was deferred. The loop owns the caller again by now, so no
     /// lock is taken.
     pub(super) fn answer(&mut self, value: R) {

@@ -1,11 +1,12 @@
 //! The client's side: [`call`], [`call_timeout`], [`cast`], [`send`], [`stop`], and the
-//! `:sys`-like [`get_state`] and [`inspect`]. Each resolves its destination ([`super::dest`])
+//! `:sys`-like [`get_state`], [`replace_state`] and [`inspect`]. Each resolves its destination ([`super::dest`])
 //! and puts a message in the server's mailbox ([`super::handle`]).
 //!
 //! Uses the destinations, the handle, the errors, the behaviour, timeouts and the current
 //! process (for the call deadline's timer), and messages (for via names).
 
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::task::Poll;
 use std::time::Duration;
@@ -23,7 +24,7 @@ use crate::process::{self, Timeout, with_timeout};
 use super::behaviour::GenServer;
 use super::dest::ToServer;
 use super::error::{CallError, StopError};
-use super::handle::GenMsg;
+use super::handle::{GenMsg, ServerRef};
 
 /// The default timeout of [`call`]: 5000 ms, as in OTP.
 pub const DEFAULT_CALL_TIMEOUT: Timeout = Timeout::millis(5000);
@@ -188,6 +189,15 @@ pub async fn call_timeout<S: GenServer>(
     }
 }
 
+/// `true` when `server` is the process running this code: a request it waits for could only
+/// deadlock.
+fn is_calling_process<S: GenServer>(server: &ServerRef<S>) -> bool {
+    let core = &server.addr.shared.core;
+    process::with_current(|me| {
+        me.is_some_and(|me| me.id() == core.id && me.node_id() == core.node.id())
+    })
+}
+
 /// `GenServer.cast/2`: sends a request that needs no reply. Never fails: a cast to a dead
 /// server or an unknown name is dropped, as in OTP.
 ///
@@ -312,7 +322,9 @@ fn deliver<S: GenServer>(dest: impl ToServer<S>, msg: GenMsg<S>) {
 }
 
 /// `GenServer.stop/3`: asks the server to exit with `reason`; `terminate` runs; returns once
-/// the server is gone (or the timeout runs out).
+/// the server is gone (or the timeout runs out). A server that calls it on itself gets
+/// [`StopError::CallingSelf`] at once, where it could only wait for ever (Elixir exits it with
+/// `{:calling_self, ...}`).
 ///
 /// ```
 /// use otp_core::gen_server::{self, GenServer, Init, Options, StopError};
@@ -357,6 +369,9 @@ pub async fn stop<S: GenServer>(
         CallError::WrongKind { pid, expected } => StopError::WrongKind { pid, expected },
         _ => StopError::NoProc,
     })?;
+    if is_calling_process(&server) {
+        return Err(StopError::CallingSelf);
+    }
     server
         .push(GenMsg::Stop(reason.clone()))
         .map_err(|_| StopError::NoProc)?;
@@ -451,15 +466,85 @@ pub async fn inspect<S: GenServer, R: Send + 'static>(
     server: impl ToServer<S>,
     f: impl FnOnce(&S) -> R + Send + 'static,
 ) -> Result<R, CallError> {
+    system(server, move |s: &mut S| f(s)).await
+}
+
+/// `:sys.replace_state/2`: replaces the server's state, between two messages, with what `f`
+/// makes of it, and returns the new state. If `f` panics, the server keeps its state as it was
+/// and lives on, and the caller gets [`CallError::CallbackFailed`].
+///
+/// ```
+/// use otp_core::Node;
+/// use otp_core::gen_server::{self, CallError, GenServer, Init, Options};
+/// use otp_core::ExitReason;
+/// use std::convert::Infallible;
+///
+/// #[derive(Clone, Debug, PartialEq)]
+/// struct Counter(i64);
+///
+/// impl GenServer for Counter {
+///     type Arg = i64;
+///     type Call = Infallible;
+///     type Reply = ();
+///     type Cast = Infallible;
+///     type Info = Infallible;
+///     type Continue = Infallible;
+///
+///     async fn init(start: i64) -> Init<Self> {
+///         Init::Ok(Counter(start))
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let counter = gen_server::start_link::<Counter>(1, Options::new()).await.unwrap();
+///         // Elixir: :sys.replace_state(pid, fn n -> n * 10 end)
+///         let new = gen_server::replace_state(&counter, |c: &Counter| Counter(c.0 * 10)).await;
+///         assert_eq!(new, Ok(Counter(10)));
+///         // A function that fails changes nothing.
+///         let failed = gen_server::replace_state(&counter, |_: &Counter| -> Counter {
+///             panic!("no")
+///         });
+///         assert_eq!(failed.await, Err(CallError::CallbackFailed(ExitReason::panic("no"))));
+///         assert_eq!(gen_server::get_state(&counter).await, Ok(Counter(10)));
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
+pub async fn replace_state<S: GenServer + Clone>(
+    server: impl ToServer<S>,
+    f: impl FnOnce(&S) -> S + Send + 'static,
+) -> Result<S, CallError> {
+    system(server, move |s: &mut S| {
+        // Made from the old state first: if `f` panics, the state is untouched.
+        *s = f(s);
+        s.clone()
+    })
+    .await
+}
+
+/// Runs `f` on the server's state between two messages, as a system message does: `f` runs in
+/// the server, and a panic in it fails the request, not the server.
+async fn system<S: GenServer, R: Send + 'static>(
+    server: impl ToServer<S>,
+    f: impl FnOnce(&mut S) -> R + Send + 'static,
+) -> Result<R, CallError> {
     let server = server.to_server()?;
+    if is_calling_process(&server) {
+        return Err(CallError::CallingSelf);
+    }
     let (tx, rx) = oneshot::channel();
     server
         .push(GenMsg::Sys(Box::new(move |s: &mut S| {
-            let _ = tx.send(f(s));
+            let done = std::panic::catch_unwind(AssertUnwindSafe(|| f(s)));
+            let _ = tx.send(done.map_err(|raised| crate::panic::reason(raised).0));
         })))
         .map_err(|_| CallError::NoProc)?;
     match tokio::time::timeout(Duration::from_millis(5000), rx).await {
-        Ok(Ok(r)) => Ok(r),
+        Ok(Ok(Ok(r))) => Ok(r),
+        Ok(Ok(Err(failed))) => Err(CallError::CallbackFailed(failed)),
         Ok(Err(_)) => Err(CallError::Exit(server.pid().wait_exit().await)),
         Err(_) => Err(CallError::Timeout),
     }

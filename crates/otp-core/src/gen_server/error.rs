@@ -21,12 +21,19 @@ pub enum CallError {
     /// `:timeout`: no reply in time. Nothing is left behind: a late reply is dropped.
     #[error("time out: no reply within the timeout")]
     Timeout,
-    /// `:calling_self`: a server called itself, which could only deadlock.
+    /// `:calling_self`: a server called itself (or asked for its own state), which could only
+    /// deadlock. Returned at once.
     #[error("process attempted to call itself")]
     CallingSelf,
     /// The server exited before replying; its exit reason.
     #[error("the server exited: {0}")]
     Exit(ExitReason),
+    /// The function given to [`inspect`](crate::gen_server::inspect),
+    /// [`get_state`](crate::gen_server::get_state) or
+    /// [`replace_state`](crate::gen_server::replace_state) failed (OTP's
+    /// `{:callback_failed, ...}`): the server lives on, its state as it was.
+    #[error("the state function failed: {0}")]
+    CallbackFailed(ExitReason),
     /// The destination is a process of another kind.
     #[error("{pid} is not a GenServer of type {expected}")]
     WrongKind {
@@ -58,6 +65,11 @@ pub enum StopError {
     /// The server did not exit in time.
     #[error("the server did not stop within the timeout")]
     Timeout,
+    /// `:calling_self`: a server asked to stop itself, which could only wait for ever (Elixir's
+    /// `GenServer.stop` exits with `{:calling_self, ...}`). A server stops itself by returning
+    /// a stop result instead.
+    #[error("process attempted to stop itself with stop/3 (return a stop result instead)")]
+    CallingSelf,
     /// The server exited with another reason (its `terminate` panicked, say).
     #[error("the server exited with {0}")]
     Exit(ExitReason),

@@ -37,6 +37,7 @@
 //! | `GenServer.call({name, node}, msg)`  | [`call`]`((name, node), msg)` (feature `dist`)  |
 //! | `GenServer.multi_call(nodes, name, msg)` | `multi_call(nodes, name, msg, timeout)` (feature `dist`) |
 //! | `:sys.get_state(server)`             | [`get_state`]`(server)`                         |
+//! | `:sys.replace_state(server, fun)`    | [`replace_state`]`(server, fun)`                |
 //!
 //! ```
 //! use std::convert::Infallible;
@@ -83,6 +84,26 @@
 //! # });
 //! ```
 //!
+//! # Which OTP
+//!
+//! The behaviour is gen_server's as OTP 26 and later define it, with Elixir's `use GenServer`
+//! defaults. Where OTP 25 differs, this follows 26:
+//!
+//! - A failed `start_link` returns once the process is gone and its name free, and leaves no
+//!   `{:EXIT, pid, reason}` in the mailbox of a caller that traps exits (OTP 26's proc_lib
+//!   consumes it; OTP 25 left it there). See [`start_link`] for the one difference from the
+//!   BEAM, for a caller that does not trap exits.
+//! - The crash report is the one Elixir's Logger prints from gen_server's structured report:
+//!   the client of a call by its registered name, whether it is alive, and `Last message: []`
+//!   for a `GenServer.stop`.
+//!
+//! Other rules it keeps: a callback may raise an exit ([`crate::process::exit_self`]), which
+//! the loop catches as gen_server catches `exit/1`; a server started without a link is its own
+//! parent; a server's name is registered by the server itself, before `init`; a system message
+//! ([`get_state`], [`replace_state`], [`inspect`]) whose function fails leaves the server and
+//! its state as they were, and no system message cancels a callback's timeout; and `call`,
+//! `stop` or `get_state` of the calling server itself fail at once with `calling_self`.
+//!
 //! # Where things are
 //!
 //! One file per concern, each using only the ones listed before it (and the layers below
@@ -97,7 +118,7 @@
 //! | `handle.rs` | [`ServerRef`] and the messages a server's mailbox holds |
 //! | `dest.rs` | [`ToServer`], [`Dest`], [`RemoteDest`], [`whereis`], [`self_ref`] |
 //! | `remote.rs` | servers across nodes (feature `dist`): the terms of calls, casts and replies |
-//! | `client.rs` | [`call`], [`call_timeout`], [`cast`], [`send`], [`stop`], [`get_state`], [`inspect`], `multi_call` |
+//! | `client.rs` | [`call`], [`call_timeout`], [`cast`], [`send`], [`stop`], [`get_state`], [`replace_state`], [`inspect`], `multi_call` |
 //! | `server_loop.rs` | the server process: `init`, the loop, `terminate` |
 //! | `starting.rs` | [`Options`], [`start_link`], [`start`], [`start_on`] |
 
@@ -123,7 +144,7 @@ pub use self::caller::{Caller, ReplyTo, reply};
 #[cfg(feature = "dist")]
 pub use self::client::multi_call;
 pub use self::client::{
-    DEFAULT_CALL_TIMEOUT, call, call_timeout, cast, get_state, inspect, send, stop,
+    DEFAULT_CALL_TIMEOUT, call, call_timeout, cast, get_state, inspect, replace_state, send, stop,
 };
 pub use self::dest::{Dest, RemoteDest, Resolved, ToServer, self_ref, whereis};
 pub use self::error::{CallError, StopError, WhereisError};

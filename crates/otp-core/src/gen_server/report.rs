@@ -15,10 +15,16 @@ use super::behaviour::GenServer;
 /// What the loop was handling, for the crash report's "Last message".
 #[derive(Clone, Copy)]
 pub(super) enum Kind {
-    Call(Option<u64>),
+    /// A call, from the process numbered `caller` (none from outside any process), which is
+    /// still `waiting` for its reply, or not (it gave up, or the reply was deferred).
+    Call {
+        caller: Option<u64>,
+        waiting: bool,
+    },
     Cast,
     Info,
     Continue,
+    /// `GenServer.stop`: no message of the server's own (gen_server reports `[]`).
     Stop,
 }
 
@@ -63,10 +69,15 @@ fn format_stop(reason: &ExitReason) -> String {
     }
 }
 
-/// Logs the crash report of a server that stops with an unclean reason, as Elixir's
-/// `GenServer <name> terminating` report reads: the reason, the last message (`last`, written
-/// down when it came, of the kind `kind`), and the state. `name` is the server's registered
-/// name; the calling server's pid is printed when it has none.
+/// Logs the crash report of a server that stops with an unclean reason, as Elixir's Logger
+/// translator prints gen_server's report: `GenServer <name> terminating`, the reason, the last
+/// message (`last`, written down when it came, of the kind `kind`), the state, and for a call
+/// the client: `name` is the server's registered name (its pid is printed when it has none).
+///
+/// The client of a call is named by its registered name when it has one, as gen_server does.
+/// A client still alive is followed by where it is: Elixir prints its current stack trace; a
+/// client waiting for this reply is in `call_timeout` (which `call` is), the one frame this
+/// runtime knows, and of a client that gave up waiting nothing more is known.
 pub(super) fn crash<S: GenServer>(
     name: &Option<Name>,
     last: &LastMessage,
@@ -81,23 +92,53 @@ pub(super) fn crash<S: GenServer>(
         Some(n) => n.to_string(),
         None => process::self_pid().to_string(),
     };
+    let mut client = String::new();
     let last = match kind {
-        Kind::Call(Some(from)) => {
-            format!("Last message (from #PID<0.{from}.0>): {}", last.text)
+        Kind::Call {
+            caller: Some(id),
+            waiting,
+        } => {
+            let pid_text = format!("#PID<0.{id}.0>");
+            let alive = process::with_current(|me| me.and_then(|me| me.node().process(id)));
+            let from = match &alive {
+                Some(pid) => {
+                    let named = process::info(pid).and_then(|info| info.registered_name);
+                    let from = named.map_or_else(|| pid_text.clone(), |n| n.to_string());
+                    client = format!("\nClient {from} is alive");
+                    if waiting {
+                        client.push_str("\n\n    (otp_core) gen_server::call_timeout/3");
+                    }
+                    from
+                }
+                None => {
+                    client = format!("\nClient {pid_text} is dead");
+                    pid_text
+                }
+            };
+            format!("Last message (from {from}): {}", last.text)
         }
-        Kind::Call(None) => format!("Last message: {}", last.text),
+        Kind::Call { caller: None, .. } => format!("Last message: {}", last.text),
         Kind::Cast => format!("Last message: {{:\"$gen_cast\", {}}}", last.text),
-        Kind::Info | Kind::Stop => format!("Last message: {}", last.text),
+        Kind::Info => format!("Last message: {}", last.text),
+        Kind::Stop => "Last message: []".to_string(),
         Kind::Continue => format!("Last message: {{:continue, {}}}", last.text),
     };
     tracing::error!(
         target: "otp::gen_server",
-        "GenServer {} terminating\n{}\n{}\nState: {}",
+        "GenServer {} terminating\n{}\n{}\nState: {}{}",
         label,
         format_stop(reason),
         last,
-        state.format_status()
+        status(state),
+        client
     );
+}
+
+/// The state as `format_status` prints it; if that panics, a line saying so, as gen_server puts
+/// in its report: the crash being reported stays the one that happened, and is reported once.
+fn status<S: GenServer>(state: &S) -> String {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| state.format_status()))
+        .unwrap_or_else(|_| format!("{}:format_status/1 crashed", S::module()))
 }
 
 #[cfg(test)]

@@ -31,13 +31,12 @@ enum Step<C> {
 /// A cast, info or continue result: what comes next, or the reason to stop with.
 #[inline]
 fn noreply_step<S: GenServer>(
-    result: Result<CastResult<S>, String>,
+    result: Result<CastResult<S>, ExitReason>,
 ) -> Result<Option<Then<S::Continue>>, ExitReason> {
     match result {
         Ok(CastResult::NoReply) => Ok(None),
         Ok(CastResult::NoReplyThen(then)) => Ok(Some(then)),
-        Ok(CastResult::Stop(reason)) => Err(reason),
-        Err(message) => Err(ExitReason::panic(message)),
+        Ok(CastResult::Stop(reason)) | Err(reason) => Err(reason),
     }
 }
 
@@ -60,9 +59,10 @@ impl Ctx {
         reason: ExitReason,
         kind: Kind,
     ) -> ExitReason {
+        // A panic in `terminate` is the reason instead; an exit raised there, its reason.
         let reason = match catch_unwind(state.terminate(&reason)).await {
             Ok(()) => reason,
-            Err(message) => ExitReason::panic(message),
+            Err(raised) => raised,
         };
         self.report(state, &reason, kind);
         reason
@@ -73,7 +73,7 @@ impl Ctx {
     async fn after_noreply<S: GenServer>(
         &self,
         state: &mut S,
-        result: Result<CastResult<S>, String>,
+        result: Result<CastResult<S>, ExitReason>,
         kind: Kind,
     ) -> Step<S::Continue> {
         match noreply_step(result) {
@@ -91,6 +91,14 @@ impl Ctx {
     ) -> Step<S::Continue> {
         self.last.record(&msg);
         let result = catch_unwind(state.handle_call(msg, &from)).await;
+        // Whether the caller still waits is known only now: it may have given up meanwhile.
+        let kind = match kind {
+            Kind::Call { caller, .. } => Kind::Call {
+                caller,
+                waiting: from.is_waiting(),
+            },
+            other => other,
+        };
         match result {
             Ok(CallResult::Reply(r)) => {
                 from.answer(r);
@@ -110,9 +118,7 @@ impl Ctx {
             Ok(CallResult::Stop(reason)) => {
                 Step::Exit(Box::pin(self.terminate(state, reason, kind)).await)
             }
-            Err(message) => {
-                Step::Exit(Box::pin(self.terminate(state, ExitReason::panic(message), kind)).await)
-            }
+            Err(raised) => Step::Exit(Box::pin(self.terminate(state, raised, kind)).await),
         }
     }
 
@@ -166,6 +172,20 @@ pub(super) async fn run_server<S: GenServer>(
     name: Option<Name>,
 ) -> ExitReason {
     let me = mailbox.pid();
+    // As gen_server's init_it: the new process registers its name itself (a via registry's
+    // `register_name` sees it as `self()`), then runs init.
+    if let Some(name) = &name
+        && let Err(refused) = process::register_name(&me.node(), name, &me)
+    {
+        let error = match refused {
+            process::RegisterError::Taken { holder, .. } => StartError::AlreadyStarted(holder),
+            process::RegisterError::InvalidName(name) => StartError::InvalidName(name),
+            other => StartError::Stop(ExitReason::custom(other.to_string())),
+        };
+        // Nothing to unregister: the name was never this process's.
+        fail_start(&me, &parent, &None, ack, error);
+        return ExitReason::Normal;
+    }
     // Starting and failing to start happen once: boxed, so the loop does not carry their space.
     let (mut state, mut then) = match Box::pin(catch_unwind(S::init(arg))).await {
         Ok(Init::Ok(state)) => (state, None),
@@ -178,10 +198,9 @@ pub(super) async fn run_server<S: GenServer>(
             fail_start(&me, &parent, &name, ack, StartError::Stop(reason.clone()));
             return reason;
         }
-        Err(message) => {
-            let reason = ExitReason::panic(&message);
-            fail_start(&me, &parent, &name, ack, StartError::Stop(reason.clone()));
-            return reason;
+        Err(raised) => {
+            fail_start(&me, &parent, &name, ack, StartError::Stop(raised.clone()));
+            return raised;
         }
     };
     drop(me);
@@ -252,12 +271,30 @@ pub(super) async fn run_server<S: GenServer>(
         let step = match received {
             Received::Msg(GenMsg::Call(msg, tx, caller)) => {
                 let from = Caller::new(tx, caller);
-                ctx.call(&mut state, msg, from, Kind::Call(caller)).await
+                ctx.call(
+                    &mut state,
+                    msg,
+                    from,
+                    Kind::Call {
+                        caller,
+                        waiting: true,
+                    },
+                )
+                .await
             }
             Received::Msg(GenMsg::RemoteCall(msg, from)) => match S::remote() {
                 Some(codec) => {
                     let from = Caller::remote(*from, codec.reply_into, mailbox.pid());
-                    ctx.call(&mut state, msg, from, Kind::Call(None)).await
+                    ctx.call(
+                        &mut state,
+                        msg,
+                        from,
+                        Kind::Call {
+                            caller: None,
+                            waiting: true,
+                        },
+                    )
+                    .await
                 }
                 // Only a server with a codec is given calls from other nodes.
                 None => Step::Go(None),
@@ -265,17 +302,16 @@ pub(super) async fn run_server<S: GenServer>(
             Received::Msg(GenMsg::Cast(msg)) => ctx.cast(&mut state, msg).await,
             Received::Msg(GenMsg::Info(msg)) => ctx.info(&mut state, Info::Msg(msg)).await,
             Received::Msg(GenMsg::Stop(reason)) => {
-                ctx.last.record_text(|| "{:system, :terminate}".to_string());
                 Step::Exit(Box::pin(ctx.terminate(&mut state, reason, Kind::Stop)).await)
             }
-            Received::Msg(GenMsg::Sys(f)) => match catch_unwind(async { f(&mut state) }).await {
-                Ok(()) => Step::Go(None),
-                Err(message) => {
-                    ctx.last.record_text(|| "{:system, :inspect}".to_string());
-                    let reason = ExitReason::panic(message);
-                    Step::Exit(Box::pin(ctx.terminate(&mut state, reason, Kind::Stop)).await)
-                }
-            },
+            Received::Msg(GenMsg::Sys(f)) => {
+                // The function catches its own panic and hands it to the caller: a failed
+                // `get_state` or `replace_state` leaves the server as it was.
+                f(&mut state);
+                // A system message is not one of the server's own: as gen_server does, the
+                // server waits again with the timeout it had, from now.
+                Step::Go(idle.map(|d| Then::Timeout(d.as_millis() as u64)))
+            }
             Received::Exit { from, reason } if parent.as_ref() == Some(&from) => {
                 // The parent is going down and this server traps exits: terminate, then follow.
                 ctx.last

@@ -1,6 +1,6 @@
 //! Starting a server: [`Options`], [`start_link`], [`start`] and [`start_on`]. A start
-//! registers the name, spawns the server loop ([`super::server_loop`]) and waits for `init`'s
-//! answer. Also the implementation of [`StartLinked`] for every server, which the default
+//! spawns the server loop ([`super::server_loop`]), which registers the name and runs `init`,
+//! and waits for its answer. Also the implementation of [`StartLinked`] for every server, which the default
 //! `child_spec` uses.
 //!
 //! Uses the server loop, the handle, the behaviour, start errors, names, the node and
@@ -142,9 +142,16 @@ impl fmt::Debug for Options {
 /// `GenServer.start_link/3`: starts a server linked to the calling process and waits for its
 /// `init`.
 ///
-/// A failed start leaves nothing behind: the process is gone, its name is free again, and the
-/// caller gets the error without an exit signal (OTP 26 and later behave this way; OTP 25 also
-/// sent the caller the exit signal).
+/// A failed start leaves nothing behind: it returns once the process is gone and its name is
+/// free again, and a caller that traps exits finds no `{:EXIT, pid, reason}` from it in its
+/// mailbox, however `init` failed (a stop, an exit or a panic in it, `:ignore`, a kill before it
+/// answered, the start's timeout). OTP 26 and later behave this way (proc_lib consumes the
+/// message); OTP 25 left the message in the mailbox.
+///
+/// One difference from the BEAM: when `init` returns [`Init::Stop`](crate::gen_server::Init)
+/// or panics, the server unlinks itself before it exits, so a caller that does not trap exits
+/// gets the error and lives on. On the BEAM the link would take that caller down with the
+/// reason (IEx prints `** (EXIT from #PID<...>) shell process exited with reason: ...`).
 ///
 /// ```
 /// use otp_core::gen_server::{self, GenServer, Init, Options, StartError};
@@ -195,6 +202,10 @@ pub async fn start_link<S: GenServer>(
 
 /// `GenServer.start/3`: like [`start_link`], without the link. Works outside any process when
 /// given a node through [`start_on`].
+///
+/// As in gen_server, a server started this way is its own parent: its starter's exit does not
+/// stop it, and should the server link to its starter and trap exits, that exit reaches
+/// `handle_info` as [`Info::Exit`](crate::gen_server::Info::Exit) like any other.
 ///
 /// ```
 /// use otp_core::gen_server::{self, GenServer, Init, Options};
@@ -314,27 +325,24 @@ async fn start_with_node<S: GenServer>(
     parent: Option<Pid>,
     link: bool,
 ) -> Result<ServerRef<S>, StartError> {
+    if let Some(name) = opts.name.as_ref().filter(|n| n.is_reserved()) {
+        return Err(StartError::InvalidName(name.clone()));
+    }
     let shared = process::create::<GenMsg<S>>(node, parent.clone());
     #[cfg(feature = "dist")]
     if S::remote().is_some() {
         // A server that opts in reads the terms other nodes send it.
         let _ = shared.term_sink.set(super::remote::read_message::<S>);
     }
-    let pid = Pid {
-        cell: shared.clone(),
-    };
-    if let Some(name) = &opts.name {
-        match process::register_name(node, name, &pid) {
-            Ok(()) => {}
-            Err(process::RegisterError::Taken { holder, .. }) => {
-                return Err(StartError::AlreadyStarted(holder));
-            }
-            Err(other) => return Err(StartError::Stop(ExitReason::custom(other.to_string()))),
-        }
-    }
+    // The name is registered by the new process itself, before its init (see `run_server`).
     let (ack_tx, ack_rx) = oneshot::channel();
     let mailbox = Mailbox::new(shared.clone());
-    let body = run_server::<S>(mailbox, arg, ack_tx, parent, opts.name.clone());
+    // The parent of a server is the process that linked to it at its start: its exit stops the
+    // server. Started without a link (`GenServer.start`), the server is its own parent, as in
+    // gen_server: an exit from its starter is an ordinary `{:EXIT, pid, reason}` should it link
+    // to the starter later. (The starter is still its ancestor, as `Process.info` shows.)
+    let loop_parent = if link { parent } else { None };
+    let body = run_server::<S>(mailbox, arg, ack_tx, loop_parent, opts.name.clone());
     let spawn_opts = SpawnOpts {
         link,
         reports_own_crash: true,
@@ -342,24 +350,32 @@ async fn start_with_node<S: GenServer>(
     };
     let (addr, _) = process::start(shared, body, spawn_opts);
     let timeout = opts.timeout.unwrap_or(Timeout::Infinity);
-    match with_timeout(timeout, ack_rx).await {
-        Some(Ok(Ok(()))) => Ok(ServerRef { addr }),
+    let pid = addr.pid();
+    // As proc_lib's sync_start does since OTP 26: a failed start returns once the process is
+    // gone, its name free, and without its `{:EXIT, pid, reason}` in a trapping caller's
+    // mailbox.
+    let failed = match with_timeout(timeout, ack_rx).await {
+        Some(Ok(Ok(()))) => return Ok(ServerRef { addr }),
+        // The server unlinked itself and is exiting.
         Some(Ok(Err(e))) => {
-            // The server unlinked itself and is exiting: wait until it is gone, so that its
-            // name is free when this returns.
-            addr.pid().wait_exit().await;
-            Err(e)
+            pid.wait_exit().await;
+            e
         }
-        Some(Err(_)) => Err(StartError::Stop(addr.pid().wait_exit().await)),
+        // Gone without an answer: killed while in init, say.
+        Some(Err(_)) => StartError::Stop(pid.wait_exit().await),
         None => {
             if link {
-                process::unlink_pair(&process::self_pid(), &addr.pid());
+                process::unlink_pair(&process::self_pid(), &pid);
             }
-            process::exit_from(&addr.pid(), &addr.pid(), ExitReason::Kill);
-            addr.pid().wait_exit().await;
-            Err(StartError::Timeout)
+            process::exit_from(&pid, &pid, ExitReason::Kill);
+            pid.wait_exit().await;
+            StartError::Timeout
         }
+    };
+    if link {
+        process::unlink_flush(&pid);
     }
+    Err(failed)
 }
 
 /// The start of a default child spec (see [`GenServer::child_spec`]): every server starts

@@ -8,16 +8,17 @@
 //!
 //! Uses exit reasons, pids, the node and names, nothing else of `process`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::future::poll_fn;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize, Ordering};
 use std::task::{Poll, Waker};
 
 use atomic_waker::AtomicWaker;
 
 use crate::atom::Atom;
 use crate::exit::ExitReason;
+use crate::hash::FxBuild;
 use crate::name::Name;
 use crate::node::Node;
 use crate::pid::Pid;
@@ -26,6 +27,9 @@ use crate::sync::lock;
 pub(super) const TRAP: u8 = 1;
 pub(super) const EXITING: u8 = 2;
 pub(super) const DEAD: u8 = 4;
+/// The world has been told of the exit (links, monitors, names, hooks): what
+/// [`Pid::wait_exit`] waits for.
+pub(super) const TOLD: u8 = 8;
 
 pub(super) type ExitHook = Box<dyn FnOnce(&Pid, &ExitReason) + Send>;
 
@@ -48,16 +52,22 @@ pub(super) struct Inner {
     pub(super) links: PidSet,
     /// Monitors others hold on this process: (reference, watcher).
     pub(super) monitored_by: Vec<(u64, Pid)>,
-    /// Monitors this process holds on others: (reference, target).
+    /// Monitors this process holds on others: (reference, target). A monitor's Down is put in
+    /// the mailbox only while its entry is here, and the entry goes in the same step (under
+    /// this lock): so once `demonitor` has taken the entry out, no Down for it can come.
     pub(super) monitoring: Vec<(u64, Pid)>,
-    /// References demonitored with `flush`: their Down message, if it comes, is dropped.
-    pub(super) flushed: Vec<u64>,
+    /// The Down messages in the mailbox (the shared queue or the receive buffer), not yet
+    /// received, by reference: added when a Down is queued, removed when it is received. The
+    /// flag marks one demonitored with `flush` while in the receive buffer, out of
+    /// `demonitor`'s reach: it is dropped when it comes to be received.
+    pub(super) downs: Vec<(u64, bool)>,
     pub(super) waiters: Vec<Waker>,
     pub(super) names: Vec<Name>,
     pub(super) pending_exit: Option<ExitReason>,
     pub(super) exit_reason: Option<ExitReason>,
     pub(super) parent: Option<Pid>,
-    pub(super) hooks: Vec<ExitHook>,
+    /// Functions run when the process exits, by key (a timer takes its own back when it fires).
+    pub(super) hooks: HashMap<u64, ExitHook, FxBuild>,
 }
 
 /// A set of pids that stays a small vector for the common case (a worker has one link) and
@@ -119,7 +129,6 @@ pub(crate) struct Obituary {
     pub(super) links: Vec<Pid>,
     pub(super) monitored_by: Vec<(u64, Pid)>,
     pub(super) monitoring: Vec<(u64, Pid)>,
-    pub(super) waiters: Vec<Waker>,
     pub(super) names: Vec<Name>,
     pub(super) hooks: Vec<ExitHook>,
 }
@@ -173,15 +182,22 @@ impl Core {
 
     /// Asks the process to die with `reason` (the first request wins).
     pub(super) fn request_exit(&self, reason: ExitReason) {
-        {
-            let mut inner = lock(&self.inner);
-            if inner.exit_reason.is_some() || inner.pending_exit.is_some() {
-                return;
-            }
-            inner.pending_exit = Some(reason);
-            self.flags.fetch_or(EXITING, Ordering::AcqRel);
+        let asked = self.request_exit_locked(&mut lock(&self.inner), reason);
+        if asked {
+            self.kill_waker.wake();
         }
-        self.kill_waker.wake();
+    }
+
+    /// [`Core::request_exit`] with the core's lock already held; `true` if this request is the
+    /// one that counts, and then the caller wakes the process (`kill_waker`) once it has let
+    /// the lock go.
+    pub(super) fn request_exit_locked(&self, inner: &mut Inner, reason: ExitReason) -> bool {
+        if inner.exit_reason.is_some() || inner.pending_exit.is_some() {
+            return false;
+        }
+        inner.pending_exit = Some(reason);
+        self.flags.fetch_or(EXITING, Ordering::AcqRel);
+        true
     }
 
     #[inline]
@@ -202,9 +218,8 @@ impl Core {
             links: inner.links.take(),
             monitored_by: std::mem::take(&mut inner.monitored_by),
             monitoring: std::mem::take(&mut inner.monitoring),
-            waiters: std::mem::take(&mut inner.waiters),
             names: std::mem::take(&mut inner.names),
-            hooks: std::mem::take(&mut inner.hooks),
+            hooks: std::mem::take(&mut inner.hooks).into_values().collect(),
         }
     }
 
@@ -218,16 +233,32 @@ impl Core {
             links: inner.links.take(),
             monitored_by: std::mem::take(&mut inner.monitored_by),
             monitoring: std::mem::take(&mut inner.monitoring),
-            waiters: Vec::new(),
             names: Vec::new(),
             hooks: Vec::new(),
         }
     }
 
+    /// Marks the world told of the exit and wakes whoever waits for it, including those that
+    /// began waiting after the process was marked dead.
+    pub(super) fn mark_told(&self) {
+        let waiters = {
+            let mut inner = lock(&self.inner);
+            self.flags.fetch_or(TOLD, Ordering::AcqRel);
+            std::mem::take(&mut inner.waiters)
+        };
+        for waker in waiters {
+            waker.wake();
+        }
+    }
+
+    /// The exit reason, once the process has exited and its links, monitors, names and exit
+    /// hooks have all been told.
     pub(crate) async fn wait_exit(&self) -> ExitReason {
         poll_fn(|cx| {
             let mut inner = lock(&self.inner);
-            if let Some(reason) = &inner.exit_reason {
+            if self.flags.load(Ordering::Acquire) & TOLD != 0
+                && let Some(reason) = &inner.exit_reason
+            {
                 return Poll::Ready(reason.clone());
             }
             if !inner.waiters.iter().any(|w| w.will_wake(cx.waker())) {
@@ -238,24 +269,33 @@ impl Core {
         .await
     }
 
-    /// Registers a function run when the process exits. Returns `false` (and drops the hook)
-    /// when the process is already gone.
-    pub(crate) fn add_exit_hook(&self, hook: ExitHook) -> bool {
+    /// Registers a function run when the process exits, under a key that
+    /// [`Core::remove_exit_hook`] takes. `None` (and the hook dropped) when the process is
+    /// already gone.
+    pub(crate) fn add_exit_hook(&self, hook: ExitHook) -> Option<u64> {
+        static NEXT_KEY: AtomicU64 = AtomicU64::new(1);
         let mut inner = lock(&self.inner);
         if inner.exit_reason.is_some() {
-            return false;
+            return None;
         }
-        inner.hooks.push(hook);
-        true
+        let key = NEXT_KEY.fetch_add(1, Ordering::Relaxed);
+        inner.hooks.insert(key, hook);
+        Some(key)
     }
 
-    pub(super) fn take_flushed(&self, reference: u64) -> bool {
+    /// Drops the exit hook registered under `key`, if it has not run.
+    pub(crate) fn remove_exit_hook(&self, key: u64) {
+        let hook = lock(&self.inner).hooks.remove(&key);
+        // Dropped once the lock is let go: the hook may hold what others lock.
+        drop(hook);
+    }
+
+    /// A Down message for monitor `reference` has been taken from the mailbox: `true` if its
+    /// monitor was demonitored with `flush`, and the message is to be dropped.
+    pub(super) fn down_taken(&self, reference: u64) -> bool {
         let mut inner = lock(&self.inner);
-        match inner.flushed.iter().position(|r| *r == reference) {
-            Some(i) => {
-                inner.flushed.swap_remove(i);
-                true
-            }
+        match inner.downs.iter().position(|(r, _)| *r == reference) {
+            Some(i) => inner.downs.swap_remove(i).1,
             None => false,
         }
     }
@@ -331,6 +371,9 @@ impl Pid {
 
     /// Waits until the process has exited and returns its exit reason. Returns at once for a
     /// process that is already gone. Unlike a monitor, this needs no mailbox: any task can wait.
+    ///
+    /// It returns once the exit is complete: the process's links have had their exit signals,
+    /// its monitors their `Down`, its names are free and it has left the node's process table.
     ///
     /// ```
     /// use otp_core::{ExitReason, Mailbox, Node};

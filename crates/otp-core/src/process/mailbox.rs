@@ -231,7 +231,7 @@ impl<M: Send + 'static> Mailbox<M> {
     #[inline]
     fn is_flushed(&self, item: &Slot<M>) -> bool {
         item.down_reference()
-            .is_some_and(|reference| self.shared.core.take_flushed(reference))
+            .is_some_and(|reference| self.shared.core.down_taken(reference))
     }
 
     fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Received<M>> {

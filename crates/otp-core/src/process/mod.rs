@@ -102,9 +102,11 @@ pub(crate) use self::queue::Slot;
 pub(crate) use self::core::Core;
 #[cfg(feature = "dist")]
 pub(crate) use self::signals::{
-    add_monitor, deliver_exit_signal, fire_monitor, link_pair, notify_exit, remove_monitor,
+    add_monitor, deliver_exit_signal, fire_monitor, notify_exit, remove_monitor,
 };
-pub(crate) use self::signals::{exit_from, on_exit, unlink_pair};
+pub(crate) use self::signals::{
+    exit_from, link_pair, on_exit, unlink_flush, unlink_pair, unwatch_exit, watch_exit,
+};
 pub(crate) use self::spawning::{SpawnOpts, create, start};
 pub(crate) use self::time::with_timeout;
 #[cfg(test)]

@@ -36,6 +36,10 @@ pub enum RegisterError {
     /// [`crate::registry::Registry`] refuses every via name, for one).
     #[error("the registry refused the name {0}")]
     Refused(Name),
+    /// `nil`, `false`, `true` and `:undefined` are not names: Elixir's `Process.register/2`
+    /// refuses them (`whereis` answers `nil` or `:undefined` for "nobody").
+    #[error("{0} cannot be registered: nil, false, true and :undefined are not names")]
+    InvalidName(Name),
     /// The process already has a local name (a process has at most one, as in OTP).
     #[error("{pid} is already registered as {name}")]
     AlreadyNamed {
@@ -82,6 +86,9 @@ pub fn register(name: impl Into<Name>, pid: impl Into<Pid>) -> Result<(), Regist
 }
 
 pub(crate) fn register_name(node: &Node, name: &Name, pid: &Pid) -> Result<(), RegisterError> {
+    if name.is_reserved() {
+        return Err(RegisterError::InvalidName(name.clone()));
+    }
     match name {
         Name::Local(atom) | Name::Global(atom) => {
             let table = match name {

@@ -154,6 +154,21 @@ impl<M: Send + 'static> Cell for Shared<M> {
         }
     }
 
+    fn remove_exit(&self, from: &Pid) -> bool {
+        let mut q = lock(&self.queue);
+        let found = q.items.iter().position(|item| match item {
+            Slot::Signal(signal) => matches!(&**signal, Signal::Exit { from: f, .. } if f == from),
+            Slot::Msg(_) => false,
+        });
+        match found {
+            Some(i) => {
+                q.items.remove(i);
+                true
+            }
+            None => false,
+        }
+    }
+
     fn queue_len(&self) -> usize {
         lock(&self.queue).items.len() + self.core.local_len.load(Ordering::Relaxed)
     }

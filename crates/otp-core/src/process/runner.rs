@@ -138,8 +138,9 @@ where
                     Ok(Poll::Ready(out)) => out.into_exit_reason(),
                     Ok(Poll::Pending) => return Poll::Pending,
                     Err(payload) => {
-                        raised = true;
-                        ExitReason::Panic(Arc::from(crate::panic::message(&*payload).as_str()))
+                        let (reason, panicked) = crate::panic::reason(payload);
+                        raised = panicked;
+                        reason
                     }
                 }
             }

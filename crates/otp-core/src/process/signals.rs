@@ -6,8 +6,6 @@
 //! Uses the core ([`super::core`]), the current process ([`super::current_process`]), names
 //! ([`super::names`], to free a dead process's names), pids, exit reasons and the signal rules.
 
-use std::sync::atomic::Ordering;
-
 use crate::exit::ExitReason;
 use crate::pid::{Down, MonitorRef, Pid};
 use crate::signal::{SignalAction, SignalKind, on_exit_signal};
@@ -17,10 +15,18 @@ use super::core::Obituary;
 use super::current_process::self_pid;
 use super::names::release_name;
 
-/// Tells the world `pid` has exited: its links get an exit signal, its monitors a `Down`. A
-/// link or monitor of a process on another node is carried there as a control message (see
-/// [`crate::pid::RemoteProcess`]). `pid` may itself be the shadow of a process on another
-/// node, whose connection was lost: it was in no table and held no names here.
+/// Tells the world that `pid` has exited with `reason`: frees its names, runs its exit hooks,
+/// sends its links their exit signal and its monitors their `Down`, then wakes whoever waits
+/// for its exit. A link or monitor of a process on another node is carried there as a control
+/// message (see [`crate::pid::RemoteProcess`]). `pid` may itself be the shadow of a process on
+/// another node whose connection was lost: it was in no table, held no names here, and stays
+/// the name of that process (nobody is told it exited).
+///
+/// Each link and each monitor is checked at the moment of delivery, under the lock of the
+/// process it goes to: a link that process has just removed with `unlink` carries nothing, and
+/// a monitor it has just removed with `demonitor` sends no `Down`, however close the two
+/// come. (What a dying process took out of its own core when it was marked dead says only
+/// whom to ask.)
 pub(crate) fn notify_exit(pid: &Pid, reason: &ExitReason, obituary: Obituary) {
     if pid.is_local() {
         let node = pid.node();
@@ -33,23 +39,10 @@ pub(crate) fn notify_exit(pid: &Pid, reason: &ExitReason, obituary: Obituary) {
         hook(pid, reason);
     }
     for linked in obituary.links {
-        lock(&linked.core().inner).links.remove(pid);
-        deliver_exit_signal(&linked, pid, reason, SignalKind::Link);
+        signal_link(&linked, pid, reason);
     }
     for (reference, watcher) in obituary.monitored_by {
-        watcher.cell.push_down(Down {
-            reference: MonitorRef {
-                id: reference,
-                target: pid.clone(),
-            },
-            pid: pid.clone(),
-            reason: reason.clone(),
-        });
-        // The monitor is spent. Dropped only after the Down is queued, so `demonitor` that
-        // finds it gone knows the Down is already in the mailbox.
-        lock(&watcher.core().inner)
-            .monitoring
-            .retain(|(r, _)| *r != reference);
+        send_down(&watcher, reference, pid, reason);
     }
     for (reference, target) in obituary.monitoring {
         lock(&target.core().inner)
@@ -59,8 +52,68 @@ pub(crate) fn notify_exit(pid: &Pid, reason: &ExitReason, obituary: Obituary) {
             remote.demonitor(pid, reference);
         }
     }
-    for waker in obituary.waiters {
-        waker.wake();
+    // A shadow cut off from its node has not exited: nobody waits to hear of it.
+    if pid.core().is_dead() {
+        pid.core().mark_told();
+    }
+}
+
+/// The exit signal of a link from `from`, which has died with `reason`, to `target`, if the
+/// link is still there. The link is checked, removed and the signal carried out under
+/// `target`'s lock, the lock `unlink` takes: an unlink either comes first, and there is no
+/// signal, or after, and the signal has been dealt with (an EXIT already in the mailbox).
+fn signal_link(target: &Pid, from: &Pid, reason: &ExitReason) {
+    let core = target.core();
+    let mut inner = lock(&core.inner);
+    if !inner.links.contains(from) {
+        return;
+    }
+    inner.links.remove(from);
+    if let Some(remote) = target.cell.remote() {
+        // A process of another node decides there what the signal does.
+        drop(inner);
+        remote.exit(from, reason, SignalKind::Link);
+        return;
+    }
+    let wake = match on_exit_signal(core.is_trapping(), reason, SignalKind::Link) {
+        SignalAction::Ignore => false,
+        SignalAction::Deliver(reason) => {
+            target.cell.push_exit(from.clone(), reason);
+            false
+        }
+        SignalAction::Die(reason) => core.request_exit_locked(&mut inner, reason),
+    };
+    drop(inner);
+    if wake {
+        core.kill_waker.wake();
+    }
+}
+
+/// The `Down` of monitor `reference`, held by `watcher` on `target`, which has died with
+/// `reason`, if the watcher still holds the monitor. Checked, spent and queued under the
+/// watcher's lock, which `demonitor` takes: once `demonitor` has returned, no `Down` comes. A
+/// watcher on another node is sent the `Down` as a control message.
+fn send_down(watcher: &Pid, reference: u64, target: &Pid, reason: &ExitReason) {
+    let mut inner = lock(&watcher.core().inner);
+    let Some(i) = inner.monitoring.iter().position(|(r, _)| *r == reference) else {
+        return;
+    };
+    inner.monitoring.swap_remove(i);
+    let down = Down {
+        reference: MonitorRef {
+            id: reference,
+            target: target.clone(),
+        },
+        pid: target.clone(),
+        reason: reason.clone(),
+    };
+    if watcher.is_local() {
+        // Noted, so that `demonitor(ref, flush)` can find and drop it.
+        inner.downs.push((reference, false));
+        watcher.cell.push_down(down);
+    } else {
+        drop(inner);
+        watcher.cell.push_down(down);
     }
 }
 
@@ -117,8 +170,15 @@ pub fn exit(pid: &Pid, reason: ExitReason) {
     deliver_exit_signal(pid, &me, &reason, kind);
 }
 
-/// `exit/1`: the calling process exits with `reason`. The returned future never completes: the
-/// process stops at this await, as Elixir's `exit(reason)` never returns.
+/// `exit/1`: the calling process exits with `reason`. The returned future never completes, as
+/// Elixir's `exit(reason)` never returns.
+///
+/// Like Erlang's `exit/1` it raises an exception that unwinds the code that awaits it: in a
+/// plain process the process ends there with `reason`; inside a GenServer callback the server
+/// loop catches it, as gen_server does, runs `terminate` with `reason` and exits with it (the
+/// caller of a call gets `reason`). Whatever `reason` is, it is the exit reason as it is: a
+/// process that exits with `ExitReason::Kill` itself sends `:kill` to its links as an ordinary
+/// reason.
 ///
 /// ```
 /// use otp_core::{ExitReason, Mailbox, Node, process};
@@ -135,10 +195,10 @@ pub fn exit(pid: &Pid, reason: ExitReason) {
 /// # Panics
 /// Outside a process.
 pub async fn exit_self(reason: ExitReason) -> std::convert::Infallible {
-    let me = self_pid();
-    me.core().request_exit(reason);
-    drop(me);
-    std::future::pending().await
+    // Only the current process may raise its own exit: outside one this panics, as every
+    // function of this module does.
+    drop(self_pid());
+    crate::panic::exit_now(reason)
 }
 
 /// Sends an exit signal that appears to come from `from`. Supervisors use it.
@@ -234,6 +294,10 @@ pub(crate) fn link_pair(a: &Pid, b: &Pid) -> Result<(), LinkError> {
 
 /// `Process.unlink/1`: removes the link between the calling process and `pid`, if any.
 ///
+/// As OTP promises: once it has returned, the link has no effect on the caller any more, even
+/// if `pid` is exiting at that very moment. (An `{:EXIT, pid, reason}` that came before may be
+/// in the mailbox of a caller that traps exits.)
+///
 /// ```
 /// use otp_core::{ExitReason, Mailbox, Node, process};
 ///
@@ -263,6 +327,15 @@ pub fn unlink(pid: &Pid) {
         // is dropped until it acknowledges.
         remote.unlink(&me);
     }
+}
+
+/// proc_lib's `flush_EXIT`: unlinks the calling process from `pid` and drops the
+/// `{:EXIT, pid, _}` message the link may have delivered already. A start that failed uses it,
+/// so that a caller trapping exits finds no trace of the process it tried to start.
+pub(crate) fn unlink_flush(pid: &Pid) {
+    let me = self_pid();
+    unlink_pair(&me, pid);
+    me.cell.remove_exit(pid);
 }
 
 pub(crate) fn unlink_pair(a: &Pid, b: &Pid) {
@@ -316,6 +389,10 @@ pub(crate) fn monitor_from(watcher: &Pid, target: &Pid) -> MonitorRef {
         id: target.node().next_ref(),
         target: target.clone(),
     };
+    // The watcher's half first: a target that dies from here on finds it and sends the Down.
+    lock(&watcher.core().inner)
+        .monitoring
+        .push((reference.id, target.clone()));
     let alive = {
         let mut inner = lock(&target.core().inner);
         if inner.exit_reason.is_some() {
@@ -325,11 +402,6 @@ pub(crate) fn monitor_from(watcher: &Pid, target: &Pid) -> MonitorRef {
             true
         }
     };
-    if alive {
-        lock(&watcher.core().inner)
-            .monitoring
-            .push((reference.id, target.clone()));
-    }
     let reason = match target.cell.remote() {
         None if alive => return reference,
         None => ExitReason::NoProc,
@@ -339,17 +411,11 @@ pub(crate) fn monitor_from(watcher: &Pid, target: &Pid) -> MonitorRef {
             lock(&target.core().inner)
                 .monitored_by
                 .retain(|(r, _)| *r != reference.id);
-            lock(&watcher.core().inner)
-                .monitoring
-                .retain(|(r, _)| *r != reference.id);
             ExitReason::NoConnection
         }
     };
-    watcher.cell.push_down(Down {
-        reference: reference.clone(),
-        pid: target.clone(),
-        reason,
-    });
+    // Gone before the monitor was set (or out of reach): it will not fire, so it fires now.
+    send_down(watcher, reference.id, target, &reason);
     reference
 }
 
@@ -387,24 +453,21 @@ pub(crate) fn remove_monitor(watcher: &Pid, target: &Pid, reference: u64) -> boo
     held
 }
 
-/// Fires monitor `reference` of `target` by `watcher` with `reason`, if it is still set: the
-/// `Down` a remote node sends for one of its processes, or `:noconnection`.
+/// Fires monitor `reference` of `target` by `watcher` with `reason`, if the watcher still holds
+/// it: the `Down` a remote node sends for one of its processes, or `:noconnection`.
 #[cfg(feature = "dist")]
 pub(crate) fn fire_monitor(watcher: &Pid, target: &Pid, reference: u64, reason: ExitReason) {
-    if remove_monitor(watcher, target, reference) {
-        watcher.cell.push_down(Down {
-            reference: MonitorRef {
-                id: reference,
-                target: target.clone(),
-            },
-            pid: target.clone(),
-            reason,
-        });
-    }
+    lock(&target.core().inner)
+        .monitored_by
+        .retain(|(r, _)| *r != reference);
+    send_down(watcher, reference, target, &reason);
 }
 
 /// `Process.demonitor/2`: removes a monitor. With `flush`, a `Down` message for it that has
 /// already arrived is removed too (`[:flush]`). Returns `true` if the monitor was still active.
+///
+/// As OTP promises: once it has returned, no `Down` for this monitor is added to the mailbox,
+/// even if the monitored process is exiting at that very moment.
 ///
 /// ```
 /// use otp_core::{ExitReason, Mailbox, Node, process};
@@ -430,33 +493,36 @@ pub(crate) fn fire_monitor(watcher: &Pid, target: &Pid, reference: u64, reason: 
 /// ```
 pub fn demonitor(reference: &MonitorRef, flush: bool) -> bool {
     let me = self_pid();
-    let was_active = {
-        let mut inner = lock(&reference.target.core().inner);
-        let before = inner.monitored_by.len();
-        inner.monitored_by.retain(|(r, _)| *r != reference.id);
-        inner.monitored_by.len() != before
-    };
-    let still_held = {
+    // Taking the monitor out of this process's own list decides it: a target dying from now on
+    // finds nothing to fire (see `fire_monitor`), and one that has fired has put its Down in
+    // the mailbox already.
+    let active = {
         let mut inner = lock(&me.core().inner);
         let before = inner.monitoring.len();
         inner.monitoring.retain(|(r, _)| *r != reference.id);
         inner.monitoring.len() != before
     };
-    if was_active && let Some(remote) = reference.target.cell.remote() {
-        remote.demonitor(&me, reference.id);
-    }
-    if !was_active && flush {
-        // The target has exited: its Down is on the way, in the shared queue, in this
-        // process's own receive buffer, or already handled.
-        // Until the monitor is dropped from `monitoring` the Down may not be queued yet.
-        let removed = me.cell.remove_down(reference.id);
-        let maybe_buffered = me.core().local_len.load(Ordering::Relaxed) > 0;
-        if !removed && (still_held || maybe_buffered) {
-            // Dropped when it is received (see `Mailbox::is_flushed`).
-            lock(&me.core().inner).flushed.push(reference.id);
+    if active {
+        lock(&reference.target.core().inner)
+            .monitored_by
+            .retain(|(r, _)| *r != reference.id);
+        if let Some(remote) = reference.target.cell.remote() {
+            remote.demonitor(&me, reference.id);
+        }
+    } else if flush {
+        // Either the Down has come (it is in the shared queue, or in this process's own
+        // receive buffer) or it has been received, or the monitor was never this process's.
+        let mut inner = lock(&me.core().inner);
+        if let Some(i) = inner.downs.iter().position(|(r, _)| *r == reference.id) {
+            if me.cell.remove_down(reference.id) {
+                inner.downs.swap_remove(i);
+            } else {
+                // In the receive buffer: dropped when it is received (`Mailbox::is_flushed`).
+                inner.downs[i].1 = true;
+            }
         }
     }
-    was_active
+    active
 }
 
 /// `Process.flag(:trap_exit, on)`: returns the previous setting.
@@ -488,7 +554,21 @@ pub fn trap_exit(on: bool) -> bool {
 /// Runs `hook` when `pid` exits. Returns `false`, dropping the hook, if the process is already
 /// gone. Tables and registries use it to clean up after their owners.
 pub(crate) fn on_exit(pid: &Pid, hook: impl FnOnce(&Pid, &ExitReason) + Send + 'static) -> bool {
+    watch_exit(pid, hook).is_some()
+}
+
+/// [`on_exit`] with a key to take the hook back with [`unwatch_exit`] (a timer does, once it
+/// has fired); `None` if the process is already gone.
+pub(crate) fn watch_exit(
+    pid: &Pid,
+    hook: impl FnOnce(&Pid, &ExitReason) + Send + 'static,
+) -> Option<u64> {
     pid.core().add_exit_hook(Box::new(hook))
+}
+
+/// Takes back the hook [`watch_exit`] registered under `key`, if it has not run.
+pub(crate) fn unwatch_exit(pid: &Pid, key: u64) {
+    pid.core().remove_exit_hook(key);
 }
 
 /// `true` if `a` and `b` are linked.

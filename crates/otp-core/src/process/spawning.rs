@@ -298,3 +298,67 @@ where
         reference.expect("spawn_monitor runs inside a process"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::process::current_process::self_pid;
+    use crate::process::mailbox::{Peek, Received};
+    use crate::process::signals::demonitor;
+    use crate::sync::lock;
+
+    /// `demonitor(ref, flush)` of a monitor whose Down was already received keeps nothing: the
+    /// bookkeeping a flush needs (for a Down still in the receive buffer) stays empty however
+    /// many monitors come and go, so a Down costs the same after a million of them as after
+    /// the first. Here another message waits in the buffer the whole time, as it does for a
+    /// process that receives selectively.
+    #[tokio::test]
+    async fn demonitor_flush_after_the_down_was_received_leaves_nothing_behind() {
+        const ROUNDS: usize = 5_000;
+        let node = Node::new();
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        node.spawn(move |mut inbox: Mailbox<&'static str>| async move {
+            inbox.addr().send("waits in the buffer");
+            for _ in 0..ROUNDS {
+                let (_quick, reference) = spawn_monitor(|_i: Mailbox<()>| async {});
+                let down = inbox.receive_match(|m| matches!(m, Peek::Down(_))).await;
+                assert!(matches!(down, Received::Down(d) if d.reference == reference));
+                assert!(!demonitor(&reference, true));
+            }
+            let me = self_pid();
+            let inner = lock(&me.core().inner);
+            let _ = tx.send((inner.downs.len(), inner.monitoring.len(), inbox.len()));
+        });
+        assert_eq!(
+            rx.await.unwrap(),
+            (0, 0, 1),
+            "(Downs noted, monitors held, messages waiting)"
+        );
+    }
+
+    /// A Down still in the receive buffer when its monitor is demonitored with `flush` is
+    /// dropped when it would be received; the note that says so goes with it.
+    #[tokio::test]
+    async fn demonitor_flush_drops_a_down_waiting_in_the_receive_buffer() {
+        let node = Node::new();
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        node.spawn(move |mut inbox: Mailbox<&'static str>| async move {
+            let (quick, reference) = spawn_monitor(|_i: Mailbox<()>| async {});
+            quick.pid().wait_exit().await;
+            inbox.addr().send("after the Down");
+            // Moves the Down and the message into the receive buffer, taking the message.
+            let msg = inbox.receive_match(|m| matches!(m, Peek::Msg(_))).await;
+            assert!(matches!(msg, Received::Msg("after the Down")));
+            assert!(!demonitor(&reference, true));
+            let left = inbox.try_receive().is_none();
+            let me = self_pid();
+            let flushed = lock(&me.core().inner).downs.len();
+            let _ = tx.send((left, flushed));
+        });
+        assert_eq!(
+            rx.await.unwrap(),
+            (true, 0),
+            "(the Down was dropped, no note left)"
+        );
+    }
+}

@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::child_spec::Restart;
-use crate::exit::ExitReason;
+use crate::exit::{Atom, ExitReason};
 
 /// How a supervisor reacts when one child must be restarted (Elixir's `:strategy`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -53,6 +53,22 @@ pub fn after_exit(restart: Restart, reason: &ExitReason) -> AfterExit {
         Restart::Transient => AfterExit::Restart,
         Restart::Temporary => AfterExit::Remove,
     }
+}
+
+/// The first id that two children share, if any: OTP's `check_startspec` refuses such a list
+/// (`{:start_spec, {:duplicate_child_name, id}}`) before anything starts.
+///
+/// ```
+/// use otp_core::Atom;
+/// use otp_core::supervisor::core::duplicate_id;
+///
+/// let ids: Vec<Atom> = ["a", "b", "a"].map(Atom::from).to_vec();
+/// assert_eq!(duplicate_id(&ids), Some(Atom::from("a")));
+/// assert_eq!(duplicate_id(&ids[..2]), None);
+/// ```
+pub fn duplicate_id(ids: &[Atom]) -> Option<Atom> {
+    let mut seen = std::collections::HashSet::with_capacity(ids.len());
+    ids.iter().find(|id| !seen.insert(*id)).cloned()
 }
 
 /// The children (by position in start order) a restart stops and starts again.

@@ -71,7 +71,7 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 
 pub use self::core::Strategy;
-use self::core::{AfterExit, Intensity, after_exit, plan};
+use self::core::{AfterExit, Intensity, after_exit, duplicate_id, plan};
 use self::observe::{ChildSnapshot, OBSERVE_TIMEOUT_MS, Snapshot, intensity_numbers};
 
 pub use crate::child_spec::{
@@ -818,6 +818,10 @@ pub(crate) fn supervisor_label() -> String {
 /// `Supervisor.start_link/2`: starts a supervisor linked to the calling process, which starts
 /// `children` in order.
 ///
+/// Two children with the same id are refused before anything starts, the supervisor included:
+/// [`StartError::DuplicateChildName`], Elixir's
+/// `{:error, {:start_spec, {:duplicate_child_name, id}}}`.
+///
 /// ```
 /// use otp_core::gen_server::StartError;
 /// use otp_core::supervisor::{self, ChildSpec, Options};
@@ -862,6 +866,11 @@ pub async fn start_link(
     children: Vec<ChildSpec>,
     opts: Options,
 ) -> Result<SupervisorRef, StartError> {
+    // As OTP's check of the child specs: two children with one id start nothing.
+    let ids: Vec<Atom> = children.iter().map(|c| c.id.clone()).collect();
+    if let Some(id) = duplicate_id(&ids) {
+        return Err(StartError::DuplicateChildName(id));
+    }
     let (tx, rx) = oneshot::channel();
     let mut gs_opts = gen_server::Options::new();
     if let Some(name) = &opts.name {
