@@ -89,8 +89,8 @@ async fn listen(inbox: &mut Mailbox<Message>, state: Number) -> Number {
             state
         }
         // Exit signals arrive as messages only in a process that traps exits, and downs only
-        // in one that monitors; this one does neither.
-        Received::Exit { .. } | Received::Down(_) => state,
+        // in one that monitors (processes or nodes); this one does neither.
+        Received::Exit { .. } | Received::Down(_) | Received::NodeDown(_) => state,
     }
 }
 // ANCHOR_END: listen

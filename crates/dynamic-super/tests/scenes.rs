@@ -4,13 +4,14 @@
 use dynamic_super::scenes::ALL;
 
 /// The scenes, in the book's order; each has a test below.
-const SCENES: [&str; 6] = [
+const SCENES: [&str; 7] = [
     "which_children",
     "add_character",
     "stop_manually",
     "dynamic",
     "dynamic_shutdown",
     "registry",
+    "yourturn_distributed",
 ];
 
 fn check(name: &str) {
@@ -45,6 +46,11 @@ fn dynamic_shutdown() {
 #[test]
 fn registry() {
     check("registry");
+}
+
+#[test]
+fn yourturn_distributed() {
+    check("yourturn_distributed");
 }
 
 /// A scene added to `ALL` without a test above, or a snapshot left behind by a removed scene,

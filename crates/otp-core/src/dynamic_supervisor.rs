@@ -421,7 +421,7 @@ impl GenServer for DynamicSupervisor {
                 }
                 None => CastResult::NoReply,
             },
-            Info::Down(_) | Info::Timeout => CastResult::NoReply,
+            Info::Down(_) | Info::NodeDown(_) | Info::Timeout => CastResult::NoReply,
         }
     }
 

@@ -1,146 +1,12 @@
-//! Exit reasons, and the atom-like names they and process names are made of.
+//! Exit reasons: why a process exited, or what an exit signal carries.
+//!
+//! Uses atoms and terms (a reason is any term, as on the BEAM).
 
 use std::fmt;
 use std::sync::Arc;
 
-/// An atom-like name: `:superman`, `SuperDuper.Supervisor`.
-///
-/// Elixir names processes and reasons with atoms. Rust has no atoms, so an [`Atom`] is a cheap
-/// shared string that *prints* the way Elixir's `inspect` prints an atom: `:superman`, with a
-/// leading colon; `SuperDuper.Supervisor` as-is, because it looks like a module name; and
-/// `:"two words"` quoted when it is not a plain identifier.
-///
-/// ```
-/// use otp_core::Atom;
-/// assert_eq!(Atom::from("superman").to_string(), ":superman");
-/// assert_eq!(Atom::from("SuperDuper.Supervisor").to_string(), "SuperDuper.Supervisor");
-/// assert_eq!(Atom::from("two words").to_string(), ":\"two words\"");
-/// assert_eq!(Atom::from("superman").as_str(), "superman");
-/// ```
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Atom(Arc<str>);
-
-impl Atom {
-    /// Makes an atom from any string.
-    ///
-    /// ```
-    /// use otp_core::Atom;
-    ///
-    /// let name = String::from("super_duper");
-    /// assert_eq!(Atom::new(&name).to_string(), ":super_duper");
-    /// assert_eq!(Atom::new("valid?").to_string(), ":valid?");
-    /// assert_eq!(Atom::new("Egg.timer").to_string(), ":\"Egg.timer\"", "not a module name");
-    /// ```
-    pub fn new(name: impl AsRef<str>) -> Self {
-        Atom(Arc::from(name.as_ref()))
-    }
-
-    /// The atom's text, without the colon.
-    ///
-    /// ```
-    /// use otp_core::Atom;
-    ///
-    /// let module = Atom::from("SuperDuper.Supervisor");
-    /// assert_eq!(module.as_str(), "SuperDuper.Supervisor");
-    /// assert_eq!(Atom::from("superman").as_str(), "superman", "no colon");
-    /// ```
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    fn looks_like_module(s: &str) -> bool {
-        // A Rust path (`super_duper::server::Server`) is a module name too.
-        if s.contains("::") {
-            return s.split("::").all(|part| {
-                let mut chars = part.chars();
-                matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-                    && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-            });
-        }
-        s.split('.').all(|part| {
-            let mut chars = part.chars();
-            matches!(chars.next(), Some(c) if c.is_ascii_uppercase())
-                && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        })
-    }
-
-    fn is_plain_identifier(s: &str) -> bool {
-        let mut chars = s.chars().peekable();
-        match chars.next() {
-            Some(c) if c.is_ascii_lowercase() || c == '_' => {}
-            _ => return false,
-        }
-        let body: Vec<char> = chars.collect();
-        let (last, rest) = match body.split_last() {
-            Some((last, rest)) => (Some(*last), rest),
-            None => (None, &body[..]),
-        };
-        rest.iter()
-            .all(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '@')
-            && last.is_none_or(|c| c.is_ascii_alphanumeric() || "_@?!".contains(c))
-    }
-}
-
-impl From<&str> for Atom {
-    fn from(s: &str) -> Self {
-        Atom::new(s)
-    }
-}
-
-impl From<String> for Atom {
-    fn from(s: String) -> Self {
-        Atom(Arc::from(s))
-    }
-}
-
-impl From<&String> for Atom {
-    fn from(s: &String) -> Self {
-        Atom::new(s)
-    }
-}
-
-impl From<&Atom> for Atom {
-    fn from(a: &Atom) -> Self {
-        a.clone()
-    }
-}
-
-impl AsRef<str> for Atom {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl PartialEq<str> for Atom {
-    fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
-    }
-}
-
-impl PartialEq<&str> for Atom {
-    fn eq(&self, other: &&str) -> bool {
-        &*self.0 == *other
-    }
-}
-
-impl fmt::Display for Atom {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = &*self.0;
-        if Self::looks_like_module(s) {
-            f.write_str(s)
-        } else if Self::is_plain_identifier(s) {
-            write!(f, ":{s}")
-        } else {
-            write!(f, ":{s:?}")
-        }
-    }
-}
-
-impl fmt::Debug for Atom {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
+pub use crate::atom::Atom;
+use crate::term::{FromTerm, IntoTerm, Term, TermError};
 
 /// Why a process exited, or the reason carried by an exit signal.
 ///
@@ -148,22 +14,29 @@ impl fmt::Debug for Atom {
 /// |----------------------------|---------------------------------|
 /// | `:normal`                  | `ExitReason::Normal`            |
 /// | `:shutdown`                | `ExitReason::Shutdown`          |
-/// | `{:shutdown, term}`        | `ExitReason::ShutdownWith(atom)`|
+/// | `{:shutdown, term}`        | `ExitReason::ShutdownWith(term)`|
 /// | `:kill`                    | `ExitReason::Kill`              |
 /// | `:killed` (what others see)| `ExitReason::Killed`            |
 /// | `:noproc`                  | `ExitReason::NoProc`            |
-/// | any other term             | `ExitReason::Custom(atom)`      |
+/// | `:noconnection`            | `ExitReason::NoConnection`      |
+/// | any other term             | `ExitReason::Custom(term)`      |
 /// | a raised exception         | `ExitReason::Panic(message)`    |
 ///
 /// `Kill` sent as a signal with [`crate::process::exit`] cannot be trapped: the process it
 /// reaches dies with `Killed`, which is what its links and monitors see. A process that exits
 /// with `Kill` as its own reason (Elixir's `exit(:kill)`) sends it to its links as an ordinary
-/// reason (see [`crate::signal`]).
+/// reason (see [`crate::signal`]). `NoConnection` is what the links and monitors of a process
+/// on another node see when the connection to that node is lost.
 ///
 /// ```
 /// use otp_core::ExitReason;
+/// use otp_core::term::Term;
+///
 /// assert_eq!(ExitReason::custom("we_broke_something").to_string(), ":we_broke_something");
 /// assert_eq!(ExitReason::shutdown_with("bye").to_string(), "{:shutdown, :bye}");
+/// // Any term: Erlang's {badarith, []}, say, from a process on another node.
+/// let badarith = ExitReason::Custom(Term::tuple([Term::atom("badarith"), Term::list([])]));
+/// assert_eq!(badarith.to_string(), "{:badarith, []}");
 /// assert!(ExitReason::Shutdown.is_clean());
 /// assert!(!ExitReason::Killed.is_clean());
 /// ```
@@ -174,7 +47,7 @@ pub enum ExitReason {
     /// An orderly shutdown, usually asked for by a supervisor: `:shutdown`.
     Shutdown,
     /// An orderly shutdown carrying a term: `{:shutdown, term}`.
-    ShutdownWith(Atom),
+    ShutdownWith(Term),
     /// `:kill`. Sent with [`crate::process::exit`] it is the untrappable kill signal, and a
     /// process reached by it dies with [`ExitReason::Killed`].
     Kill,
@@ -182,8 +55,10 @@ pub enum ExitReason {
     Killed,
     /// The process did not exist: `:noproc`.
     NoProc,
-    /// Any other reason: a term of the program's choosing.
-    Custom(Atom),
+    /// The connection to the process's node was lost: `:noconnection`.
+    NoConnection,
+    /// Any other reason: a term of the program's choosing (an atom, most often).
+    Custom(Term),
     /// A panic (Elixir's raised exception), carrying the panic message.
     Panic(Arc<str>),
 }
@@ -200,7 +75,7 @@ impl ExitReason {
     /// assert!(!reason.is_clean(), "a supervisor restarts a transient child after it");
     /// ```
     pub fn custom(reason: impl Into<Atom>) -> Self {
-        ExitReason::Custom(reason.into())
+        ExitReason::Custom(Term::Atom(reason.into()))
     }
 
     /// `{:shutdown, term}`.
@@ -214,7 +89,7 @@ impl ExitReason {
     /// assert!(reason.is_clean(), "no crash report, no restart of a transient child");
     /// ```
     pub fn shutdown_with(term: impl Into<Atom>) -> Self {
-        ExitReason::ShutdownWith(term.into())
+        ExitReason::ShutdownWith(Term::Atom(term.into()))
     }
 
     /// A panic reason with the given message.
@@ -306,13 +181,27 @@ impl fmt::Display for ExitReason {
         match self {
             ExitReason::Normal => f.write_str(":normal"),
             ExitReason::Shutdown => f.write_str(":shutdown"),
-            ExitReason::ShutdownWith(term) => write!(f, "{{:shutdown, {term}}}"),
+            ExitReason::ShutdownWith(term) => {
+                f.write_str("{:shutdown, ")?;
+                write_reason_term(f, term)?;
+                f.write_str("}")
+            }
             ExitReason::Kill => f.write_str(":kill"),
             ExitReason::Killed => f.write_str(":killed"),
             ExitReason::NoProc => f.write_str(":noproc"),
-            ExitReason::Custom(term) => write!(f, "{term}"),
+            ExitReason::NoConnection => f.write_str(":noconnection"),
+            ExitReason::Custom(term) => write_reason_term(f, term),
             ExitReason::Panic(message) => write!(f, "{{panic, {message:?}}}"),
         }
+    }
+}
+
+/// An atom prints as [`Atom`] prints it (a Rust path or a module name as it is); any other
+/// term as Elixir's `inspect` prints it.
+fn write_reason_term(f: &mut fmt::Formatter<'_>, term: &Term) -> fmt::Result {
+    match term {
+        Term::Atom(atom) => write!(f, "{atom}"),
+        other => write!(f, "{other}"),
     }
 }
 
@@ -322,22 +211,127 @@ impl fmt::Debug for ExitReason {
     }
 }
 
+/// The module of the exception a panic travels as.
+const PANIC_EXCEPTION: &str = "Elixir.RuntimeError";
+
+/// An exit reason as OTP spells it.
+///
+/// | [`ExitReason`]          | term                                            |
+/// |-------------------------|-------------------------------------------------|
+/// | `Normal`, `Shutdown`    | `:normal`, `:shutdown`                          |
+/// | `ShutdownWith(t)`       | `{:shutdown, t}`                                |
+/// | `Kill`, `Killed`, `NoProc`, `NoConnection` | `:kill`, `:killed`, `:noproc`, `:noconnection` |
+/// | `Custom(t)`             | `t`                                             |
+/// | `Panic(message)`        | `{%RuntimeError{message: message}, []}`, what an Elixir process that raised exits with (its stack trace empty) |
+///
+/// ```
+/// use otp_core::ExitReason;
+/// use otp_core::term::IntoTerm;
+///
+/// assert_eq!(ExitReason::shutdown_with("bye").into_term().to_string(), "{:shutdown, :bye}");
+/// assert_eq!(
+///     ExitReason::panic("boom").into_term().to_string(),
+///     "{%RuntimeError{message: \"boom\"}, []}"
+/// );
+/// ```
+impl IntoTerm for ExitReason {
+    fn into_term(self) -> Term {
+        match self {
+            ExitReason::Normal => Term::atom("normal"),
+            ExitReason::Shutdown => Term::atom("shutdown"),
+            ExitReason::ShutdownWith(term) => Term::tuple([Term::atom("shutdown"), term]),
+            ExitReason::Kill => Term::atom("kill"),
+            ExitReason::Killed => Term::atom("killed"),
+            ExitReason::NoProc => Term::atom("noproc"),
+            ExitReason::NoConnection => Term::atom("noconnection"),
+            ExitReason::Custom(term) => term,
+            ExitReason::Panic(message) => {
+                let exception = Term::map([
+                    (Term::atom("__struct__"), Term::atom(PANIC_EXCEPTION)),
+                    (Term::atom("__exception__"), Term::atom("true")),
+                    (Term::atom("message"), Term::from(&*message)),
+                ]);
+                Term::tuple([exception, Term::List(Vec::new())])
+            }
+        }
+    }
+}
+
+/// Reads any term as an exit reason; this never fails, since any term can be a reason.
+///
+/// The atoms and tuples of the table on [`IntoTerm`] map back to their variants, and so does
+/// any `{exception, stacktrace}` whose exception has a `message` (an Elixir process that
+/// raised): it becomes [`ExitReason::Panic`]. Every other term becomes
+/// [`ExitReason::Custom`] holding it unchanged (Erlang's `{badarith, Stack}`, say), so a reason
+/// that crosses from one node to another and back is the same term.
+///
+/// ```
+/// use otp_core::ExitReason;
+/// use otp_core::term::{FromTerm, IntoTerm, Term};
+///
+/// for reason in [ExitReason::Normal, ExitReason::shutdown_with("bye"), ExitReason::panic("boom")] {
+///     assert_eq!(ExitReason::from_term(reason.clone().into_term()), Ok(reason));
+/// }
+/// let badarith = Term::tuple([Term::atom("badarith"), Term::list([])]);
+/// let reason = ExitReason::from_term(badarith.clone()).unwrap();
+/// assert_eq!(reason, ExitReason::Custom(badarith.clone()));
+/// assert_eq!(reason.into_term(), badarith);
+/// ```
+impl FromTerm for ExitReason {
+    fn from_term(term: Term) -> Result<Self, TermError> {
+        Ok(match term {
+            Term::Atom(atom) => match atom.as_str() {
+                "normal" => ExitReason::Normal,
+                "shutdown" => ExitReason::Shutdown,
+                "kill" => ExitReason::Kill,
+                "killed" => ExitReason::Killed,
+                "noproc" => ExitReason::NoProc,
+                "noconnection" => ExitReason::NoConnection,
+                _ => ExitReason::Custom(Term::Atom(atom)),
+            },
+            Term::Tuple(mut pair) if pair.len() == 2 && pair[0].is_atom("shutdown") => {
+                ExitReason::ShutdownWith(pair.pop().unwrap_or_else(|| Term::List(Vec::new())))
+            }
+            Term::Tuple(pair) if pair.len() == 2 => match exception_message(&pair[0]) {
+                Some(message) => ExitReason::panic(message),
+                None => ExitReason::Custom(Term::Tuple(pair)),
+            },
+            other => ExitReason::Custom(other),
+        })
+    }
+}
+
+/// The `message` of an Elixir exception struct.
+fn exception_message(term: &Term) -> Option<&str> {
+    let map = term.as_map()?;
+    if !map.get(&Term::atom("__exception__"))?.is_atom("true") {
+        return None;
+    }
+    map.get(&Term::atom("message"))?.as_str()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn atoms_print_like_elixir() {
-        assert_eq!(Atom::from("ok").to_string(), ":ok");
-        assert_eq!(Atom::from("valid?").to_string(), ":valid?");
-        assert_eq!(Atom::from("EggTimer.Server").to_string(), "EggTimer.Server");
-        assert_eq!(Atom::from("Egg.timer").to_string(), ":\"Egg.timer\"");
-        assert_eq!(Atom::from("").to_string(), ":\"\"");
-        assert_eq!(Atom::from("9lives").to_string(), ":\"9lives\"");
-        assert_eq!(
-            Atom::from("egg_timer::server::Server").to_string(),
-            "egg_timer::server::Server"
-        );
+    fn every_exit_reason_round_trips() {
+        for reason in [
+            ExitReason::Normal,
+            ExitReason::Shutdown,
+            ExitReason::shutdown_with("bye"),
+            ExitReason::Kill,
+            ExitReason::Killed,
+            ExitReason::NoProc,
+            ExitReason::NoConnection,
+            ExitReason::Custom(Term::tuple([Term::atom("badarith"), Term::list([])])),
+            ExitReason::panic("boom"),
+        ] {
+            assert_eq!(
+                ExitReason::from_term(reason.clone().into_term()),
+                Ok(reason)
+            );
+        }
     }
 
     #[test]

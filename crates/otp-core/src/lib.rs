@@ -18,7 +18,7 @@
 //! | Registry (and via names)        | [`registry`]                           |
 //! | ETS tables                      | [`table`]                              |
 //! | terms, `term_to_binary`         | [`term`]                               |
-//! | distribution (feature `dist`)   | `dist`                                 |
+//! | distribution (feature `dist`): `Node.connect`, `{name, node}`, remote pids | `dist`, `Node::start_distributed` |
 //! | Application                     | [`application`]                        |
 //! | `:observer`: a supervision tree | [`observer`]                           |
 //!
@@ -52,6 +52,7 @@
 #![warn(missing_docs)]
 
 pub mod application;
+mod atom;
 mod child_spec;
 mod console;
 #[cfg(feature = "dist")]

@@ -29,6 +29,12 @@ pub enum SendError {
         /// The type that was sent.
         given: &'static str,
     },
+    /// A message for a process of another node must be a term (`otp_core::term::Term`).
+    #[error("a message for another node must be a Term, not a {given}")]
+    NotATerm {
+        /// The type that was sent.
+        given: &'static str,
+    },
 }
 
 /// A message whose type has been erased, ready to be delivered to any process that takes it.

@@ -5,12 +5,14 @@
 //! | `:superman` (a local name)     | `Name::local("superman")`, or `"superman".into()` |
 //! | `{:global, :superman}`         | `Name::global("superman")`             |
 //! | `{:via, Registry, {Reg, key}}` | `Name::via(registry, key)`             |
+//! | `{:superman, :"b@127.0.0.1"}`  | `Name::remote("superman", "b@127.0.0.1")` |
 //!
 //! A local name lives in the node's name table. A global name lives in a second, node-wide
 //! table: until there is distribution it names a process on this node only, which is what
 //! `:global` does on a node that is not connected to any other. A via name delegates to any
 //! value implementing [`Via`]: [`crate::registry::Registry`] is one, and a program can write its
-//! own.
+//! own. A remote name is a local name on another node (distribution, the `dist` feature): a
+//! message to it goes to that node, which looks the name up in its own table.
 
 use std::any::type_name;
 use std::fmt;
@@ -19,6 +21,7 @@ use std::sync::Arc;
 use crate::exit::Atom;
 use crate::message::{AnyMessage, SendError};
 use crate::pid::Pid;
+use crate::term::Term;
 
 /// A name a process can be registered under and addressed by.
 #[derive(Clone)]
@@ -29,6 +32,10 @@ pub enum Name {
     Global(Atom),
     /// A name kept by a registry of the program's choosing (`{:via, module, key}`).
     Via(ViaName),
+    /// A local name on another node: `{name, node}`. Calls, casts and sends to it go to that
+    /// node (with the `dist` feature); it cannot be registered from here, and
+    /// [`crate::process::whereis`] finds no pid for it unless the node is this one.
+    Remote(Atom, Atom),
 }
 
 impl Name {
@@ -95,6 +102,18 @@ impl Name {
 }
 
 impl Name {
+    /// The local name `name` on node `node`: Elixir's `{name, node}`.
+    ///
+    /// ```
+    /// use otp_core::Name;
+    ///
+    /// let superman = Name::remote("superman", "b@127.0.0.1");
+    /// assert_eq!(superman.to_string(), "{:superman, :\"b@127.0.0.1\"}");
+    /// ```
+    pub fn remote(name: impl Into<Atom>, node: impl Into<Atom>) -> Self {
+        Name::Remote(name.into(), node.into())
+    }
+
     /// `nil`, `false`, `true` and `:undefined`, which Elixir's `Process.register/2` refuses as
     /// names (Erlang's `register/2` refuses `undefined`, which `whereis` answers for "nobody").
     /// Only local names: `:global` takes any term.
@@ -145,6 +164,7 @@ impl fmt::Display for Name {
             Name::Local(a) => write!(f, "{a}"),
             Name::Global(a) => write!(f, "{{:global, {a}}}"),
             Name::Via(v) => f.write_str(&v.0.describe()),
+            Name::Remote(name, node) => write!(f, "{{{name}, {}}}", Term::Atom(node.clone())),
         }
     }
 }
@@ -160,6 +180,7 @@ impl PartialEq for Name {
         match (self, other) {
             (Name::Local(a), Name::Local(b)) | (Name::Global(a), Name::Global(b)) => a == b,
             (Name::Via(a), Name::Via(b)) => a.0.describe() == b.0.describe(),
+            (Name::Remote(a, x), Name::Remote(b, y)) => a == b && x == y,
             _ => false,
         }
     }
@@ -389,6 +410,43 @@ pub trait Via: Send + Sync + 'static {
         }
     }
 
+    /// Where the process named `key` runs when that is another node: its local name there,
+    /// and the node, Elixir's `{name, node}`. Calls, casts and sends through the via name then
+    /// go to that node, which finds the process in its own name table; a registry that knows
+    /// which node runs a name, but not the pid, answers here. `None` (the default) for every
+    /// key this registry resolves on this node with [`Via::whereis_name`].
+    ///
+    /// ```
+    /// use otp_core::{Atom, Name, Pid, Via};
+    ///
+    /// /// Every name lives on node b.
+    /// struct OnB;
+    ///
+    /// impl Via for OnB {
+    ///     type Key = Atom;
+    ///     fn register_name(&self, _key: &Atom, _pid: &Pid) -> bool {
+    ///         false
+    ///     }
+    ///     fn unregister_name(&self, _key: &Atom) {}
+    ///     fn whereis_name(&self, _key: &Atom) -> Option<Pid> {
+    ///         None
+    ///     }
+    ///     fn whereis_remote(&self, key: &Atom) -> Option<(Atom, Atom)> {
+    ///         Some((key.clone(), Atom::from("b@127.0.0.1")))
+    ///     }
+    /// }
+    ///
+    /// let superman = Name::via(OnB, Atom::from("superman"));
+    /// if let Name::Via(via) = &superman {
+    ///     // GenServer.call(superman, :say) goes to {:superman, :"b@127.0.0.1"}.
+    ///     assert_eq!(via.whereis_remote(), Some(Name::remote("superman", "b@127.0.0.1")));
+    /// }
+    /// ```
+    fn whereis_remote(&self, key: &Self::Key) -> Option<(Atom, Atom)> {
+        let _ = key;
+        None
+    }
+
     /// How a name in this registry prints in crash reports and errors.
     ///
     /// ```
@@ -425,6 +483,7 @@ pub(crate) trait ViaKey: Send + Sync {
     fn unregister(&self);
     fn whereis(&self) -> Option<Pid>;
     fn send(&self, msg: AnyMessage) -> Result<(), SendError>;
+    fn whereis_remote(&self) -> Option<(Atom, Atom)>;
     fn describe(&self) -> String;
 }
 
@@ -445,6 +504,9 @@ impl<R: Via> ViaKey for ViaEntry<R> {
     }
     fn send(&self, msg: AnyMessage) -> Result<(), SendError> {
         self.registry.send(&self.key, msg)
+    }
+    fn whereis_remote(&self) -> Option<(Atom, Atom)> {
+        self.registry.whereis_remote(&self.key)
     }
     fn describe(&self) -> String {
         self.registry.describe(&self.key)
@@ -475,5 +537,13 @@ impl ViaName {
     /// ```
     pub fn whereis(&self) -> Option<Pid> {
         self.0.whereis()
+    }
+
+    /// The name on another node this name stands for, when the registry says the process runs
+    /// there (see [`Via::whereis_remote`]): always a [`Name::Remote`].
+    pub fn whereis_remote(&self) -> Option<Name> {
+        self.0
+            .whereis_remote()
+            .map(|(name, node)| Name::Remote(name, node))
     }
 }

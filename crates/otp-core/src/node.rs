@@ -1,14 +1,18 @@
 //! The node: the owner of pids, names and the process table.
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::fmt;
+#[cfg(feature = "dist")]
+use std::sync::Weak;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
+use crate::atom::Atom;
 use crate::console::Console;
-use crate::exit::Atom;
 use crate::pid::Pid;
 use crate::sync::{lock, read};
+use crate::term::Term;
 
 const SHARDS: usize = 16;
 
@@ -17,6 +21,18 @@ const SHARDS: usize = 16;
 pub const FIRST_PID: u64 = 100;
 
 static NEXT_NODE_ID: AtomicU64 = AtomicU64::new(1);
+
+/// The number a node of another program goes by in the keys of its pids here: one per name and
+/// creation (an incarnation of that node), drawn from the counter local nodes draw theirs
+/// from, so a remote pid never equals a local one and every pid of one incarnation compares
+/// equal to itself wherever it is seen.
+#[cfg(feature = "dist")]
+pub(crate) fn remote_node_id(name: &Atom, creation: u32) -> u64 {
+    static IDS: OnceLock<Mutex<HashMap<(Atom, u32), u64>>> = OnceLock::new();
+    let mut ids = lock(IDS.get_or_init(Default::default));
+    *ids.entry((name.clone(), creation))
+        .or_insert_with(|| NEXT_NODE_ID.fetch_add(1, Ordering::Relaxed))
+}
 
 /// A node: the world a set of processes lives in.
 ///
@@ -59,6 +75,34 @@ pub(crate) struct NodeInner {
     pub(crate) globals: RwLock<HashMap<Atom, Pid>>,
     console: Console,
     sasl_reports: AtomicBool,
+    /// The node's distribution, once it has a name (see `Node::start_distributed`).
+    distribution: OnceLock<Arc<dyn Distributed>>,
+}
+
+/// What the layers below the distribution runtime need of it: the node's name, and sending to
+/// a name on another node. The distribution runtime implements it and stores itself in the
+/// node (see [`Node::distribution`]); `as_any` gets the runtime back for the layers above.
+pub(crate) trait Distributed: Send + Sync + 'static {
+    /// The node's name: `:"rust@127.0.0.1"`.
+    fn name(&self) -> &Atom;
+    /// `send({name, node}, message)` from `from`, a process of this node (or from no process).
+    /// Dropped, as on the BEAM, when the node cannot be reached.
+    fn send_named(&self, from: Option<&Pid>, name: &Atom, node: &Atom, message: Term);
+    /// The runtime itself, for the layers above it.
+    #[cfg_attr(not(feature = "dist"), allow(dead_code))]
+    fn as_any(&self) -> &(dyn Any + Send + Sync);
+}
+
+/// A node handle that does not keep the node alive (the distribution runtime holds one).
+#[cfg(feature = "dist")]
+#[derive(Clone)]
+pub(crate) struct WeakNode(Weak<NodeInner>);
+
+#[cfg(feature = "dist")]
+impl WeakNode {
+    pub(crate) fn upgrade(&self) -> Option<Node> {
+        self.0.upgrade().map(|inner| Node { inner })
+    }
 }
 
 impl Default for Node {
@@ -110,6 +154,7 @@ impl Node {
                 globals: RwLock::new(HashMap::new()),
                 console,
                 sasl_reports: AtomicBool::new(false),
+                distribution: OnceLock::new(),
             }),
         }
     }
@@ -180,6 +225,47 @@ impl Node {
     /// ```
     pub fn sasl_reports(&self) -> bool {
         self.inner.sasl_reports.load(Ordering::Relaxed)
+    }
+
+    /// The node's name, Elixir's `node()`: `:"rust@127.0.0.1"` once it is distributed,
+    /// `:nonode@nohost` before, as on the BEAM.
+    ///
+    /// ```
+    /// use otp_core::Node;
+    ///
+    /// assert_eq!(Node::new().name(), "nonode@nohost");
+    /// ```
+    pub fn name(&self) -> Atom {
+        match self.distribution() {
+            Some(dist) => dist.name().clone(),
+            None => Atom::from("nonode@nohost"),
+        }
+    }
+
+    /// `true` once the node has a name and talks to other nodes (Elixir's `Node.alive?/0`).
+    ///
+    /// ```
+    /// assert!(!otp_core::Node::new().is_distributed());
+    /// ```
+    pub fn is_distributed(&self) -> bool {
+        self.inner.distribution.get().is_some()
+    }
+
+    /// The node's distribution, if it has one.
+    #[inline]
+    pub(crate) fn distribution(&self) -> Option<&Arc<dyn Distributed>> {
+        self.inner.distribution.get()
+    }
+
+    /// Gives the node its distribution; `false` if it had one already.
+    #[cfg(feature = "dist")]
+    pub(crate) fn set_distribution(&self, dist: Arc<dyn Distributed>) -> bool {
+        self.inner.distribution.set(dist).is_ok()
+    }
+
+    #[cfg(feature = "dist")]
+    pub(crate) fn downgrade(&self) -> WeakNode {
+        WeakNode(Arc::downgrade(&self.inner))
     }
 
     pub(crate) fn next_pid(&self) -> u64 {

@@ -8,7 +8,12 @@
 //! [`Pid::downcast`]) is defined by the process layer, in `process/core.rs` and
 //! `process/addr.rs`, on this same type.
 //!
-//! Uses only exit reasons ([`crate::exit`]).
+//! A pid may name a process of another node: its cell is then that process's shadow here,
+//! which the distribution layer implements, and `Cell::remote` says so (see
+//! `RemoteProcess`). Everything a pid can do works the same on both.
+//!
+//! Uses exit reasons ([`crate::exit`]), terms (a remote pid as the wire carries it) and the
+//! kinds of exit signal ([`crate::signal`]).
 
 use std::any::{Any, TypeId};
 use std::cmp::Ordering;
@@ -16,7 +21,10 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
+use crate::atom::Atom;
 use crate::exit::ExitReason;
+use crate::signal::SignalKind;
+use crate::term::{ExternalPid, Term};
 
 /// A process identifier: `#PID<0.N.0>`.
 ///
@@ -24,6 +32,11 @@ use crate::exit::ExitReason;
 /// restarted server has a new pid. Pids are cheap to clone and compare; they print the way the
 /// BEAM prints them, with `N` counting up per [`Node`](crate::node::Node) from 100, so a
 /// program prints the same pids on every run.
+///
+/// A pid of a process on another node (see [`crate::dist`]) is a `Pid` too, and prints as the
+/// BEAM prints it, `#PID<N.id.serial>`, where `N` numbers that node here (1 for the first node
+/// seen, and so on). Links, monitors, exit signals and messages that are terms work on it as on
+/// a local pid.
 ///
 /// Anything that needs no message type works on a plain pid: [`Pid::is_alive`],
 /// [`crate::process::exit`], [`crate::process::link`], [`crate::process::monitor`],
@@ -52,6 +65,9 @@ pub(crate) trait Cell: Send + Sync + 'static {
     fn push_exit(&self, from: Pid, reason: ExitReason);
     /// Puts a `Down` message in the mailbox.
     fn push_down(&self, down: Down);
+    /// Puts `{:nodedown, node}` in the mailbox (a node monitor fired).
+    #[cfg_attr(not(feature = "dist"), allow(dead_code))]
+    fn push_node_down(&self, node: Atom);
     /// Removes the `Down` message for monitor `reference` from the shared queue, if it is there.
     fn remove_down(&self, reference: u64) -> bool;
     /// Removes an `{:EXIT, from, _}` message from the shared queue, if one is there.
@@ -67,10 +83,45 @@ pub(crate) trait Cell: Send + Sync + 'static {
     /// The message type's name, for error messages.
     fn message_type_name(&self) -> &'static str;
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
+    /// Puts a message that came as a term in the mailbox, converted to the process's message
+    /// type (from another node, or from `process::send_term`). `false` when it was dropped: the
+    /// process has exited, or takes no terms, or the term does not convert (which is logged).
+    fn push_term(&self, message: Term) -> bool;
+    /// The process of another node this cell stands for; `None` for a process of this node.
+    #[inline]
+    fn remote(&self) -> Option<&dyn RemoteProcess> {
+        None
+    }
+}
+
+/// What the process layer needs of a process on another node: each operation on a local
+/// process has its counterpart here, carried out by sending a control message to that node.
+/// The distribution layer implements it for its shadows of remote processes.
+pub(crate) trait RemoteProcess: Send + Sync {
+    /// The pid as the wire carries it.
+    fn external(&self) -> &ExternalPid;
+    /// The `N` of `#PID<N.id.serial>`: the number this node gave the process's node.
+    fn node_index(&self) -> u32;
+    /// An exit signal from `from`, a process of this node: `EXIT` along a link, `EXIT2` for
+    /// `Process.exit/2`. The remote node decides what it does.
+    fn exit(&self, from: &Pid, reason: &ExitReason, kind: SignalKind);
+    /// `from` has linked to the process; `false` if its node cannot be reached.
+    fn link(&self, from: &Pid) -> bool;
+    /// `from` has unlinked from the process.
+    fn unlink(&self, from: &Pid);
+    /// `watcher` monitors the process under `reference`; `false` if its node cannot be
+    /// reached (the monitor fires at once, with `:noconnection`).
+    fn monitor(&self, watcher: &Pid, reference: u64) -> bool;
+    /// `watcher` no longer monitors the process under `reference`.
+    fn demonitor(&self, watcher: &Pid, reference: u64);
+    /// Sends `message`, from `from` when it is a process of this node. Dropped, as on the
+    /// BEAM, when the node cannot be reached.
+    fn send(&self, from: Option<&Pid>, message: Term);
 }
 
 impl Pid {
-    /// The process's number: the `N` of `#PID<0.N.0>`.
+    /// The process's number: the `N` of `#PID<0.N.0>`. (For a pid of another node, its id
+    /// and serial in one number: `serial << 32 | id`.)
     ///
     /// ```
     /// use otp_core::{Mailbox, Node};
@@ -103,6 +154,26 @@ impl Pid {
     /// ```
     pub fn is_alive(&self) -> bool {
         !self.cell.is_dead()
+    }
+
+    /// `true` for a process of this program's node; `false` for a pid of another node.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = otp_core::Node::new();
+    /// let pid = node.spawn(|_inbox: otp_core::Mailbox<()>| async {}).pid();
+    /// assert!(pid.is_local());
+    /// # });
+    /// ```
+    pub fn is_local(&self) -> bool {
+        self.cell.remote().is_none()
+    }
+
+    /// The pid as the external term format carries it, for a pid of another node; `None` for a
+    /// process of this node (whose external form depends on the node's name: see
+    /// `Pid::to_external`, with distribution).
+    pub fn remote_pid(&self) -> Option<&ExternalPid> {
+        self.cell.remote().map(|r| r.external())
     }
 
     fn key(&self) -> (u64, u64) {
@@ -144,7 +215,19 @@ impl Ord for Pid {
 
 impl fmt::Display for Pid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "#PID<0.{}.0>", self.id())
+        match self.cell.remote() {
+            None => write!(f, "#PID<0.{}.0>", self.id()),
+            Some(remote) => {
+                let external = remote.external();
+                write!(
+                    f,
+                    "#PID<{}.{}.{}>",
+                    remote.node_index(),
+                    external.id,
+                    external.serial
+                )
+            }
+        }
     }
 }
 

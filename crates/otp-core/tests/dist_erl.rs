@@ -3,114 +3,16 @@
 //! a test panics). Without `erl` the tests are skipped with a note; under `CI=true` a missing
 //! `erl` fails them.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::process::{Command, Stdio};
 use std::time::Duration;
+
+mod erl;
+use erl::{Erl, erl_present, unique, within};
 
 use otp_core::dist::{
     CloseReason, ControlMessage, Cookie, DistError, DistNode, HandshakeError, ProcessRef,
 };
 use otp_core::term::{ExternalPid, Term};
-
-/// Every wait gives up after this long.
-const LIMIT: Duration = Duration::from_secs(20);
-
-async fn within<T>(what: &str, f: impl std::future::Future<Output = T>) -> T {
-    tokio::time::timeout(LIMIT, f)
-        .await
-        .unwrap_or_else(|_| panic!("timed out waiting for {what}"))
-}
-
-/// `true` when `erl` can run here. Without it: a failure under `CI=true`, a skip otherwise.
-fn erl_present() -> bool {
-    let found = Command::new("erl")
-        .args(["-noshell", "-eval", "halt()."])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
-    if !found {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("erl is not installed: CI must run the distribution tests against it");
-        }
-        eprintln!("note: erl is not installed; skipping this Erlang interop test");
-    }
-    found
-}
-
-/// A name no other test, run or concurrent test binary uses.
-fn unique(prefix: &str) -> String {
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    format!(
-        "{prefix}_{}_{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
-/// An `erl -noshell` node running `eval`, killed when dropped.
-struct Erl {
-    name: String,
-    child: Child,
-    lines: Arc<Mutex<mpsc::Receiver<String>>>,
-}
-
-impl Erl {
-    fn start(name: &str, cookie: &str, eval: &str, extra: &[&str]) -> Erl {
-        let full = format!("{name}@127.0.0.1");
-        let mut child = Command::new("erl")
-            .args(["-noshell", "-name", &full, "-setcookie", cookie])
-            .args(extra)
-            .args(["-eval", eval])
-            // A node that dies writes no crash dump into the source tree.
-            .env("ERL_CRASH_DUMP_SECONDS", "0")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("erl starts");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Erl {
-            name: full,
-            child,
-            lines: Arc::new(Mutex::new(rx)),
-        }
-    }
-
-    /// The next line the node printed.
-    async fn line(&self) -> String {
-        let lines = self.lines.clone();
-        let line = tokio::task::spawn_blocking(move || lines.lock().unwrap().recv_timeout(LIMIT))
-            .await
-            .unwrap();
-        line.unwrap_or_else(|_| panic!("{} printed nothing within {LIMIT:?}", self.name))
-    }
-
-    async fn expect_line(&self, expected: &str) {
-        let line = self.line().await;
-        assert_eq!(line, expected, "from {}", self.name);
-    }
-}
-
-impl Drop for Erl {
-    fn drop(&mut self) {
-        // Only the process this test started, by its pid.
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 async fn rust_node(cookie: &str) -> DistNode {
     DistNode::builder(format!("{}@127.0.0.1", unique("rust")), Cookie::new(cookie))

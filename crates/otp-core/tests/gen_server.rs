@@ -198,6 +198,7 @@ impl GenServer for Probe {
             Info::Msg(Msg::Note(n)) => format!("note {n}"),
             Info::Exit { reason, .. } => format!("exit {reason}"),
             Info::Down(d) => format!("down {}", d.reason),
+            Info::NodeDown(node) => format!("nodedown {node}"),
             Info::Timeout => "timeout".to_string(),
         };
         log(&self.log, format!("info {text}"));

@@ -27,6 +27,7 @@ fn trapper(
                     Received::Msg(()) => "msg".to_string(),
                     Received::Exit { from, reason } => format!("EXIT {from} {reason}"),
                     Received::Down(d) => format!("DOWN {} {}", d.pid, d.reason),
+                    Received::NodeDown(node) => format!("NODEDOWN {node}"),
                 };
                 if out.send(text).is_err() {
                     return;
@@ -386,6 +387,7 @@ async fn monitors_deliver_down_after_earlier_messages() {
                     format!("DOWN {}", d.reason)
                 }
                 Received::Exit { .. } => "exit".to_string(),
+                Received::NodeDown(_) => "nodedown".to_string(),
             });
         }
         tx.send(seen).unwrap();

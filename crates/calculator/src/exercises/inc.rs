@@ -59,7 +59,7 @@ impl GenServer for Server {
         match msg {
             Info::Msg(Inc) => teaching::solution! { self.0 = core::inc(self.0) },
             // This server neither traps exits, nor monitors, nor sets idle timeouts.
-            Info::Exit { .. } | Info::Down(_) | Info::Timeout => {}
+            Info::Exit { .. } | Info::Down(_) | Info::NodeDown(_) | Info::Timeout => {}
         }
         CastResult::NoReply
     }

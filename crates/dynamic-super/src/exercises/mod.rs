@@ -17,13 +17,11 @@
 //! | restart the whole program on a crash, not just one child | [`whole_tree`] |
 //! | a hand-made registry, used through via names | [`custom_registry`] |
 //! | a character's state kept in a table that outlives it | [`table_state`] |
+//! | a distributed SuperDuper, whose via registry finds a character on whichever node runs it | [`distributed`] |
 //! | rock, paper, scissors: games, a waiting room, a crash policy | [`rock_paper_scissors`] |
-//!
-//! The book's fourth exercise, a distributed SuperDuper whose via registry finds a character on
-//! whichever node runs it, needs nodes that talk to each other, which otp-core does not have
-//! yet: it comes later, together with distribution.
 
 pub mod custom_registry;
+pub mod distributed;
 pub mod rock_paper_scissors;
 pub mod table_state;
 pub mod whole_tree;

@@ -8,6 +8,7 @@ use teaching::scene;
 use teaching::{Scene, Shell};
 
 pub mod add_character;
+pub mod distributed;
 pub mod dynamic;
 pub mod registry;
 pub mod shutdown;
@@ -45,6 +46,11 @@ pub const ALL: &[Scene] = &[
         "registry",
         "The power of a name: local, global and via",
         registry::registry
+    ),
+    scene!(
+        "yourturn_distributed",
+        "Your turn: SuperDuper on two nodes",
+        distributed::yourturn_distributed
     ),
 ];
 

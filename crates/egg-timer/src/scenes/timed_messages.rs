@@ -22,6 +22,7 @@ pub fn flush(sh: &Shell, inbox: &mut Mailbox<Atom>) {
             Received::Msg(m) => sh.say(format!("{m:?}")),
             Received::Exit { from, reason } => sh.say(format!("{{:EXIT, {from}, {reason}}}")),
             Received::Down(down) => sh.say(down),
+            Received::NodeDown(node) => sh.say(format!("{{:nodedown, {node}}}")),
         }
     }
     sh.say(":ok");

@@ -16,15 +16,14 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt, BufReader, BufWriter};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader, BufWriter};
 use tokio::net::TcpStream;
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::mpsc;
 
 use crate::term::etf::EncodeError;
 
 use super::control::{ControlError, ControlMessage};
-use super::handshake::Peer;
+use super::handshake::{Peer, Stream};
 
 /// The type byte of a frame that carries a control message without a distribution header.
 pub const PASS_THROUGH: u8 = 112;
@@ -125,6 +124,12 @@ impl ConnectionSender {
         &self.peer
     }
 
+    /// Closes the connection: what was queued before is still written, then the socket is
+    /// shut down.
+    pub fn close(&self) {
+        let _ = self.out.send(Outgoing::Close);
+    }
+
     fn close_reason(&self) -> CloseReason {
         lock(&self.closed)
             .clone()
@@ -132,7 +137,7 @@ impl ConnectionSender {
     }
 }
 
-/// A connection to another node, after the handshake. See the [module documentation](self).
+/// A connection to another node, after the handshake. See the [module documentation](crate::dist).
 ///
 /// Dropping it closes the connection.
 pub struct Connection {
@@ -149,10 +154,27 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Connection {
-    /// Starts serving `stream`, whose handshake with `peer` is done.
-    pub fn start(stream: TcpStream, peer: Peer, options: ConnectionOptions) -> Connection {
+    /// Starts serving `stream`, whose handshake with `peer` is done: a socket (see
+    /// [`Connection::start_tcp`], which splits it without a lock), or one end of an in-memory
+    /// pipe.
+    pub fn start<S: Stream>(stream: S, peer: Peer, options: ConnectionOptions) -> Connection {
+        let (read, write) = tokio::io::split(stream);
+        Connection::start_halves(read, write, peer, options)
+    }
+
+    /// Starts serving a TCP connection whose handshake with `peer` is done. Small messages
+    /// go out at once (`TCP_NODELAY`), as on the BEAM.
+    pub fn start_tcp(stream: TcpStream, peer: Peer, options: ConnectionOptions) -> Connection {
         let _ = stream.set_nodelay(true);
         let (read, write) = stream.into_split();
+        Connection::start_halves(read, write, peer, options)
+    }
+
+    fn start_halves<R, W>(read: R, write: W, peer: Peer, options: ConnectionOptions) -> Connection
+    where
+        R: AsyncRead + Unpin + Send + 'static,
+        W: AsyncWrite + Unpin + Send + 'static,
+    {
         let (out_tx, out_rx) = mpsc::unbounded_channel();
         let (events_tx, events_rx) = mpsc::unbounded_channel();
         let closed = Arc::new(Mutex::new(None));
@@ -222,8 +244,8 @@ impl Drop for Connection {
     }
 }
 
-async fn read_frame(
-    reader: &mut BufReader<OwnedReadHalf>,
+async fn read_frame<R: AsyncRead + Unpin>(
+    reader: &mut BufReader<R>,
     options: &ConnectionOptions,
 ) -> Result<Option<Vec<u8>>, CloseReason> {
     let silence = options.net_ticktime;
@@ -261,8 +283,8 @@ async fn read_frame(
     Ok(Some(body))
 }
 
-async fn read_loop(
-    read: OwnedReadHalf,
+async fn read_loop<R: AsyncRead + Unpin>(
+    read: R,
     options: ConnectionOptions,
     peer: Arc<Peer>,
     events: mpsc::UnboundedSender<Result<ControlMessage, CloseReason>>,
@@ -310,8 +332,8 @@ async fn read_loop(
     let _ = out.send(Outgoing::Close);
 }
 
-async fn write_loop(
-    write: OwnedWriteHalf,
+async fn write_loop<W: AsyncWrite + Unpin>(
+    write: W,
     options: ConnectionOptions,
     mut out: mpsc::UnboundedReceiver<Outgoing>,
 ) {
@@ -367,7 +389,7 @@ async fn write_loop(
     let _ = writer.shutdown().await;
 }
 
-async fn write_tick(writer: &mut BufWriter<OwnedWriteHalf>) -> std::io::Result<()> {
+async fn write_tick<W: AsyncWrite + Unpin>(writer: &mut BufWriter<W>) -> std::io::Result<()> {
     writer.write_all(&[0, 0, 0, 0]).await?;
     writer.flush().await
 }

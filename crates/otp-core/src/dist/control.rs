@@ -64,7 +64,7 @@ impl ProcessRef {
     }
 }
 
-/// One distribution operation. See the [module documentation](self) for the operation each
+/// One distribution operation. See the [`dist` documentation](crate::dist) and the table of operations there for the operation each
 /// variant stands for.
 ///
 /// `token` fields carry a sequential-trace token: `None` on every message unless the sending

@@ -15,7 +15,7 @@ use std::time::Duration;
 use erl_dist::handshake::{
     ClientSideHandshake, HandshakeError as WireError, HandshakeStatus, ServerSideHandshake,
 };
-use tokio::net::TcpStream;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_util::compat::{Compat, TokioAsyncReadCompatExt};
 
 use crate::exit::Atom;
@@ -178,14 +178,32 @@ pub enum HandshakeError {
     },
 }
 
+/// What an accepting node answers a peer that has said its name: OTP's handshake status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    /// `ok`: go on.
+    Accept,
+    /// `ok_simultaneous`: go on; this node was connecting to the peer too, and gives its own
+    /// attempt up (its name is the lower of the two, which loses, as in OTP).
+    AcceptSimultaneous,
+    /// `nok`: this node is connecting to the peer at the same time and its name is the higher
+    /// of the two: its own attempt goes on, this one ends.
+    Refuse,
+}
+
+/// A stream a handshake can run on: a TCP socket, or one end of an in-memory pipe.
+pub trait Stream: AsyncRead + AsyncWrite + Unpin + Send + 'static {}
+
+impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> Stream for S {}
+
 /// Connects as `me` over `stream` (already connected to `peer`'s distribution port) and
 /// returns the stream, ready for distribution messages, and the peer's identity.
-pub async fn initiate(
-    stream: TcpStream,
+pub async fn initiate<S: Stream>(
+    stream: S,
     me: &Identity,
     peer: &NodeName,
     limit: Duration,
-) -> Result<(TcpStream, Peer), HandshakeError> {
+) -> Result<(S, Peer), HandshakeError> {
     let peer_text = peer.to_string();
     let result = tokio::time::timeout(limit, initiate_inner(stream, me, &peer_text)).await;
     let (stream, peer) = result.map_err(|_| HandshakeError::Timeout {
@@ -201,11 +219,11 @@ pub async fn initiate(
     Ok((stream, peer))
 }
 
-async fn initiate_inner(
-    stream: TcpStream,
+async fn initiate_inner<S: Stream>(
+    stream: S,
     me: &Identity,
     peer: &str,
-) -> Result<(TcpStream, Peer), HandshakeError> {
+) -> Result<(S, Peer), HandshakeError> {
     let counted = FlushCounter::new(stream.compat());
     let flushes = counted.flushes.clone();
     let mut handshake = ClientSideHandshake::new(counted, me.local_node()?, me.cookie.expose());
@@ -234,21 +252,35 @@ async fn initiate_inner(
     Ok((counted.inner.into_inner(), peer))
 }
 
-/// Accepts a connection as `me`: the peer connected to our listening socket.
-pub async fn accept(
-    stream: TcpStream,
+/// Accepts a connection as `me`: the peer connected to our listening socket. Every peer is
+/// answered `ok` (see [`accept_with`] to decide).
+pub async fn accept<S: Stream>(
+    stream: S,
     me: &Identity,
     limit: Duration,
-) -> Result<(TcpStream, Peer), HandshakeError> {
-    tokio::time::timeout(limit, accept_inner(stream, me))
+) -> Result<(S, Peer), HandshakeError> {
+    accept_with(stream, me, limit, |_| Admission::Accept).await
+}
+
+/// Accepts a connection as `me`, asking `admit` what to answer once the peer has said its
+/// name: the rule for two nodes that connect to each other at the same time lives with the
+/// caller, which knows its own attempts. A refused peer is [`HandshakeError::Refused`].
+pub async fn accept_with<S: Stream>(
+    stream: S,
+    me: &Identity,
+    limit: Duration,
+    admit: impl FnOnce(&Atom) -> Admission + Send,
+) -> Result<(S, Peer), HandshakeError> {
+    tokio::time::timeout(limit, accept_inner(stream, me, admit))
         .await
         .map_err(|_| HandshakeError::Timeout { peer: None, limit })?
 }
 
-async fn accept_inner(
-    stream: TcpStream,
+async fn accept_inner<S: Stream>(
+    stream: S,
     me: &Identity,
-) -> Result<(TcpStream, Peer), HandshakeError> {
+    admit: impl FnOnce(&Atom) -> Admission,
+) -> Result<(S, Peer), HandshakeError> {
     let mut handshake =
         ServerSideHandshake::new(stream.compat(), me.local_node()?, me.cookie.expose());
     let name = handshake
@@ -261,10 +293,22 @@ async fn accept_inner(
         });
     };
     let peer_name = name.to_string();
-    let (stream, wire_peer) = handshake
-        .execute_rest(HandshakeStatus::Ok)
-        .await
-        .map_err(|e| classify(e, Some(&peer_name), false))?;
+    let status = match admit(&Atom::from(peer_name.as_str())) {
+        Admission::Accept => HandshakeStatus::Ok,
+        Admission::AcceptSimultaneous => HandshakeStatus::OkSimultaneous,
+        Admission::Refuse => HandshakeStatus::Nok,
+    };
+    let refused = status == HandshakeStatus::Nok;
+    let (stream, wire_peer) = handshake.execute_rest(status).await.map_err(|e| {
+        if refused {
+            HandshakeError::Refused {
+                peer: peer_name.clone(),
+                status: "nok (sent by this node: it is connecting to the peer, and wins)".into(),
+            }
+        } else {
+            classify(e, Some(&peer_name), false)
+        }
+    })?;
     let peer = check_peer(wire_peer)?;
     Ok((stream.into_inner(), peer))
 }
@@ -349,9 +393,7 @@ impl<T> FlushCounter<T> {
     }
 }
 
-type Stream = Compat<TcpStream>;
-
-impl futures_io::AsyncRead for FlushCounter<Stream> {
+impl<S: Stream> futures_io::AsyncRead for FlushCounter<Compat<S>> {
     fn poll_read(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -361,7 +403,7 @@ impl futures_io::AsyncRead for FlushCounter<Stream> {
     }
 }
 
-impl futures_io::AsyncWrite for FlushCounter<Stream> {
+impl<S: Stream> futures_io::AsyncWrite for FlushCounter<Compat<S>> {
     fn poll_write(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,

@@ -1,7 +1,31 @@
-//! Erlang distribution: this node on the network, speaking the BEAM's own protocol.
+//! Erlang distribution: nodes that talk to each other, Erlang's and Rust's alike, in the
+//! BEAM's own protocol.
 //!
-//! Behind the `dist` cargo feature. Everything here is what `erl -name` does under the hood,
-//! and interoperates with a real `erl` or `iex` node:
+//! Behind the `dist` cargo feature. A [`Node`](crate::Node) given a name and a cookie
+//! ([`Node::start_distributed`](crate::Node::start_distributed)) is what `erl -name rust@host
+//! -setcookie secret` starts: it registers with EPMD, accepts connections, and connects to a
+//! node the first time one of its processes talks to it. From then on, processes of both
+//! nodes deal with each other as they would on one node:
+//!
+//! | Elixir                                    | here                                          |
+//! |-------------------------------------------|-----------------------------------------------|
+//! | `iex --name rust@127.0.0.1 --cookie secret` | [`Node::start_distributed`](crate::Node::start_distributed)`("rust@127.0.0.1", Cookie::new("secret"))` |
+//! | `send({:inbox, node}, msg)`               | [`process::send_named`](crate::process::send_named)`(&Name::remote("inbox", node), term)` |
+//! | `send(pid, msg)` to a pid of another node | [`process::send_term`](crate::process::send_term)`(&pid, term)` |
+//! | `GenServer.call({:superman, node}, :say)` | [`gen_server::call`](crate::gen_server::call)`(("superman", node), Say)` |
+//! | `Process.link/1`, `Process.monitor/1`, `Process.exit/2` on a remote pid | the same functions, on the same [`Pid`](crate::Pid) type |
+//! | `Node.monitor(node, true)`                | [`monitor_node`]`(node, true)`                 |
+//! | `Node.list(:connected)`, `Node.disconnect/1`, `Node.ping/1` | [`nodes`], [`Node::disconnect`](crate::Node::disconnect), [`ping`] |
+//!
+//! A message that crosses is a [`Term`](crate::term::Term): a process whose messages are terms
+//! takes it as it is, a typed mailbox converts it
+//! ([`Mailbox::accept_terms`](crate::Mailbox::accept_terms)), and a GenServer opts in with
+//! [`GenServer::remote`](crate::gen_server::GenServer::remote). A pid of another node prints as
+//! the BEAM prints it, `#PID<N.id.serial>`, `N` numbering that node here. When a connection is
+//! lost, the links and monitors across it break with `:noconnection`, calls through it fail
+//! with `{:nodedown, node}`, and node monitors fire, as on the BEAM.
+//!
+//! Below that runtime, the protocol itself, usable on its own:
 //!
 //! | step                | here                                                  |
 //! |---------------------|-------------------------------------------------------|
@@ -10,7 +34,7 @@
 //! | connection          | [`Connection`]: framed messages, `net_ticktime` ticks |
 //! | messages and signals| [`ControlMessage`]: `SEND`, `REG_SEND`, `LINK`, `EXIT`, monitors, aliases, ... |
 //! | values              | [`crate::term`]: the terms messages carry, and their encoding |
-//! | the node            | [`DistNode`]: a listener, `accept`, `connect`, this node's pids and refs |
+//! | the node            | [`DistNode`]: a listener, `accept`, `connect`; or an in-memory network ([`MemoryNetwork`]) |
 //!
 //! ```no_run
 //! use otp_core::dist::{ControlMessage, Cookie, DistNode};
@@ -37,14 +61,28 @@
 //! # }
 //! ```
 //!
-//! # A hidden node
+//! # A hidden node, and what the BEAM does that this does not (yet)
 //!
 //! This node is *hidden*: it does not advertise `DFLAG_PUBLISHED`, so BEAM nodes list it in
 //! `nodes(hidden)`, not `nodes()`, and do not make it part of their fully connected mesh. A
-//! normal node would owe more: it would connect to every node its peers know (transitive
-//! connections), take part in `global`'s name registry and locks, run the `rex` server that
-//! answers `:rpc.call`, and answer `net_kernel`'s `is_auth` call that `Node.ping/1` makes.
-//! None of that is done here.
+//! normal node would owe more, none of which is done here:
+//!
+//! - connections to every node its peers know (transitive connections);
+//! - a share in `:global`'s name registry and locks (`{:global, name}` names a process of this
+//!   node only);
+//! - the `:rex` server that answers `:rpc.call/4` and `:erpc`, and spawning processes on request
+//!   (`Node.spawn/2`, `DFLAG_SPAWN`);
+//! - a `net_kernel` that answers more than `is_auth`, the question `Node.ping/1` asks (which is
+//!   answered).
+//!
+//! Beyond a hidden node's duties, the BEAM also has: the atom cache and fragmented messages
+//! (faster and bounded for large messages; not advertised here, so peers never send them); the
+//! `alive` status that lets a restarted node take over a connection the other side still
+//! believes up (here a new dial of a connected node is accepted and replaces the old
+//! connection when the peer restarted; a half-open connection waits for `net_ticktime`);
+//! `dist_buf_busy_limit`, which makes a sender wait when a connection's queue is full (here the
+//! queue is unbounded, like a mailbox); and `:sys` requests to a GenServer of another node
+//! (dropped and logged here).
 //!
 //! # What is advertised
 //!
@@ -53,24 +91,30 @@
 //! payloads, the `UNLINK_ID` link protocol and aliases, each of which it reads. It does not
 //! advertise the atom cache, fragments or spawn requests, so peers never send those.
 
+mod cluster;
 mod connection;
 mod control;
 pub mod epmd;
 mod flags;
 pub mod handshake;
 mod node;
+mod runtime;
+mod shadow;
 
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
+pub(crate) use cluster::call_term;
+pub use cluster::{Ping, monitor_node, nodes, ping};
 pub use connection::{
     CloseReason, Connection, ConnectionOptions, ConnectionSender, PASS_THROUGH, SendError,
 };
 pub use control::{ControlError, ControlMessage, ProcessRef};
 pub use flags::Flags;
-pub use handshake::{HandshakeError, Identity, Peer};
-pub use node::{DistError, DistNode, DistNodeBuilder};
+pub use handshake::{Admission, HandshakeError, Identity, Peer};
+pub use node::{AdmissionRule, DistError, DistNode, DistNodeBuilder, MemoryNetwork};
+pub(crate) use runtime::{CallFailure, Callee, Distribution};
 
 /// A node name: `name@host`.
 ///

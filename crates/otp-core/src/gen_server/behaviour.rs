@@ -12,10 +12,12 @@ use std::any::type_name;
 use std::fmt;
 use std::future::Future;
 
+use crate::atom::Atom;
 use crate::child_spec::{ChildSpec, StartError};
 use crate::exit::ExitReason;
 use crate::pid::{Down, Pid};
 use crate::process;
+use crate::term::{FromTerm, IntoTerm, Term, TermError};
 
 use super::caller::Caller;
 
@@ -98,6 +100,9 @@ pub enum Info<I> {
     },
     /// `{:DOWN, ref, :process, pid, reason}` from a monitor.
     Down(Down),
+    /// `{:nodedown, node}`: the connection to a node the server monitors is lost (see
+    /// `dist::monitor_node`, with the `dist` feature).
+    NodeDown(Atom),
     /// `:timeout`: the idle timeout set by a `Then::Timeout` ran out.
     Timeout,
 }
@@ -612,6 +617,75 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
         type_name::<Self>()
     }
 
+    /// Opts the server in to messages from other nodes (the `dist` feature): a call, cast or
+    /// message that arrives as a term is read as this server's `Call`, `Cast` or `Info`, and
+    /// its reply goes back as a term, so `GenServer.call({name, node}, request)` from an Erlang
+    /// or Elixir node, or from another Rust node, reaches `handle_call`. The default, `None`,
+    /// keeps the server to this node: a term sent to it is dropped and logged, and a Rust call
+    /// to such a server on another node is [`CallError::NotRemote`].
+    ///
+    /// Write `Some(RemoteCodec::new())`; it compiles only when every message type converts
+    /// both ways (see [`RemoteCodec::new`]).
+    ///
+    /// A request that does not convert is answered `{:error, {:bad_request, description}}`
+    /// (the caller never waits in vain) and logged; a cast or message that does not convert is
+    /// dropped and logged. Neither reaches a callback, so neither can crash the server.
+    ///
+    /// [`CallError::NotRemote`]: crate::gen_server::CallError::NotRemote
+    ///
+    /// ```
+    /// use otp_core::gen_server::{CallResult, Caller, GenServer, Init, RemoteCodec};
+    /// use otp_core::term::{FromTerm, IntoTerm, Term, TermError};
+    /// use std::convert::Infallible;
+    ///
+    /// /// `:say`, as an Elixir client sends it.
+    /// #[derive(Debug)]
+    /// struct Say;
+    ///
+    /// impl FromTerm for Say {
+    ///     fn from_term(term: Term) -> Result<Self, TermError> {
+    ///         if term.is_atom("say") { Ok(Say) } else { Err(TermError::new(":say", &term)) }
+    ///     }
+    /// }
+    ///
+    /// impl IntoTerm for Say {
+    ///     fn into_term(self) -> Term {
+    ///         Term::atom("say")
+    ///     }
+    /// }
+    ///
+    /// #[derive(Debug)]
+    /// struct Superman;
+    ///
+    /// impl GenServer for Superman {
+    ///     type Arg = ();
+    ///     type Call = Say;
+    ///     type Reply = String;
+    ///     type Cast = Infallible;
+    ///     type Info = Infallible;
+    ///     type Continue = Infallible;
+    ///
+    ///     async fn init(_: ()) -> Init<Self> {
+    ///         Init::Ok(Superman)
+    ///     }
+    ///
+    ///     async fn handle_call(&mut self, Say: Say, _from: &Caller<String>) -> CallResult<Self> {
+    ///         CallResult::Reply("I am Superman".to_string())
+    ///     }
+    ///
+    ///     // iex> GenServer.call({:superman, :"rust@127.0.0.1"}, :say)
+    ///     // "I am Superman"
+    ///     fn remote() -> Option<RemoteCodec<Self>> {
+    ///         Some(RemoteCodec::new())
+    ///     }
+    /// }
+    ///
+    /// assert!(Superman::remote().is_some());
+    /// ```
+    fn remote() -> Option<RemoteCodec<Self>> {
+        None
+    }
+
     /// `child_spec/1`, as `use GenServer` defines it: a worker with the module as its id, started
     /// with `start_link(arg)`, permanent, shut down with a 5000 ms timeout. Override it to change
     /// any of that (a server started once per name, say, gives each instance its own id).
@@ -667,6 +741,100 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
     {
         ChildSpec::new(Self::module(), move || Self::start_linked(arg.clone()))
             .modules([Self::module()])
+    }
+}
+
+/// How a server's messages become terms and back, for messages from and to other nodes (see
+/// [`GenServer::remote`]): the conversions of its four message types, kept as plain
+/// functions. Only [`RemoteCodec::new`] makes one, and it asks for every conversion, so a
+/// server that never goes remote needs none.
+#[cfg_attr(not(feature = "dist"), allow(dead_code))]
+pub struct RemoteCodec<S: GenServer> {
+    pub(crate) call_from: fn(Term) -> Result<S::Call, TermError>,
+    pub(crate) call_into: fn(S::Call) -> Term,
+    pub(crate) reply_from: fn(Term) -> Result<S::Reply, TermError>,
+    pub(crate) reply_into: fn(S::Reply) -> Term,
+    pub(crate) cast_from: fn(Term) -> Result<S::Cast, TermError>,
+    pub(crate) cast_into: fn(S::Cast) -> Term,
+    pub(crate) info_from: fn(Term) -> Result<S::Info, TermError>,
+    pub(crate) info_into: fn(S::Info) -> Term,
+}
+
+impl<S: GenServer> RemoteCodec<S>
+where
+    S::Call: IntoTerm + FromTerm,
+    S::Reply: IntoTerm + FromTerm,
+    S::Cast: IntoTerm + FromTerm,
+    S::Info: IntoTerm + FromTerm,
+{
+    /// The codec of a server whose `Call`, `Reply`, `Cast` and `Info` each convert to terms
+    /// and back ([`IntoTerm`], [`FromTerm`]; `Infallible` does, for a kind of message the
+    /// server does not take). Both ways, because the same server type is the one other nodes
+    /// call and the one this node calls on other nodes.
+    ///
+    /// ```
+    /// use otp_core::gen_server::{GenServer, Init, RemoteCodec};
+    /// use std::convert::Infallible;
+    ///
+    /// /// Takes a number and answers it doubled, from any node.
+    /// #[derive(Debug)]
+    /// struct Doubler;
+    ///
+    /// impl GenServer for Doubler {
+    ///     type Arg = ();
+    ///     type Call = i64;
+    ///     type Reply = i64;
+    ///     type Cast = Infallible;
+    ///     type Info = Infallible;
+    ///     type Continue = Infallible;
+    ///
+    ///     async fn init(_: ()) -> Init<Self> {
+    ///         Init::Ok(Doubler)
+    ///     }
+    ///
+    ///     fn remote() -> Option<RemoteCodec<Self>> {
+    ///         Some(RemoteCodec::new())
+    ///     }
+    /// }
+    /// # assert!(Doubler::remote().is_some());
+    /// ```
+    pub fn new() -> Self {
+        RemoteCodec {
+            call_from: S::Call::from_term,
+            call_into: S::Call::into_term,
+            reply_from: S::Reply::from_term,
+            reply_into: S::Reply::into_term,
+            cast_from: S::Cast::from_term,
+            cast_into: S::Cast::into_term,
+            info_from: S::Info::from_term,
+            info_into: S::Info::into_term,
+        }
+    }
+}
+
+impl<S: GenServer> Default for RemoteCodec<S>
+where
+    S::Call: IntoTerm + FromTerm,
+    S::Reply: IntoTerm + FromTerm,
+    S::Cast: IntoTerm + FromTerm,
+    S::Info: IntoTerm + FromTerm,
+{
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<S: GenServer> Clone for RemoteCodec<S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S: GenServer> Copy for RemoteCodec<S> {}
+
+impl<S: GenServer> fmt::Debug for RemoteCodec<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RemoteCodec<{}>", type_name::<S>())
     }
 }
 
@@ -771,6 +939,7 @@ pub(super) fn format_info<I: fmt::Debug>(info: &Info<I>) -> String {
         Info::Msg(m) => format!("{m:?}"),
         Info::Exit { from, reason } => format!("{{:EXIT, {from}, {reason}}}"),
         Info::Down(d) => d.to_string(),
+        Info::NodeDown(node) => format!("{{:nodedown, {}}}", Term::Atom(node.clone())),
         Info::Timeout => ":timeout".to_string(),
     }
 }

@@ -1,8 +1,11 @@
 //! The server's side of a call: [`Caller`] (the `from` of `handle_call`), [`ReplyTo`] (a reply
 //! taken to answer later) and [`reply`] (`GenServer.reply/2`).
 //!
-//! Uses pids, the current process (to look up the caller) and the lock helpers; nothing else
-//! of `gen_server`.
+//! A call from another node has a caller there: its reply goes back as a term, tagged as the
+//! request was ([`RemoteFrom`]), through the node's distribution.
+//!
+//! Uses pids, terms, the current process (to look up the caller), the distribution runtime (to
+//! answer a caller of another node) and the lock helpers; nothing else of `gen_server`.
 
 use std::fmt;
 use std::sync::Mutex;
@@ -12,6 +15,7 @@ use tokio::sync::oneshot;
 use crate::pid::Pid;
 use crate::process;
 use crate::sync::lock;
+use crate::term::{ExternalPid, Term};
 
 /// `from` in `handle_call`: who is waiting for the reply.
 ///
@@ -20,25 +24,86 @@ use crate::sync::lock;
 /// answer is ready; any process may do it.
 pub struct Caller<R> {
     slot: Mutex<Option<ReplyTo<R>>>,
-    caller: Option<u64>,
+    caller: Who,
 }
 
 /// A deferred reply, taken from a [`Caller`]: pass it to [`reply`].
 pub struct ReplyTo<R> {
-    tx: oneshot::Sender<R>,
-    caller: Option<u64>,
+    to: Route<R>,
+    caller: Who,
 }
 
-/// The live process numbered `id` on the calling process's node.
-fn lookup(id: Option<u64>) -> Option<Pid> {
-    let id = id?;
-    process::with_current(|me| me.and_then(|me| me.node().process(id)))
+/// Where a reply goes.
+enum Route<R> {
+    /// To a caller of this node, waiting on a channel.
+    Local(oneshot::Sender<R>),
+    /// To a caller of another node, as a term.
+    Remote(Box<RemoteReply<R>>),
 }
 
-fn describe_caller(id: Option<u64>) -> String {
-    match id {
-        Some(id) => format!("#PID<0.{id}.0>"),
-        None => "outside any process".to_string(),
+/// Who called.
+#[derive(Clone)]
+enum Who {
+    /// A process of this node, by number, or code outside any process.
+    Local(Option<u64>),
+    /// A process of another node.
+    Remote(ExternalPid),
+}
+
+/// The `from` of a call that came from another node: the caller's pid and the tag its reply
+/// must carry (`[:alias | ref]` from OTP 24 on).
+#[doc(hidden)]
+#[derive(Debug)]
+#[cfg_attr(not(feature = "dist"), allow(dead_code))]
+pub struct RemoteFrom {
+    pub(crate) caller: ExternalPid,
+    pub(crate) tag: Term,
+}
+
+/// A reply for a caller of another node: how to make a term of it, and the server it comes
+/// from.
+struct RemoteReply<R> {
+    from: RemoteFrom,
+    encode: fn(R) -> Term,
+    server: Pid,
+}
+
+impl<R> RemoteReply<R> {
+    fn send(self, value: R) {
+        #[cfg(feature = "dist")]
+        if let Some(dist) = crate::dist::Distribution::of(&self.server.node()) {
+            let server = dist.external(&self.server);
+            dist.reply(
+                &self.from.caller,
+                self.from.tag,
+                (self.encode)(value),
+                server,
+            );
+        }
+        #[cfg(not(feature = "dist"))]
+        let _ = (self.from, self.encode, self.server, value);
+    }
+}
+
+/// The live process the caller is: on the calling process's node, or of another node.
+fn lookup(who: &Who) -> Option<Pid> {
+    match who {
+        Who::Local(id) => {
+            let id = (*id)?;
+            process::with_current(|me| me.and_then(|me| me.node().process(id)))
+        }
+        #[cfg(feature = "dist")]
+        Who::Remote(pid) => process::current_node().pid_of(pid),
+        #[cfg(not(feature = "dist"))]
+        Who::Remote(_) => None,
+    }
+}
+
+fn describe_caller(who: &Who) -> String {
+    match who {
+        Who::Local(Some(id)) => format!("#PID<0.{id}.0>"),
+        Who::Local(None) => "outside any process".to_string(),
+        Who::Remote(pid) => pid.to_string(),
     }
 }
 
@@ -86,7 +151,7 @@ impl<R> Caller<R> {
     /// # });
     /// ```
     pub fn pid(&self) -> Option<Pid> {
-        lookup(self.caller)
+        lookup(&self.caller)
     }
 
     /// Takes the reply handle, to answer later with [`reply`]. A second `defer` returns `None`.
@@ -137,17 +202,40 @@ impl<R> Caller<R> {
     /// The `from` of one call, holding its reply handle.
     #[inline]
     pub(super) fn new(tx: oneshot::Sender<R>, caller: Option<u64>) -> Self {
+        let caller = Who::Local(caller);
         Caller {
-            slot: Mutex::new(Some(ReplyTo { tx, caller })),
+            slot: Mutex::new(Some(ReplyTo {
+                to: Route::Local(tx),
+                caller: caller.clone(),
+            })),
+            caller,
+        }
+    }
+
+    /// The `from` of a call from another node: the reply goes back as `encode` makes it,
+    /// from `server`.
+    pub(super) fn remote(from: RemoteFrom, encode: fn(R) -> Term, server: Pid) -> Self {
+        let caller = Who::Remote(from.caller.clone());
+        Caller {
+            slot: Mutex::new(Some(ReplyTo {
+                to: Route::Remote(Box::new(RemoteReply {
+                    from,
+                    encode,
+                    server,
+                })),
+                caller: caller.clone(),
+            })),
             caller,
         }
     }
 
     /// The caller is still waiting for this reply, and it has not been deferred.
     pub(super) fn is_waiting(&self) -> bool {
-        lock(&self.slot)
-            .as_ref()
-            .is_some_and(|to| !to.tx.is_closed())
+        lock(&self.slot).as_ref().is_some_and(|to| match &to.to {
+            Route::Local(tx) => !tx.is_closed(),
+            // A caller on another node cannot be asked without a message: count it waiting.
+            Route::Remote(_) => true,
+        })
     }
 
     /// Sends the reply unless it was deferred. The loop owns the caller again by now, so no
@@ -155,14 +243,14 @@ impl<R> Caller<R> {
     pub(super) fn answer(&mut self, value: R) {
         let slot = self.slot.get_mut().unwrap_or_else(|e| e.into_inner());
         if let Some(to) = slot.take() {
-            let _ = to.tx.send(value);
+            to.send(value);
         }
     }
 }
 
 impl<R> fmt::Debug for Caller<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Caller({})", describe_caller(self.caller))
+        write!(f, "Caller({})", describe_caller(&self.caller))
     }
 }
 
@@ -212,13 +300,25 @@ impl<R> ReplyTo<R> {
     /// # });
     /// ```
     pub fn caller(&self) -> Option<Pid> {
-        lookup(self.caller)
+        lookup(&self.caller)
+    }
+
+    /// Sends `value`; `false` if the caller stopped waiting (a caller of another node is
+    /// always sent to: whether it still waits is known only there).
+    fn send(self, value: R) -> bool {
+        match self.to {
+            Route::Local(tx) => tx.send(value).is_ok(),
+            Route::Remote(reply) => {
+                reply.send(value);
+                true
+            }
+        }
     }
 }
 
 impl<R> fmt::Debug for ReplyTo<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ReplyTo({})", describe_caller(self.caller))
+        write!(f, "ReplyTo({})", describe_caller(&self.caller))
     }
 }
 
@@ -286,5 +386,5 @@ impl<R> fmt::Debug for ReplyTo<R> {
 /// # });
 /// ```
 pub fn reply<R>(to: ReplyTo<R>, value: R) -> bool {
-    to.tx.send(value).is_ok()
+    to.send(value)
 }

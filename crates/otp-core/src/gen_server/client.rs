@@ -13,8 +13,12 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
+#[cfg(feature = "dist")]
+use crate::atom::Atom;
 use crate::exit::ExitReason;
 use crate::message::AnyMessage;
+#[cfg(feature = "dist")]
+use crate::name::Name;
 use crate::process::{self, Timeout, with_timeout};
 
 use super::behaviour::GenServer;
@@ -83,6 +87,12 @@ pub fn call<S: GenServer>(
 /// server exits before replying, the error carries its exit reason. After a timeout nothing is
 /// left behind: a late reply is dropped and never reaches the caller.
 ///
+/// A server on another node (a pid of another node, `{name, node}`, with the `dist` feature)
+/// is called as OTP's `gen_server:call` does it: the request goes as a term, and the call
+/// fails with [`CallError::NoProc`] at once when no such server runs there, with the server's
+/// exit reason if it dies first, and with [`CallError::NodeDown`] when its node cannot be
+/// reached or the connection is lost. `S` must opt in ([`GenServer::remote`]).
+///
 /// ```
 /// use otp_core::gen_server::{self, CallError, CallResult, Caller, GenServer, Init, Options};
 /// use otp_core::{Node, Timeout, process};
@@ -130,6 +140,10 @@ pub async fn call_timeout<S: GenServer>(
     msg: S::Call,
     timeout: impl Into<Timeout>,
 ) -> Result<S::Reply, CallError> {
+    #[cfg(feature = "dist")]
+    if let Some(remote) = server.remote() {
+        return super::remote::call::<S>(remote, msg, timeout.into()).await;
+    }
     let server = server.to_server()?;
     let me = process::with_current(|p| p.map(|p| (p.id(), p.node_id())));
     let core = &server.addr.shared.core;
@@ -294,6 +308,11 @@ pub fn send<S: GenServer>(server: impl ToServer<S>, msg: S::Info) {
 }
 
 fn deliver<S: GenServer>(dest: impl ToServer<S>, msg: GenMsg<S>) {
+    #[cfg(feature = "dist")]
+    if let Some(remote) = dest.remote() {
+        super::remote::deliver(remote, msg);
+        return;
+    }
     if let Some(via) = dest.via_name() {
         // Delivered to a process whose messages are `GenMsg<S>`: a server of type `S`.
         let _ = via.0.send(AnyMessage::new(msg));
@@ -529,4 +548,119 @@ async fn system<S: GenServer, R: Send + 'static>(
         Ok(Err(_)) => Err(CallError::Exit(server.pid().wait_exit().await)),
         Err(_) => Err(CallError::Timeout),
     }
+}
+
+/// `GenServer.multi_call/4`: calls the server registered as `name` on each of `nodes` at
+/// once, and returns the replies, by node, with the nodes that gave none (not reachable, no
+/// such server, or no reply in time), as OTP does. The calling process's own node may be
+/// among them.
+///
+/// ```
+/// use otp_core::dist::{Cookie, DistNode, MemoryNetwork};
+/// use otp_core::gen_server::{self, CallResult, Caller, GenServer, Init, Options, RemoteCodec};
+/// use otp_core::Node;
+/// use std::convert::Infallible;
+///
+/// /// Answers with its node's name.
+/// #[derive(Debug)]
+/// struct WhereAmI;
+///
+/// impl GenServer for WhereAmI {
+///     type Arg = ();
+///     type Call = ();
+///     type Reply = String;
+///     type Cast = Infallible;
+///     type Info = Infallible;
+///     type Continue = Infallible;
+///
+///     async fn init(_: ()) -> Init<Self> {
+///         Init::Ok(WhereAmI)
+///     }
+///
+///     async fn handle_call(&mut self, (): (), _from: &Caller<String>) -> CallResult<Self> {
+///         CallResult::Reply(otp_core::process::current_node().name().as_str().to_string())
+///     }
+///
+///     fn remote() -> Option<RemoteCodec<Self>> {
+///         Some(RemoteCodec::new())
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let net = MemoryNetwork::new();
+/// let (a, b) = (Node::new(), Node::new());
+/// for (node, name) in [(&a, "a@memory"), (&b, "b@memory")] {
+///     node.distribute(DistNode::builder(name, Cookie::new("c")).memory(&net)).await.unwrap();
+///     gen_server::start_on::<WhereAmI>(node, (), Options::new().name("where")).await.unwrap();
+/// }
+/// let (replies, bad) = a
+///     .run(async {
+///         gen_server::multi_call::<WhereAmI>(["a@memory", "b@memory", "c@memory"], "where", (), 1000)
+///             .await
+///     })
+///     .await
+///     .unwrap();
+/// assert_eq!(
+///     replies,
+///     [("a@memory".into(), "a@memory".to_string()), ("b@memory".into(), "b@memory".to_string())]
+/// );
+/// assert_eq!(bad, ["c@memory"]);
+/// # });
+/// ```
+///
+/// # Panics
+/// Outside a process.
+#[cfg(feature = "dist")]
+pub async fn multi_call<S: GenServer>(
+    nodes: impl IntoIterator<Item = impl Into<Atom>>,
+    name: impl Into<Atom>,
+    request: S::Call,
+    timeout: impl Into<Timeout>,
+) -> (Vec<(Atom, S::Reply)>, Vec<Atom>)
+where
+    S::Call: Clone,
+{
+    let name = name.into();
+    let timeout = timeout.into();
+    let nodes: Vec<Atom> = nodes.into_iter().map(Into::into).collect();
+    type Answer<R> = Pin<Box<dyn Future<Output = Result<R, CallError>> + Send>>;
+    /// One node's call: under way, then done.
+    enum Slot<R> {
+        Waiting(Answer<R>),
+        Done(Result<R, CallError>),
+    }
+    let mut calls: Vec<(Atom, Slot<S::Reply>)> = nodes
+        .iter()
+        .map(|node| {
+            let dest = Name::Remote(name.clone(), node.clone());
+            let call = call_timeout::<S>(dest, request.clone(), timeout);
+            (node.clone(), Slot::Waiting(Box::pin(call)))
+        })
+        .collect();
+    std::future::poll_fn(|cx| {
+        let mut waiting = false;
+        for (_, slot) in calls.iter_mut() {
+            if let Slot::Waiting(call) = slot {
+                match call.as_mut().poll(cx) {
+                    Poll::Ready(result) => *slot = Slot::Done(result),
+                    Poll::Pending => waiting = true,
+                }
+            }
+        }
+        if waiting {
+            Poll::Pending
+        } else {
+            Poll::Ready(())
+        }
+    })
+    .await;
+    let mut replies = Vec::new();
+    let mut bad = Vec::new();
+    for (node, slot) in calls {
+        match slot {
+            Slot::Done(Ok(reply)) => replies.push((node, reply)),
+            _ => bad.push(node),
+        }
+    }
+    (replies, bad)
 }

@@ -11,7 +11,7 @@ use std::fmt;
 use crate::exit::Atom;
 use crate::name::{Name, ViaName};
 use crate::pid::Pid;
-use crate::process;
+use crate::process::{self, with_current};
 
 use super::behaviour::GenServer;
 use super::error::{CallError, WhereisError};
@@ -144,6 +144,61 @@ pub trait ToServer<S: GenServer> {
     fn via_name(&self) -> Option<&ViaName> {
         None
     }
+
+    /// Where this is, when that is another node: a pid of another node, a name on another node
+    /// ([`Name::Remote`]), or a via name whose registry says the process runs elsewhere. `None`
+    /// (the default) for a destination on this node. Calls, casts and messages to it then go
+    /// over the wire (with the `dist` feature).
+    ///
+    /// ```
+    /// use otp_core::gen_server::{GenServer, Init, RemoteDest, ToServer};
+    /// use otp_core::{Name, Node};
+    /// use std::convert::Infallible;
+    ///
+    /// #[derive(Debug)]
+    /// struct Idle;
+    ///
+    /// impl GenServer for Idle {
+    ///     type Arg = ();
+    ///     type Call = Infallible;
+    ///     type Reply = ();
+    ///     type Cast = Infallible;
+    ///     type Info = Infallible;
+    ///     type Continue = Infallible;
+    ///     async fn init(_: ()) -> Init<Self> {
+    ///         Init::Ok(Idle)
+    ///     }
+    /// }
+    ///
+    /// let elsewhere = Name::remote("idle", "b@127.0.0.1");
+    /// assert!(matches!(
+    ///     <Name as ToServer<Idle>>::remote(&elsewhere),
+    ///     Some(RemoteDest::Name(name, node)) if name == "idle" && node == "b@127.0.0.1"
+    /// ));
+    /// assert!(<Name as ToServer<Idle>>::remote(&Name::local("idle")).is_none());
+    /// ```
+    fn remote(&self) -> Option<RemoteDest> {
+        None
+    }
+}
+
+/// A destination on another node (see [`ToServer::remote`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum RemoteDest {
+    /// A process of another node.
+    Pid(Pid),
+    /// A registered name on a node: `{name, node}`.
+    Name(Atom, Atom),
+}
+
+/// `{name, node}` as a destination: on another node unless `node` is the calling process's.
+fn remote_name(name: &Atom, node: &Atom) -> Option<RemoteDest> {
+    let here = with_current(|me| me.map(|me| me.node().name()));
+    if here.as_ref() == Some(node) {
+        None
+    } else {
+        Some(RemoteDest::Name(name.clone(), node.clone()))
+    }
 }
 
 /// A resolved destination: borrowed when it was a handle already, owned after a lookup.
@@ -177,9 +232,17 @@ impl<S: GenServer, T: ToServer<S> + ?Sized> ToServer<S> for &T {
     fn via_name(&self) -> Option<&ViaName> {
         (**self).via_name()
     }
+    #[inline]
+    fn remote(&self) -> Option<RemoteDest> {
+        (**self).remote()
+    }
 }
 
 impl<S: GenServer> ToServer<S> for Pid {
+    fn remote(&self) -> Option<RemoteDest> {
+        (!self.is_local()).then(|| RemoteDest::Pid(self.clone()))
+    }
+
     fn to_server(&self) -> Result<Resolved<'_, S>, CallError> {
         if !self.is_alive() {
             return Err(CallError::NoProc);
@@ -203,6 +266,40 @@ impl<S: GenServer> ToServer<S> for Name {
             Name::Via(v) => Some(v),
             _ => None,
         }
+    }
+    fn remote(&self) -> Option<RemoteDest> {
+        match self {
+            Name::Remote(name, node) => remote_name(name, node),
+            Name::Via(via) => match via.whereis_remote() {
+                Some(Name::Remote(name, node)) => remote_name(&name, &node),
+                _ => None,
+            },
+            Name::Local(_) | Name::Global(_) => None,
+        }
+    }
+}
+
+/// `{name, node}`, as Elixir writes it for `GenServer.call({name, node}, request)`.
+impl<S: GenServer> ToServer<S> for (&str, &str) {
+    fn to_server(&self) -> Result<Resolved<'_, S>, CallError> {
+        let name = Name::remote(self.0, self.1);
+        let pid = process::whereis(&name).ok_or(CallError::NoProc)?;
+        <Pid as ToServer<S>>::to_server(&pid).map(|r| Resolved::Owned(r.clone()))
+    }
+    fn remote(&self) -> Option<RemoteDest> {
+        remote_name(&Atom::from(self.0), &Atom::from(self.1))
+    }
+}
+
+/// `{name, node}` with atoms.
+impl<S: GenServer> ToServer<S> for (Atom, Atom) {
+    fn to_server(&self) -> Result<Resolved<'_, S>, CallError> {
+        let name = Name::Remote(self.0.clone(), self.1.clone());
+        let pid = process::whereis(&name).ok_or(CallError::NoProc)?;
+        <Pid as ToServer<S>>::to_server(&pid).map(|r| Resolved::Owned(r.clone()))
+    }
+    fn remote(&self) -> Option<RemoteDest> {
+        remote_name(&self.0, &self.1)
     }
 }
 
@@ -298,6 +395,13 @@ impl<S: GenServer> ToServer<S> for Dest<S> {
         match self {
             Dest::Name(n) => <Name as ToServer<S>>::via_name(n),
             _ => None,
+        }
+    }
+    fn remote(&self) -> Option<RemoteDest> {
+        match self {
+            Dest::Ref(_) => None,
+            Dest::Pid(p) => <Pid as ToServer<S>>::remote(p),
+            Dest::Name(n) => <Name as ToServer<S>>::remote(n),
         }
     }
 }

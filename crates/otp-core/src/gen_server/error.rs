@@ -4,9 +4,11 @@
 //!
 //! Uses exit reasons, names and pids.
 
+use crate::atom::Atom;
 use crate::exit::ExitReason;
 use crate::name::Name;
 use crate::pid::Pid;
+use crate::term::TermError;
 
 /// Why a call failed: Elixir's `exit` reasons of `GenServer.call`.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -40,6 +42,18 @@ pub enum CallError {
         /// The server type asked for.
         expected: &'static str,
     },
+    /// `{:nodedown, node}`: the server's node could not be reached, or the connection to it
+    /// was lost before the reply came.
+    #[error("no connection to node {0}")]
+    NodeDown(Atom),
+    /// The server is on another node, and its type does not take messages from other nodes
+    /// (see `GenServer::remote`).
+    #[error("{0} does not opt in to messages between nodes (GenServer::remote)")]
+    NotRemote(&'static str),
+    /// The reply from another node is not a `Reply` of the server's type. (A server of this
+    /// runtime answers a request it could not read with `{:error, {:bad_request, why}}`.)
+    #[error("the reply does not fit: {0}")]
+    BadReply(TermError),
 }
 
 /// Why [`stop`](crate::gen_server::stop) did not see the server stop as asked.

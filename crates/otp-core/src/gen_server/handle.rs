@@ -17,11 +17,14 @@ use crate::process::{self, Addr};
 use crate::timer::Target;
 
 use super::behaviour::GenServer;
+use super::caller::RemoteFrom;
 
 /// The messages a GenServer's mailbox holds. Not for use outside the runtime.
 #[doc(hidden)]
 pub enum GenMsg<S: GenServer> {
     Call(S::Call, oneshot::Sender<S::Reply>, Option<u64>),
+    /// A call from another node (boxed: rare, and the mailbox's slots stay small).
+    RemoteCall(S::Call, Box<RemoteFrom>),
     Cast(S::Cast),
     Info(S::Info),
     Stop(ExitReason),

@@ -34,6 +34,8 @@
 //! | `GenServer.reply(from, reply)`       | [`reply`]`(from.defer(), reply)`                |
 //! | `GenServer.stop(server, reason, t)`  | [`stop`]`(server, reason, t)`                   |
 //! | `GenServer.whereis(name)`            | [`whereis`]`::<M>(name)`                        |
+//! | `GenServer.call({name, node}, msg)`  | [`call`]`((name, node), msg)` (feature `dist`)  |
+//! | `GenServer.multi_call(nodes, name, msg)` | `multi_call(nodes, name, msg, timeout)` (feature `dist`) |
 //! | `:sys.get_state(server)`             | [`get_state`]`(server)`                         |
 //! | `:sys.replace_state(server, fun)`    | [`replace_state`]`(server, fun)`                |
 //!
@@ -114,8 +116,9 @@
 //! | `behaviour.rs` | the [`GenServer`] trait and its response tuples, [`log_unexpected`] |
 //! | `report.rs` | the crash report |
 //! | `handle.rs` | [`ServerRef`] and the messages a server's mailbox holds |
-//! | `dest.rs` | [`ToServer`], [`Dest`], [`whereis`], [`self_ref`] |
-//! | `client.rs` | [`call`], [`call_timeout`], [`cast`], [`send`], [`stop`], [`get_state`], [`replace_state`], [`inspect`] |
+//! | `dest.rs` | [`ToServer`], [`Dest`], [`RemoteDest`], [`whereis`], [`self_ref`] |
+//! | `remote.rs` | servers across nodes (feature `dist`): the terms of calls, casts and replies |
+//! | `client.rs` | [`call`], [`call_timeout`], [`cast`], [`send`], [`stop`], [`get_state`], [`replace_state`], [`inspect`], `multi_call` |
 //! | `server_loop.rs` | the server process: `init`, the loop, `terminate` |
 //! | `starting.rs` | [`Options`], [`start_link`], [`start`], [`start_on`] |
 
@@ -125,6 +128,8 @@ mod client;
 mod dest;
 mod error;
 mod handle;
+#[cfg(feature = "dist")]
+mod remote;
 mod report;
 mod server_loop;
 mod starting;
@@ -132,13 +137,16 @@ mod starting;
 pub use crate::child_spec::StartError;
 
 pub use self::behaviour::{
-    CallResult, CastResult, GenServer, Info, Init, StartLinked, Then, log_unexpected,
+    CallResult, CastResult, GenServer, Info, Init, RemoteCodec, StartLinked, Then, log_unexpected,
 };
+pub use self::caller::RemoteFrom;
 pub use self::caller::{Caller, ReplyTo, reply};
+#[cfg(feature = "dist")]
+pub use self::client::multi_call;
 pub use self::client::{
     DEFAULT_CALL_TIMEOUT, call, call_timeout, cast, get_state, inspect, replace_state, send, stop,
 };
-pub use self::dest::{Dest, Resolved, ToServer, self_ref, whereis};
+pub use self::dest::{Dest, RemoteDest, Resolved, ToServer, self_ref, whereis};
 pub use self::error::{CallError, StopError, WhereisError};
 pub use self::handle::{GenMsg, ServerRef, SysFn};
 pub use self::starting::{Options, start, start_link, start_on};

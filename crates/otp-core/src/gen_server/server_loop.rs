@@ -86,15 +86,18 @@ impl Ctx {
         &mut self,
         state: &mut S,
         msg: S::Call,
-        tx: oneshot::Sender<S::Reply>,
-        caller: Option<u64>,
+        mut from: Caller<S::Reply>,
+        kind: Kind,
     ) -> Step<S::Continue> {
         self.last.record(&msg);
-        let mut from = Caller::new(tx, caller);
         let result = catch_unwind(state.handle_call(msg, &from)).await;
-        let kind = Kind::Call {
-            caller,
-            waiting: from.is_waiting(),
+        // Whether the caller still waits is known only now: it may have given up meanwhile.
+        let kind = match kind {
+            Kind::Call { caller, .. } => Kind::Call {
+                caller,
+                waiting: from.is_waiting(),
+            },
+            other => other,
         };
         match result {
             Ok(CallResult::Reply(r)) => {
@@ -267,8 +270,35 @@ pub(super) async fn run_server<S: GenServer>(
         };
         let step = match received {
             Received::Msg(GenMsg::Call(msg, tx, caller)) => {
-                ctx.call(&mut state, msg, tx, caller).await
+                let from = Caller::new(tx, caller);
+                ctx.call(
+                    &mut state,
+                    msg,
+                    from,
+                    Kind::Call {
+                        caller,
+                        waiting: true,
+                    },
+                )
+                .await
             }
+            Received::Msg(GenMsg::RemoteCall(msg, from)) => match S::remote() {
+                Some(codec) => {
+                    let from = Caller::remote(*from, codec.reply_into, mailbox.pid());
+                    ctx.call(
+                        &mut state,
+                        msg,
+                        from,
+                        Kind::Call {
+                            caller: None,
+                            waiting: true,
+                        },
+                    )
+                    .await
+                }
+                // Only a server with a codec is given calls from other nodes.
+                None => Step::Go(None),
+            },
             Received::Msg(GenMsg::Cast(msg)) => ctx.cast(&mut state, msg).await,
             Received::Msg(GenMsg::Info(msg)) => ctx.info(&mut state, Info::Msg(msg)).await,
             Received::Msg(GenMsg::Stop(reason)) => {
@@ -292,6 +322,7 @@ pub(super) async fn run_server<S: GenServer>(
                 ctx.info(&mut state, Info::Exit { from, reason }).await
             }
             Received::Down(down) => ctx.info(&mut state, Info::Down(down)).await,
+            Received::NodeDown(node) => ctx.info(&mut state, Info::NodeDown(node)).await,
         };
         match step {
             Step::Go(next) => then = next,

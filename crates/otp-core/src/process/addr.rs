@@ -9,6 +9,9 @@ use std::sync::Arc;
 
 use crate::message::SendError;
 use crate::pid::Pid;
+use crate::term::IntoTerm;
+
+use super::current_process::with_current;
 
 use super::queue::{Shared, Slot};
 
@@ -212,4 +215,43 @@ impl Pid {
 /// ```
 pub fn send<M: Send + 'static>(to: &Addr<M>, msg: M) {
     to.send(msg)
+}
+
+/// `send(pid, term)`: sends a message as a term, to a process of this node or of another one
+/// (with the `dist` feature). A process of this node takes it if its messages are
+/// [`Term`](crate::term::Term)s, or if it accepts terms
+/// ([`Mailbox::accept_terms`](crate::Mailbox::accept_terms), or a GenServer that opts in to
+/// remote messages); otherwise the message is dropped and the drop logged. As with
+/// [`send`], a message to a process that has exited, or whose node cannot be reached, is
+/// dropped.
+///
+/// ```
+/// use otp_core::term::Term;
+/// use otp_core::{Mailbox, Node, Received, process};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// Node::new()
+///     .run(async {
+///         let (tx, rx) = tokio::sync::oneshot::channel();
+///         let echo = process::spawn(move |mut inbox: Mailbox<Term>| async move {
+///             if let Received::Msg(term) = inbox.receive().await {
+///                 let _ = tx.send(term.to_string());
+///             }
+///         });
+///         // Elixir: send(pid, {:hello, 1})
+///         process::send_term(&echo.pid(), (otp_core::Atom::from("hello"), 1));
+///         assert_eq!(rx.await.unwrap(), "{:hello, 1}");
+///     })
+///     .await
+///     .unwrap();
+/// # });
+/// ```
+pub fn send_term(to: &Pid, message: impl IntoTerm) {
+    let message = message.into_term();
+    match to.cell.remote() {
+        Some(remote) => with_current(|me| remote.send(me, message)),
+        None => {
+            to.cell.push_term(message);
+        }
+    }
 }

@@ -16,6 +16,7 @@ use std::task::{Poll, Waker};
 
 use atomic_waker::AtomicWaker;
 
+use crate::atom::Atom;
 use crate::exit::ExitReason;
 use crate::hash::FxBuild;
 use crate::name::Name;
@@ -124,7 +125,7 @@ impl PidSet {
 }
 
 /// What a dying process takes out of its core to notify the world.
-pub(super) struct Obituary {
+pub(crate) struct Obituary {
     pub(super) links: Vec<Pid>,
     pub(super) monitored_by: Vec<(u64, Pid)>,
     pub(super) monitoring: Vec<(u64, Pid)>,
@@ -133,7 +134,7 @@ pub(super) struct Obituary {
 }
 
 impl Core {
-    pub(super) fn new(node: Node, id: u64, parent: Option<Pid>) -> Self {
+    pub(crate) fn new(node: Node, id: u64, parent: Option<Pid>) -> Self {
         Core {
             id,
             node,
@@ -208,7 +209,7 @@ impl Core {
     }
 
     /// Marks the process dead and takes what must be notified.
-    pub(super) fn mark_dead(&self, reason: ExitReason) -> Obituary {
+    pub(crate) fn mark_dead(&self, reason: ExitReason) -> Obituary {
         let mut inner = lock(&self.inner);
         inner.exit_reason = Some(reason);
         inner.pending_exit = None;
@@ -219,6 +220,21 @@ impl Core {
             monitoring: std::mem::take(&mut inner.monitoring),
             names: std::mem::take(&mut inner.names),
             hooks: std::mem::take(&mut inner.hooks).into_values().collect(),
+        }
+    }
+
+    /// Takes the links and monitors of a process that stays alive: the shadow of a process
+    /// on another node whose connection was lost. Its links and monitors are broken (with
+    /// `:noconnection`), but the pid still names the process, which a new connection reaches.
+    #[cfg(feature = "dist")]
+    pub(crate) fn sever(&self) -> Obituary {
+        let mut inner = lock(&self.inner);
+        Obituary {
+            links: inner.links.take(),
+            monitored_by: std::mem::take(&mut inner.monitored_by),
+            monitoring: std::mem::take(&mut inner.monitoring),
+            names: Vec::new(),
+            hooks: Vec::new(),
         }
     }
 
@@ -297,7 +313,8 @@ impl Pid {
         }
     }
 
-    /// The node the process runs on.
+    /// The node the process runs on. For a pid of another node, which has no [`Node`] value
+    /// here, the node that holds this pid (see [`Pid::node_name`] for the node it names).
     ///
     /// ```
     /// use otp_core::{Mailbox, Node};
@@ -311,6 +328,24 @@ impl Pid {
     /// ```
     pub fn node(&self) -> Node {
         self.core().node.clone()
+    }
+
+    /// The name of the node the process runs on: Elixir's `node(pid)`. `:nonode@nohost` for a
+    /// process of a node that is not distributed, as on the BEAM.
+    ///
+    /// ```
+    /// use otp_core::{Mailbox, Node};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let pid = Node::new().spawn(|_inbox: Mailbox<()>| async {}).pid();
+    /// assert_eq!(pid.node_name(), "nonode@nohost");
+    /// # });
+    /// ```
+    pub fn node_name(&self) -> Atom {
+        match self.cell.remote() {
+            Some(remote) => remote.external().node.clone(),
+            None => self.core().node.name(),
+        }
     }
 
     /// The reason the process exited with, once it has.

@@ -117,6 +117,28 @@ pub fn self_pid() -> Pid {
 
 const OUTSIDE: &str = "this otp_core function must be called from inside a process: start one with Node::run or Node::spawn";
 
+thread_local! {
+    /// The node a term is being read for, outside any process: the distribution layer hands
+    /// a message from another node to a local process's mailbox from its connection's task,
+    /// and a conversion of a pid in that message needs the node to find the pid in.
+    static READING_FOR: std::cell::RefCell<Option<Node>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with `node` as the node terms are read for (see [`node_in_scope`]).
+pub(crate) fn reading_for<R>(node: &Node, f: impl FnOnce() -> R) -> R {
+    let previous = READING_FOR.with(|n| n.replace(Some(node.clone())));
+    let out = f();
+    READING_FOR.with(|n| *n.borrow_mut() = previous);
+    out
+}
+
+/// The node of the calling process, or the node a term is being read for outside any
+/// process; `None` when there is neither.
+#[cfg(feature = "dist")]
+pub(crate) fn node_in_scope() -> Option<Node> {
+    with_current(|p| p.map(|p| p.node())).or_else(|| READING_FOR.with(|n| n.borrow().clone()))
+}
+
 /// The node of the calling process.
 ///
 /// ```

@@ -79,7 +79,8 @@ impl fmt::Debug for ProcessInfo {
     }
 }
 
-/// `Process.info/1`: a snapshot of a process, or `None` if it has exited (Elixir's `nil`).
+/// `Process.info/1`: a snapshot of a process, or `None` if it has exited (Elixir's `nil`) or
+/// runs on another node.
 ///
 /// ```
 /// use otp_core::process::{self, Status};
@@ -111,6 +112,10 @@ impl fmt::Debug for ProcessInfo {
 /// # });
 /// ```
 pub fn info(pid: &Pid) -> Option<ProcessInfo> {
+    if !pid.is_local() {
+        // The BEAM refuses Process.info of a remote pid; here it is nil.
+        return None;
+    }
     let core = pid.core();
     let flags = core.flags.load(Ordering::Acquire);
     if flags & DEAD != 0 {

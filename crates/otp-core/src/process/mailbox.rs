@@ -11,9 +11,12 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::task::{Context, Poll};
 
+use crate::atom::Atom;
 use crate::exit::ExitReason;
+use crate::node::Node;
 use crate::pid::{Cell, Down, Pid};
 use crate::sync::lock;
+use crate::term::{FromTerm, Term, TermError};
 
 use super::addr::Addr;
 use super::queue::{Shared, Signal, Slot};
@@ -35,6 +38,9 @@ pub enum Received<M> {
     },
     /// `{:DOWN, ref, :process, pid, reason}`: a monitored process is gone.
     Down(Down),
+    /// `{:nodedown, node}`: the connection to a node this process monitors is lost (see
+    /// `dist::monitor_node`, with the `dist` feature).
+    NodeDown(Atom),
 }
 
 /// A look at a message still waiting in a mailbox, without taking it: what the predicate of
@@ -52,6 +58,8 @@ pub enum Peek<'a, M> {
     },
     /// `{:DOWN, ref, :process, pid, reason}` (see [`Received::Down`]).
     Down(&'a Down),
+    /// `{:nodedown, node}` (see [`Received::NodeDown`]).
+    NodeDown(&'a Atom),
 }
 
 impl<M> Slot<M> {
@@ -62,6 +70,7 @@ impl<M> Slot<M> {
             Slot::Signal(signal) => match *signal {
                 Signal::Exit { from, reason } => Received::Exit { from, reason },
                 Signal::Down(down) => Received::Down(down),
+                Signal::NodeDown(node) => Received::NodeDown(node),
             },
         }
     }
@@ -72,6 +81,7 @@ impl<M> Slot<M> {
             Slot::Signal(signal) => match &**signal {
                 Signal::Exit { from, reason } => Peek::Exit { from, reason },
                 Signal::Down(down) => Peek::Down(down),
+                Signal::NodeDown(node) => Peek::NodeDown(node),
             },
         }
     }
@@ -133,6 +143,51 @@ impl<M: Send + 'static> Mailbox<M> {
     /// ```
     pub fn pid(&self) -> Pid {
         self.addr().pid()
+    }
+
+    /// Lets this process take messages sent as terms: from processes of other nodes, and
+    /// through [`send_term`](crate::process::send_term). Each term is read as an `M` with
+    /// [`FromTerm`]; one that does not convert is dropped and logged (never a crash of this
+    /// process). A process whose messages are [`Term`]s takes terms without asking.
+    /// Returns `false` if terms were already accepted.
+    ///
+    /// ```
+    /// use otp_core::term::{FromTerm, Term, TermError};
+    /// use otp_core::{ExitReason, Mailbox, Node, Received, process};
+    ///
+    /// #[derive(Debug, PartialEq)]
+    /// struct Add(i64);
+    ///
+    /// impl FromTerm for Add {
+    ///     fn from_term(term: Term) -> Result<Self, TermError> {
+    ///         match term.as_tuple() {
+    ///             Some([tag, n]) if tag.is_atom("add") => Ok(Add(i64::from_term(n.clone())?)),
+    ///             _ => Err(TermError::new("{:add, n}", &term)),
+    ///         }
+    ///     }
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let node = Node::new();
+    /// let adder = node.spawn(|mut inbox: Mailbox<Add>| async move {
+    ///     assert!(inbox.accept_terms());
+    ///     assert!(matches!(inbox.receive().await, Received::Msg(Add(2))));
+    /// });
+    /// node.run(async move {
+    ///     // A term that is not an Add is dropped (and logged); the Add goes through.
+    ///     process::send_term(&adder.pid(), Term::atom("hello"));
+    ///     process::send_term(&adder.pid(), Term::tuple([Term::atom("add"), Term::Int(2)]));
+    ///     assert_eq!(adder.pid().wait_exit().await, ExitReason::Normal);
+    /// })
+    /// .await
+    /// .unwrap();
+    /// # });
+    /// ```
+    pub fn accept_terms(&mut self) -> bool
+    where
+        M: FromTerm,
+    {
+        self.shared.term_sink.set(read_term::<M>).is_ok()
     }
 
     /// An exit signal has decided this process must die (it will at its next await point).
@@ -466,6 +521,11 @@ impl<M: Send + 'static> Mailbox<M> {
         self.local.shrink_to_fit();
         self.shared.shrink_mailbox();
     }
+}
+
+/// The term sink of a mailbox that accepts terms.
+fn read_term<M: FromTerm>(_node: &Node, _id: u64, term: Term) -> Result<M, TermError> {
+    M::from_term(term)
 }
 
 impl<M> fmt::Debug for Mailbox<M> {

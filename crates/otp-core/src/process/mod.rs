@@ -11,6 +11,7 @@
 //! | `spawn(fn -> ... end)`          | [`spawn`]`(\|mut inbox\| async move { ... })`  |
 //! | `spawn_link/1`, `spawn_monitor/1`| [`spawn_link`], [`spawn_monitor`]            |
 //! | `send(pid, msg)`                | [`send`]`(&addr, msg)`                         |
+//! | `send(pid, term)` (any process, any node) | [`send_term`]`(&pid, term)`          |
 //! | `receive do ... after t -> end` | `inbox.receive().await`, [`Mailbox::receive_timeout`] |
 //! | `receive do {:answer, n} -> n end` (selective) | [`Mailbox::receive_match`]`(\|m\| matches!(m, Peek::Msg(..)))` |
 //! | `self()`                        | [`self_pid`]                                   |
@@ -80,7 +81,7 @@ pub use crate::message::{AnyMessage, SendError};
 #[doc(inline)]
 pub use crate::pid::Down;
 
-pub use self::addr::{Addr, send};
+pub use self::addr::{Addr, send, send_term};
 pub use self::current_process::{current, current_node, self_pid};
 pub use self::introspection::{ProcessInfo, Status, info, message_queue_len};
 pub use self::mailbox::{Mailbox, Peek, Received};
@@ -91,9 +92,18 @@ pub use self::signals::{
 pub use self::spawning::{spawn, spawn_link, spawn_monitor};
 pub use self::time::{Timeout, sleep};
 
+#[cfg(feature = "dist")]
+pub(crate) use self::current_process::node_in_scope;
 pub(crate) use self::current_process::{poll_deadline, with_current};
 pub(crate) use self::names::register_name;
 pub(crate) use self::queue::Slot;
+// What the distribution runtime needs to stand in for processes of other nodes.
+#[cfg(feature = "dist")]
+pub(crate) use self::core::Core;
+#[cfg(feature = "dist")]
+pub(crate) use self::signals::{
+    add_monitor, deliver_exit_signal, fire_monitor, notify_exit, remove_monitor,
+};
 pub(crate) use self::signals::{
     exit_from, link_pair, on_exit, unlink_flush, unlink_pair, unwatch_exit, watch_exit,
 };

@@ -6,14 +6,17 @@
 //! Uses the core ([`super::core`]), the current process ([`super::current_process`]), the
 //! node, names, pids and messages.
 
-use crate::exit::Atom;
+use std::any::{Any, TypeId};
+
+use crate::atom::Atom;
 use crate::message::{AnyMessage, SendError};
 use crate::name::Name;
 use crate::node::Node;
 use crate::pid::Pid;
 use crate::sync::{lock, read, write};
+use crate::term::Term;
 
-use super::current_process::current_node;
+use super::current_process::{current, current_node};
 
 /// Why [`register`] failed.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -122,6 +125,8 @@ pub(crate) fn register_name(node: &Node, name: &Name, pid: &Pid) -> Result<(), R
             map.insert(atom.clone(), pid.clone());
             Ok(())
         }
+        // A name on another node is that node's to give.
+        Name::Remote(..) => Err(RegisterError::Refused(name.clone())),
         Name::Via(via) => {
             if !pid.is_alive() {
                 return Err(RegisterError::NoProc(pid.clone()));
@@ -146,7 +151,7 @@ pub(super) fn release_name(node: &Node, name: &Name, pid: &Pid) {
     let table = match name {
         Name::Local(_) => &node.inner().locals,
         Name::Global(_) => &node.inner().globals,
-        Name::Via(_) => return,
+        Name::Via(_) | Name::Remote(..) => return,
     };
     let (Name::Local(atom) | Name::Global(atom)) = name else {
         return;
@@ -188,6 +193,7 @@ pub fn unregister(name: impl Into<Name>) -> bool {
             via.0.unregister();
             had
         }
+        Name::Remote(..) => false,
         Name::Local(atom) | Name::Global(atom) => {
             let node = current_node();
             let table = if matches!(name, Name::Local(_)) {
@@ -208,6 +214,9 @@ pub fn unregister(name: impl Into<Name>) -> bool {
 }
 
 /// `Process.whereis/1` and `GenServer.whereis/1`: the live process with this name, if any.
+///
+/// A [`Name::Remote`] is found only when its node is this one: finding a pid on another node
+/// would take a round trip (calls, casts and sends to the name go there directly instead).
 ///
 /// ```
 /// use otp_core::{Name, Node, process};
@@ -242,6 +251,14 @@ pub fn whereis(name: &Name) -> Option<Pid> {
                 .get(atom)
                 .filter(|p| p.is_alive())
                 .cloned()
+        }
+        Name::Remote(atom, at) => {
+            let node = current_node();
+            if node.name() == *at {
+                node.whereis(atom.clone()).filter(|p| p.is_alive())
+            } else {
+                None
+            }
         }
     }
 }
@@ -292,14 +309,44 @@ pub fn registered() -> Vec<Atom> {
 /// # });
 /// ```
 ///
+/// A name on another node ([`Name::Remote`], or a via name whose registry says the process runs
+/// elsewhere) takes a [`Term`], which goes to that node (`REG_SEND`), with the `dist` feature
+/// on a distributed node; as on the BEAM, it is dropped if the node cannot be reached. A message
+/// of another type cannot leave this node: [`SendError::NotATerm`].
+///
 /// # Panics
-/// For a local or global name, outside a process.
+/// For a local, global or remote name, outside a process.
 pub fn send_named<M: Send + 'static>(name: &Name, msg: M) -> Result<(), SendError> {
     match name {
-        Name::Via(via) => via.0.send(AnyMessage::new(msg)),
+        Name::Via(via) => {
+            if TypeId::of::<M>() == TypeId::of::<Term>()
+                && let Some((atom, node)) = via.0.whereis_remote()
+            {
+                return send_remote(&atom, &node, msg);
+            }
+            via.0.send(AnyMessage::new(msg))
+        }
+        Name::Remote(atom, node) if current_node().name() != *node => send_remote(atom, node, msg),
         _ => match whereis(name) {
             Some(pid) => AnyMessage::new(msg).deliver(&pid),
             None => Err(SendError::NoProc),
         },
     }
+}
+
+/// `send({name, node}, msg)` to another node: only a term can go.
+fn send_remote<M: Send + 'static>(name: &Atom, node: &Atom, msg: M) -> Result<(), SendError> {
+    let boxed: Box<dyn Any + Send> = Box::new(msg);
+    let Ok(term) = boxed.downcast::<Term>() else {
+        return Err(SendError::NotATerm {
+            given: std::any::type_name::<M>(),
+        });
+    };
+    let local = current_node();
+    let Some(dist) = local.distribution() else {
+        return Err(SendError::NoProc);
+    };
+    let from = current();
+    dist.send_named(from.as_ref(), name, node, *term);
+    Ok(())
 }

@@ -7,12 +7,15 @@
 use std::any::{Any, TypeId, type_name};
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::task::Waker;
 
+use crate::atom::Atom;
 use crate::exit::ExitReason;
+use crate::node::Node;
 use crate::pid::{Cell, Down, Pid};
 use crate::sync::lock;
+use crate::term::{Term, TermError};
 
 use super::core::Core;
 
@@ -27,8 +30,13 @@ pub(crate) enum Slot<M> {
 
 /// A message the runtime delivers (see [`Slot`]).
 pub(crate) enum Signal {
-    Exit { from: Pid, reason: ExitReason },
+    Exit {
+        from: Pid,
+        reason: ExitReason,
+    },
     Down(Down),
+    #[cfg_attr(not(feature = "dist"), allow(dead_code))]
+    NodeDown(Atom),
 }
 
 impl<M> Slot<M> {
@@ -38,7 +46,7 @@ impl<M> Slot<M> {
         match self {
             Slot::Signal(signal) => match &**signal {
                 Signal::Down(down) => Some(down.reference.id),
-                Signal::Exit { .. } => None,
+                Signal::Exit { .. } | Signal::NodeDown(_) => None,
             },
             Slot::Msg(_) => None,
         }
@@ -48,7 +56,14 @@ impl<M> Slot<M> {
 pub(crate) struct Shared<M> {
     pub(crate) core: Core,
     pub(super) queue: Mutex<Queue<M>>,
+    /// How a term becomes a message of type `M`, once the process takes terms (see
+    /// [`Cell::push_term`]). A process whose messages are terms needs none.
+    pub(crate) term_sink: OnceLock<TermSink<M>>,
 }
+
+/// Reads a term as a message of a process's type. It is given the process's node and number,
+/// which a GenServer's sink needs to answer a request that does not convert.
+pub(crate) type TermSink<M> = fn(&Node, u64, Term) -> Result<M, TermError>;
 
 pub(super) struct Queue<M> {
     pub(super) items: VecDeque<Slot<M>>,
@@ -67,6 +82,7 @@ impl<M: Send + 'static> Shared<M> {
                 waker: None,
                 closed: false,
             }),
+            term_sink: OnceLock::new(),
         }
     }
 
@@ -117,6 +133,10 @@ impl<M: Send + 'static> Cell for Shared<M> {
 
     fn push_down(&self, down: Down) {
         let _ = self.push(Slot::Signal(Box::new(Signal::Down(down))));
+    }
+
+    fn push_node_down(&self, node: Atom) {
+        let _ = self.push(Slot::Signal(Box::new(Signal::NodeDown(node))));
     }
 
     fn remove_down(&self, reference: u64) -> bool {
@@ -177,5 +197,39 @@ impl<M: Send + 'static> Cell for Shared<M> {
 
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
         self
+    }
+
+    fn push_term(&self, message: Term) -> bool {
+        if TypeId::of::<M>() == TypeId::of::<Term>() {
+            let message: Box<dyn Any + Send> = Box::new(message);
+            return match message.downcast::<M>() {
+                Ok(message) => self.push(Slot::Msg(*message)).is_ok(),
+                // The types were compared just above.
+                Err(_) => false,
+            };
+        }
+        let Some(sink) = self.term_sink.get() else {
+            tracing::warn!(
+                target: "otp::dist",
+                "#PID<0.{}.0> takes messages of type {}, which it does not read from terms: \
+                 dropped {message}",
+                self.core.id,
+                type_name::<M>()
+            );
+            return false;
+        };
+        let node = &self.core.node;
+        match super::current_process::reading_for(node, || sink(node, self.core.id, message)) {
+            Ok(message) => self.push(Slot::Msg(message)).is_ok(),
+            Err(error) => {
+                tracing::warn!(
+                    target: "otp::dist",
+                    "#PID<0.{}.0> dropped a message that is not a {}: {error}",
+                    self.core.id,
+                    type_name::<M>()
+                );
+                false
+            }
+        }
     }
 }

@@ -17,18 +17,23 @@ use super::names::release_name;
 
 /// Tells the world that `pid` has exited with `reason`: frees its names, runs its exit hooks,
 /// sends its links their exit signal and its monitors their `Down`, then wakes whoever waits
-/// for its exit.
+/// for its exit. A link or monitor of a process on another node is carried there as a control
+/// message (see [`crate::pid::RemoteProcess`]). `pid` may itself be the shadow of a process on
+/// another node whose connection was lost: it was in no table, held no names here, and stays
+/// the name of that process (nobody is told it exited).
 ///
 /// Each link and each monitor is checked at the moment of delivery, under the lock of the
 /// process it goes to: a link that process has just removed with `unlink` carries nothing, and
 /// a monitor it has just removed with `demonitor` sends no `Down`, however close the two
 /// come. (What a dying process took out of its own core when it was marked dead says only
 /// whom to ask.)
-pub(super) fn notify_exit(pid: &Pid, reason: &ExitReason, obituary: Obituary) {
-    let node = pid.node();
-    node.table_remove(pid.id());
-    for name in &obituary.names {
-        release_name(&node, name, pid);
+pub(crate) fn notify_exit(pid: &Pid, reason: &ExitReason, obituary: Obituary) {
+    if pid.is_local() {
+        let node = pid.node();
+        node.table_remove(pid.id());
+        for name in &obituary.names {
+            release_name(&node, name, pid);
+        }
     }
     for hook in obituary.hooks {
         hook(pid, reason);
@@ -37,14 +42,20 @@ pub(super) fn notify_exit(pid: &Pid, reason: &ExitReason, obituary: Obituary) {
         signal_link(&linked, pid, reason);
     }
     for (reference, watcher) in obituary.monitored_by {
-        fire_monitor(&watcher, reference, pid, reason);
+        send_down(&watcher, reference, pid, reason);
     }
     for (reference, target) in obituary.monitoring {
         lock(&target.core().inner)
             .monitored_by
             .retain(|(r, _)| *r != reference);
+        if let Some(remote) = target.cell.remote() {
+            remote.demonitor(pid, reference);
+        }
     }
-    pid.core().mark_told();
+    // A shadow cut off from its node has not exited: nobody waits to hear of it.
+    if pid.core().is_dead() {
+        pid.core().mark_told();
+    }
 }
 
 /// The exit signal of a link from `from`, which has died with `reason`, to `target`, if the
@@ -58,6 +69,12 @@ fn signal_link(target: &Pid, from: &Pid, reason: &ExitReason) {
         return;
     }
     inner.links.remove(from);
+    if let Some(remote) = target.cell.remote() {
+        // A process of another node decides there what the signal does.
+        drop(inner);
+        remote.exit(from, reason, SignalKind::Link);
+        return;
+    }
     let wake = match on_exit_signal(core.is_trapping(), reason, SignalKind::Link) {
         SignalAction::Ignore => false,
         SignalAction::Deliver(reason) => {
@@ -74,26 +91,39 @@ fn signal_link(target: &Pid, from: &Pid, reason: &ExitReason) {
 
 /// The `Down` of monitor `reference`, held by `watcher` on `target`, which has died with
 /// `reason`, if the watcher still holds the monitor. Checked, spent and queued under the
-/// watcher's lock, which `demonitor` takes: once `demonitor` has returned, no `Down` comes.
-fn fire_monitor(watcher: &Pid, reference: u64, target: &Pid, reason: &ExitReason) {
+/// watcher's lock, which `demonitor` takes: once `demonitor` has returned, no `Down` comes. A
+/// watcher on another node is sent the `Down` as a control message.
+fn send_down(watcher: &Pid, reference: u64, target: &Pid, reason: &ExitReason) {
     let mut inner = lock(&watcher.core().inner);
     let Some(i) = inner.monitoring.iter().position(|(r, _)| *r == reference) else {
         return;
     };
     inner.monitoring.swap_remove(i);
-    inner.downs.push((reference, false));
-    watcher.cell.push_down(Down {
+    let down = Down {
         reference: MonitorRef {
             id: reference,
             target: target.clone(),
         },
         pid: target.clone(),
         reason: reason.clone(),
-    });
+    };
+    if watcher.is_local() {
+        // Noted, so that `demonitor(ref, flush)` can find and drop it.
+        inner.downs.push((reference, false));
+        watcher.cell.push_down(down);
+    } else {
+        drop(inner);
+        watcher.cell.push_down(down);
+    }
 }
 
-/// Applies an exit signal sent with `exit/2` to `target`.
-fn deliver_exit_signal(target: &Pid, from: &Pid, reason: &ExitReason, kind: SignalKind) {
+/// Applies an exit signal to `target`. A process of another node decides for itself what the
+/// signal does: it goes there as `EXIT` (along a link) or `EXIT2`.
+pub(crate) fn deliver_exit_signal(target: &Pid, from: &Pid, reason: &ExitReason, kind: SignalKind) {
+    if let Some(remote) = target.cell.remote() {
+        remote.exit(from, reason, kind);
+        return;
+    }
     if target.core().is_dead() {
         return;
     }
@@ -193,6 +223,11 @@ pub enum LinkError {
 /// Linking to a process that has exited follows OTP: a caller that traps exits receives
 /// `{:EXIT, pid, :noproc}`; any other caller gets [`LinkError::NoProc`].
 ///
+/// A link to a process of another node is set up on both nodes: this call returns at once, and
+/// if the process does not exist there, its node answers with the exit signal `:noproc`. If its
+/// node cannot be reached, the caller gets the exit signal `:noconnection` (a message when it
+/// traps exits), as on the BEAM.
+///
 /// ```
 /// use otp_core::process::{self, LinkError};
 /// use otp_core::{ExitReason, Mailbox, Node, Received};
@@ -221,6 +256,14 @@ pub enum LinkError {
 /// ```
 pub fn link(pid: &Pid) -> Result<(), LinkError> {
     let me = self_pid();
+    if let Some(remote) = pid.cell.remote() {
+        if link_pair(&me, pid).is_ok() && remote.link(&me) {
+            return Ok(());
+        }
+        unlink_pair(&me, pid);
+        deliver_exit_signal(&me, pid, &ExitReason::NoConnection, SignalKind::Link);
+        return Ok(());
+    }
     match link_pair(&me, pid) {
         Ok(()) => Ok(()),
         Err(_) if me.core().is_trapping() => {
@@ -279,6 +322,11 @@ pub(crate) fn link_pair(a: &Pid, b: &Pid) -> Result<(), LinkError> {
 pub fn unlink(pid: &Pid) {
     let me = self_pid();
     unlink_pair(&me, pid);
+    if let Some(remote) = pid.cell.remote() {
+        // OTP's unlink protocol: an exit signal the other node sent before it saw the unlink
+        // is dropped until it acknowledges.
+        remote.unlink(&me);
+    }
 }
 
 /// proc_lib's `flush_EXIT`: unlinks the calling process from `pid` and drops the
@@ -303,6 +351,10 @@ pub(crate) fn unlink_pair(a: &Pid, b: &Pid) {
 
 /// `Process.monitor/1`: the calling process will receive a [`Down`] message when `pid` exits.
 /// Monitoring a process that is already gone delivers `Down` with `:noproc` at once.
+///
+/// A process of another node is monitored there: `Down` comes with its exit reason, with
+/// `:noproc` if it does not exist, and with `:noconnection` when the connection to its node is
+/// lost or cannot be made.
 ///
 /// ```
 /// use otp_core::{ExitReason, Mailbox, Node, Received, process};
@@ -350,18 +402,65 @@ pub(crate) fn monitor_from(watcher: &Pid, target: &Pid) -> MonitorRef {
             true
         }
     };
-    if !alive {
-        // Gone before the monitor was set: it will not fire, so it fires now, with `noproc`.
-        let mut inner = lock(&watcher.core().inner);
-        inner.monitoring.retain(|(r, _)| *r != reference.id);
-        inner.downs.push((reference.id, false));
-        watcher.cell.push_down(Down {
-            reference: reference.clone(),
-            pid: target.clone(),
-            reason: ExitReason::NoProc,
-        });
-    }
+    let reason = match target.cell.remote() {
+        None if alive => return reference,
+        None => ExitReason::NoProc,
+        // Registered on both sides first: the answer may come back before this returns.
+        Some(remote) if alive && remote.monitor(watcher, reference.id) => return reference,
+        Some(_) => {
+            lock(&target.core().inner)
+                .monitored_by
+                .retain(|(r, _)| *r != reference.id);
+            ExitReason::NoConnection
+        }
+    };
+    // Gone before the monitor was set (or out of reach): it will not fire, so it fires now.
+    send_down(watcher, reference.id, target, &reason);
     reference
+}
+
+/// Sets monitor `reference` of `target` by `watcher` on both sides; `false` (and nothing set)
+/// if `target` has exited. The distribution runtime uses it for a remote watcher of a local
+/// process, whose reference number it chose.
+#[cfg(feature = "dist")]
+pub(crate) fn add_monitor(watcher: &Pid, target: &Pid, reference: u64) -> bool {
+    {
+        let mut inner = lock(&target.core().inner);
+        if inner.exit_reason.is_some() {
+            return false;
+        }
+        inner.monitored_by.push((reference, watcher.clone()));
+    }
+    lock(&watcher.core().inner)
+        .monitoring
+        .push((reference, target.clone()));
+    true
+}
+
+/// Removes monitor `reference` of `target` by `watcher` from both sides; `true` if `target`
+/// still held it.
+#[cfg(feature = "dist")]
+pub(crate) fn remove_monitor(watcher: &Pid, target: &Pid, reference: u64) -> bool {
+    let held = {
+        let mut inner = lock(&target.core().inner);
+        let before = inner.monitored_by.len();
+        inner.monitored_by.retain(|(r, _)| *r != reference);
+        inner.monitored_by.len() != before
+    };
+    lock(&watcher.core().inner)
+        .monitoring
+        .retain(|(r, _)| *r != reference);
+    held
+}
+
+/// Fires monitor `reference` of `target` by `watcher` with `reason`, if the watcher still holds
+/// it: the `Down` a remote node sends for one of its processes, or `:noconnection`.
+#[cfg(feature = "dist")]
+pub(crate) fn fire_monitor(watcher: &Pid, target: &Pid, reference: u64, reason: ExitReason) {
+    lock(&target.core().inner)
+        .monitored_by
+        .retain(|(r, _)| *r != reference);
+    send_down(watcher, reference, target, &reason);
 }
 
 /// `Process.demonitor/2`: removes a monitor. With `flush`, a `Down` message for it that has
@@ -407,6 +506,9 @@ pub fn demonitor(reference: &MonitorRef, flush: bool) -> bool {
         lock(&reference.target.core().inner)
             .monitored_by
             .retain(|(r, _)| *r != reference.id);
+        if let Some(remote) = reference.target.cell.remote() {
+            remote.demonitor(&me, reference.id);
+        }
     } else if flush {
         // Either the Down has come (it is in the shared queue, or in this process's own
         // receive buffer) or it has been received, or the monitor was never this process's.

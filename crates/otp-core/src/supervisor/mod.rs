@@ -514,7 +514,7 @@ impl GenServer for Supervisor {
                 Some(i) if self.children[i].pid == ChildPid::Restarting => self.restart(i).await,
                 _ => CastResult::NoReply,
             },
-            Info::Down(_) | Info::Timeout => CastResult::NoReply,
+            Info::Down(_) | Info::NodeDown(_) | Info::Timeout => CastResult::NoReply,
         }
     }
 

@@ -13,7 +13,7 @@
 //! | `Result<T, E>`               | `{:ok, t}` or `{:error, e}`            |
 //! | `()`, `(A,)`, … up to 8      | a tuple of that size                   |
 //! | `HashMap`, `BTreeMap`        | a map                                  |
-//! | [`ExitReason`]               | `:normal`, `{:shutdown, :x}`, …        |
+//! | [`ExitReason`](crate::ExitReason) | `:normal`, `{:shutdown, :x}`, … (its impls are in `exit.rs`) |
 //! | [`ExternalPid`], [`ExternalRef`] | a pid, a reference                 |
 //! | [`Term`]                     | itself                                 |
 //!
@@ -74,11 +74,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::hash::Hash;
 
-use crate::exit::{Atom, ExitReason};
+use crate::atom::Atom;
 
 use super::{BigInt, ExternalPid, ExternalRef, Term};
 
-/// Makes a term of a Rust value. See the [module documentation](self) for what maps to what.
+/// Makes a term of a Rust value (the table of what maps to what is in `term/convert.rs`).
 ///
 /// ```
 /// use otp_core::term::IntoTerm;
@@ -223,6 +223,32 @@ impl IntoTerm for Term {
 impl FromTerm for Term {
     fn from_term(term: Term) -> Result<Self, TermError> {
         Ok(term)
+    }
+}
+
+/// No value of [`Infallible`](std::convert::Infallible) exists, so no term reads as one: a
+/// GenServer whose `Cast` is `Infallible` takes no cast, from this node or another.
+///
+/// ```
+/// use otp_core::term::{FromTerm, Term};
+/// use std::convert::Infallible;
+///
+/// let error = Infallible::from_term(Term::atom("anything")).unwrap_err();
+/// assert_eq!(error.to_string(), "expected no message of this kind (none is accepted), found :anything");
+/// ```
+impl FromTerm for std::convert::Infallible {
+    fn from_term(term: Term) -> Result<Self, TermError> {
+        Err(TermError::new(
+            "no message of this kind (none is accepted)",
+            &term,
+        ))
+    }
+}
+
+/// Never called: there is no value to convert.
+impl IntoTerm for std::convert::Infallible {
+    fn into_term(self) -> Term {
+        match self {}
     }
 }
 
@@ -588,110 +614,6 @@ tuple_conversions!(6; A 0, B 1, C 2, D 3, E 4, F 5);
 tuple_conversions!(7; A 0, B 1, C 2, D 3, E 4, F 5, G 6);
 tuple_conversions!(8; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
 
-// ---------------------------------------------------------------------------------------------
-// Exit reasons
-
-/// The module of the exception a panic travels as.
-const PANIC_EXCEPTION: &str = "Elixir.RuntimeError";
-
-/// An exit reason as OTP spells it.
-///
-/// | [`ExitReason`]          | term                                            |
-/// |-------------------------|-------------------------------------------------|
-/// | `Normal`, `Shutdown`    | `:normal`, `:shutdown`                          |
-/// | `ShutdownWith(a)`       | `{:shutdown, :a}`                               |
-/// | `Kill`, `Killed`, `NoProc` | `:kill`, `:killed`, `:noproc`                |
-/// | `Custom(a)`             | `:a`                                            |
-/// | `Panic(message)`        | `{%RuntimeError{message: message}, []}`, what an Elixir process that raised exits with (its stack trace empty) |
-///
-/// ```
-/// use otp_core::ExitReason;
-/// use otp_core::term::IntoTerm;
-///
-/// assert_eq!(ExitReason::shutdown_with("bye").into_term().to_string(), "{:shutdown, :bye}");
-/// assert_eq!(
-///     ExitReason::panic("boom").into_term().to_string(),
-///     "{%RuntimeError{message: \"boom\"}, []}"
-/// );
-/// ```
-impl IntoTerm for ExitReason {
-    fn into_term(self) -> Term {
-        match self {
-            ExitReason::Normal => Term::atom("normal"),
-            ExitReason::Shutdown => Term::atom("shutdown"),
-            ExitReason::ShutdownWith(term) => {
-                Term::tuple([Term::atom("shutdown"), Term::Atom(term)])
-            }
-            ExitReason::Kill => Term::atom("kill"),
-            ExitReason::Killed => Term::atom("killed"),
-            ExitReason::NoProc => Term::atom("noproc"),
-            ExitReason::Custom(term) => Term::Atom(term),
-            ExitReason::Panic(message) => {
-                let exception = Term::map([
-                    (Term::atom("__struct__"), Term::atom(PANIC_EXCEPTION)),
-                    (Term::atom("__exception__"), Term::atom("true")),
-                    (Term::atom("message"), Term::from(&*message)),
-                ]);
-                Term::tuple([exception, Term::List(Vec::new())])
-            }
-        }
-    }
-}
-
-/// Reads any term as an exit reason; this never fails, since any term can be a reason.
-///
-/// The atoms and tuples of the table on [`IntoTerm`] map back to their variants, and so does
-/// any `{exception, stacktrace}` whose exception has a `message` (an Elixir process that
-/// raised): it becomes [`ExitReason::Panic`]. `:noconnection` and every other atom become
-/// [`ExitReason::Custom`]. A reason that is neither an atom nor one of those shapes (Erlang's
-/// `{badarith, Stack}`, say) becomes a `Custom` reason holding the term's printed form: its
-/// text survives, its structure does not.
-///
-/// ```
-/// use otp_core::ExitReason;
-/// use otp_core::term::{FromTerm, IntoTerm, Term};
-///
-/// for reason in [ExitReason::Normal, ExitReason::shutdown_with("bye"), ExitReason::panic("boom")] {
-///     assert_eq!(ExitReason::from_term(reason.clone().into_term()), Ok(reason));
-/// }
-/// let badarith = Term::tuple([Term::atom("badarith"), Term::list([])]);
-/// assert_eq!(ExitReason::from_term(badarith), Ok(ExitReason::custom("{:badarith, []}")));
-/// ```
-impl FromTerm for ExitReason {
-    fn from_term(term: Term) -> Result<Self, TermError> {
-        Ok(match term {
-            Term::Atom(atom) => match atom.as_str() {
-                "normal" => ExitReason::Normal,
-                "shutdown" => ExitReason::Shutdown,
-                "kill" => ExitReason::Kill,
-                "killed" => ExitReason::Killed,
-                "noproc" => ExitReason::NoProc,
-                _ => ExitReason::Custom(atom),
-            },
-            Term::Tuple(ref pair) if pair.len() == 2 && pair[0].is_atom("shutdown") => {
-                match &pair[1] {
-                    Term::Atom(inner) => ExitReason::ShutdownWith(inner.clone()),
-                    other => ExitReason::ShutdownWith(Atom::new(other.to_string())),
-                }
-            }
-            Term::Tuple(ref pair) if pair.len() == 2 => match exception_message(&pair[0]) {
-                Some(message) => ExitReason::panic(message),
-                None => ExitReason::Custom(Atom::new(term.to_string())),
-            },
-            other => ExitReason::Custom(Atom::new(other.to_string())),
-        })
-    }
-}
-
-/// The `message` of an Elixir exception struct.
-fn exception_message(term: &Term) -> Option<&str> {
-    let map = term.as_map()?;
-    if !map.get(&Term::atom("__exception__"))?.is_atom("true") {
-        return None;
-    }
-    map.get(&Term::atom("message"))?.as_str()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -707,25 +629,6 @@ mod tests {
             i64::from_term(Term::Float(1.0)).unwrap_err().to_string(),
             "expected an integer, found 1.0"
         );
-    }
-
-    #[test]
-    fn every_exit_reason_round_trips() {
-        for reason in [
-            ExitReason::Normal,
-            ExitReason::Shutdown,
-            ExitReason::shutdown_with("bye"),
-            ExitReason::Kill,
-            ExitReason::Killed,
-            ExitReason::NoProc,
-            ExitReason::custom("noconnection"),
-            ExitReason::panic("boom"),
-        ] {
-            assert_eq!(
-                ExitReason::from_term(reason.clone().into_term()),
-                Ok(reason)
-            );
-        }
     }
 
     #[test]

@@ -25,7 +25,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::exit::Atom;
+use crate::atom::Atom;
 
 use super::{BigInt, BitString, Closure, ExternalPid, ExternalPort, ExternalRef, Fun, Term};
 

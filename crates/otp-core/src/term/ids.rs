@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::exit::Atom;
+use crate::atom::Atom;
 
 /// A process identifier as it travels between nodes: the node's name, the process's id and
 /// serial on that node, and the node's creation (which incarnation of the node it belongs to).

@@ -47,7 +47,7 @@ pub use convert::{FromTerm, IntoTerm, PathStep, TermError};
 pub use ids::{ExternalPid, ExternalPort, ExternalRef};
 pub use values::{BitString, Closure, Fun};
 
-use crate::exit::Atom;
+use crate::atom::Atom;
 
 /// An Erlang term: any value the external term format can carry.
 ///

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::exit::Atom;
+use crate::atom::Atom;
 
 /// A bitstring whose length is not a whole number of bytes: `<<1, 2::size(4)>>`.
 ///

@@ -101,6 +101,7 @@ async fn flush(ctx: &Ctx) -> Reply {
             Received::Msg(atom) => ctx.say(atom),
             Received::Exit { from, reason } => ctx.say(format!("{{:EXIT, {from}, {reason}}}")),
             Received::Down(down) => ctx.say(down),
+            Received::NodeDown(node) => ctx.say(format!("{{:nodedown, {node}}}")),
         }
     }
     Reply::ok()

@@ -1,0 +1,3 @@
+fn main() {
+    teaching::play(dynamic_super::scenes::distributed::yourturn_distributed);
+}
