@@ -124,9 +124,20 @@ async fn erlang_calls_the_characters_of_a_rust_node() {
             r#"Rust = '{rust}',
                P = fun(X) -> io:format("~p~n", [X]) end,
                P(gen_server:call({{superman, Rust}}, say)),
+               Ref = erlang:monitor(process, {{superman, Rust}}),
                gen_server:cast({{superman, Rust}}, die),
-               timer:sleep(500),
-               P(gen_server:call({{superman, Rust}}, say)),
+               receive {{'DOWN', Ref, process, _, _}} -> ok after 20000 -> halt(3) end,
+               %% The supervisor registers the new superman right after the DOWN: a call
+               %% that comes first finds no name (noproc) and is made again, a bounded
+               %% number of times.
+               Again = fun Again(0) -> halt(4);
+                           Again(N) ->
+                               case catch gen_server:call({{superman, Rust}}, say) of
+                                   {{'EXIT', {{noproc, _}}}} -> erlang:yield(), Again(N - 1);
+                                   Says -> Says
+                               end
+                       end,
+               P(Again(100000)),
                {{'EXIT', {{Reason, _}}}} = (catch gen_server:call({{supermario, Rust}}, say)),
                P(Reason),
                {{[{{Rust, Says}}], []}} = gen_server:multi_call([Rust], superdave, say),

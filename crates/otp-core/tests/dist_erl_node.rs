@@ -177,6 +177,7 @@ init(N) -> {ok, N}.
 
 handle_call(get, _From, N) -> {reply, N, N};
 handle_call({sleep, Ms}, _From, N) -> timer:sleep(Ms), {reply, {slept, Ms}, N};
+handle_call({nap, Ms}, _From, N) -> io:format("napping~n"), timer:sleep(Ms), {reply, {slept, Ms}, N};
 handle_call(die, _From, N) -> {stop, {bored, N}, N}.
 
 handle_cast({add, K}, N) -> {noreply, N + K}.
@@ -358,13 +359,13 @@ async fn killing_the_erlang_node_mid_call_gives_nodedown_and_noconnection() {
     let at = Atom::from(erl.name.as_str());
     let (tx, rx) = tokio::sync::oneshot::channel();
     node.spawn(move |_: Mailbox<()>| async move {
-        let sleep = Term::tuple([Term::atom("sleep"), Term::Int(60_000)]);
+        let sleep = Term::tuple([Term::atom("nap"), Term::Int(60_000)]);
         let _ = tx.send(
             gen_server::call_timeout::<Tally>((Atom::from("tally"), at), sleep, 60_000).await,
         );
     });
-    // Give the call time to get there, then kill the node.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // Once the call is being handled there (the tally says so), kill the node.
+    erl.expect_line("napping").await;
     erl.kill();
     assert_eq!(
         within("the call", rx).await.unwrap(),
