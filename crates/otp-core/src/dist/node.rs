@@ -52,8 +52,8 @@ pub enum DistError {
 /// [`DistNodeBuilder::memory`]) find each other by name and connect through in-memory pipes,
 /// with no socket and no EPMD. Everything that travels on the pipes is what travels on a
 /// socket: the same handshake, frames and control messages, as Erlang lets distribution run
-/// over carriers other than TCP (`-proto_dist`). Tests and scenes use it for two nodes that
-/// run under one paused clock.
+/// over carriers other than TCP (`-proto_dist`). Use it for two nodes that must run under one
+/// paused clock, as deterministic tests do.
 ///
 /// ```
 /// use otp_core::dist::{Cookie, DistNode, MemoryNetwork};
