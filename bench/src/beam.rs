@@ -199,12 +199,17 @@ pub fn figures(args: &[&str], keys: &[&str]) -> Vec<Result<Figure, String>> {
 }
 
 /// A private epmd on a free loopback port, killed (by pid) when dropped.
-struct Epmd {
+pub struct Epmd {
     child: Child,
-    port: u16,
+    pub port: u16,
 }
 
 impl Epmd {
+    /// `None` when `epmd` is not on the PATH.
+    pub fn start_if_present() -> Option<Result<Epmd, String>> {
+        which("epmd").map(|_| Epmd::start())
+    }
+
     fn start() -> Result<Epmd, String> {
         let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
             .and_then(|l| l.local_addr())
@@ -262,6 +267,29 @@ pub fn distribution() -> Result<Output, String> {
     }
     drop(epmd);
     out
+}
+
+/// The BEAM calling an otp-core node: the script's `dist-to <target>` workload, whose node
+/// finds `target` through the epmd on `epmd_port` and calls and casts to its
+/// `otp_bench_adder`, with `cookie`. Rows `dist-to-call` and `dist-to-cast`.
+pub fn to_node(target: &str, cookie: &str, epmd_port: u16) -> Result<Output, String> {
+    version().map_err(str::to_string)?;
+    let port = epmd_port.to_string();
+    let flags = format!("-setcookie {cookie}");
+    run_with_env(
+        &["dist-to", target],
+        &[("ERL_EPMD_PORT", &port), ("ERL_FLAGS", &flags)],
+    )
+}
+
+/// Whether `erl` is on the PATH.
+pub fn erl_present() -> bool {
+    which("erl").is_some()
+}
+
+/// The adder module's source, which an `erl` node compiles at start.
+pub fn adder_source() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("beam/bench_adder.erl")
 }
 
 /// Waits up to 10 s for the second node (OS pid `pid`) to exit, then kills it if it is still
