@@ -654,22 +654,27 @@ fn print_distribution() {
     println!("\n(x) is the ratio to BEAM -> BEAM of this run.");
     notes.print();
     println!(
-        "\nHeap allocations per operation in this process, counted during the warm-up run \
-         (otp-core rows timed here: the client's side, and in the one-process row the \
-         server's too):\n"
+        "\nCounted in this process during the warm-up run, per operation: heap allocations and \
+         parks of its tokio workers (rows timed here; in the one-process row both nodes are in \
+         this process, in the others only the client):\n"
     );
-    println!("| client -> server | allocations per call | allocations per cast |");
-    println!("|---|---|---|");
+    println!(
+        "| client -> server | allocations per call | allocations per cast | worker parks per \
+         call |"
+    );
+    println!("|---|---|---|---|");
     for (pair, [call, cast]) in &rows {
-        let count = |c: &Cell| match c {
-            Cell::Figure(Figure {
-                allocations: Some(a),
-                ..
-            }) => Some(format!("{a:.1}")),
-            _ => None,
+        let (Cell::Figure(call), Cell::Figure(cast)) = (call, cast) else {
+            continue;
         };
-        if let (Some(a), Some(b)) = (count(call), count(cast)) {
-            println!("| {pair} | {a} | {b} |");
+        let count = |x: Option<f64>| x.map_or("n/a".into(), |x| format!("{x:.1}"));
+        if call.allocations.is_some() {
+            println!(
+                "| {pair} | {} | {} | {} |",
+                count(call.allocations),
+                count(cast.allocations),
+                count(call.parks)
+            );
         }
     }
 }
