@@ -651,7 +651,9 @@ fn print_distribution() {
             show(cast, "per cast", ratio(1), &mut notes)
         );
     }
-    println!("\n(x) is the ratio to BEAM -> BEAM of this run.");
+    if base.iter().any(Option::is_some) {
+        println!("\n(x) is the ratio to BEAM -> BEAM of this run.");
+    }
     notes.print();
     println!(
         "\nCounted in this process during the warm-up run, per operation: heap allocations and \
