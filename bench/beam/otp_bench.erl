@@ -11,7 +11,8 @@
 %% restart processes link ring lookup-restart tree dynamic registry million), or one of
 %% `--rss gen-server|process|million-process` and `--mailbox` (each measures resident memory,
 %% so the Rust bench runs it in a fresh VM), or `dist` (two nodes over loopback; the Rust bench
-%% starts a private epmd for it and passes its port in ERL_EPMD_PORT).
+%% starts a private epmd for it and passes its port in ERL_EPMD_PORT), or `dist-to <node>` (this
+%% VM calls and casts to the adder an otp-core node registered as `otp_bench_adder`).
 -module(otp_bench).
 
 -export([main/1]).
@@ -48,6 +49,7 @@ main(Args) ->
 
 parse(["--rss", What | Rest]) -> [{rss, What} | parse(Rest)];
 parse(["--mailbox" | Rest]) -> [mailbox | parse(Rest)];
+parse(["dist-to", Node | Rest]) -> [{dist_to, list_to_atom(Node)} | parse(Rest)];
 parse([Group | Rest]) -> [Group | parse(Rest)];
 parse([]) -> [].
 
@@ -91,6 +93,7 @@ run({rss, "process"}) -> rss("process", ?IDLE, fun spawn_idle/0);
 run({rss, "million-process"}) -> rss("million-process", ?MILLION, fun spawn_idle/0);
 run(mailbox) -> mailbox();
 run("dist") -> dist();
+run({dist_to, Node}) -> dist_to(Node);
 run(Other) -> erlang:error({unknown_workload, Other}).
 
 row(Key, {Median, Min, Max}) ->
@@ -483,3 +486,19 @@ remote_casts(Node) ->
     _ = gen_server:call(S, 0, infinity),
     ok = gen_server:stop(S, normal, infinity),
     ?REMOTE_CASTS.
+
+%% This VM becomes a node as in dist/0 and calls and casts to `{otp_bench_adder, Target}`, a
+%% server of another node that the Rust bench started (an otp-core GenServer), by name: the
+%% same workloads as dist/0, timed here. The connection is made (by a ping) before the warm-up.
+dist_to(Target) ->
+    ok = application:set_env(kernel, inet_dist_use_interface, {127, 0, 0, 1}),
+    Id = os:getpid(),
+    {ok, _} = net_kernel:start([list_to_atom("otp_bench_c_" ++ Id ++ "@127.0.0.1"), longnames]),
+    pong = net_adm:ping(Target),
+    S = {otp_bench_adder, Target},
+    row("dist-to-call", per_op(fun() -> calls(S, 0, ?REMOTE_CALLS, infinity), ?REMOTE_CALLS end)),
+    row("dist-to-cast", per_op(fun() ->
+                                       casts(S, 0, ?REMOTE_CASTS),
+                                       _ = gen_server:call(S, 0, infinity),
+                                       ?REMOTE_CASTS
+                               end)).

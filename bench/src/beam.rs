@@ -7,10 +7,11 @@
 //! the VM, so the child's pid is the VM's).
 
 use std::collections::HashMap;
-use std::io::Read;
-use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::io::{BufRead, BufReader, Read};
+use std::net::{Ipv4Addr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -199,33 +200,50 @@ pub fn figures(args: &[&str], keys: &[&str]) -> Vec<Result<Figure, String>> {
 }
 
 /// A private epmd on a free loopback port, killed (by pid) when dropped.
-struct Epmd {
+pub struct Epmd {
     child: Child,
-    port: u16,
+    pub port: u16,
 }
 
 impl Epmd {
+    /// `None` when `epmd` is not on the PATH.
+    pub fn start_if_present() -> Option<Result<Epmd, String>> {
+        which("epmd").map(|_| Epmd::start())
+    }
+
+    /// Starts `epmd` at debug level 2, which says on stderr when it has bound its port
+    /// ("entering the main select() loop"), and waits up to 10 s for that line. A thread
+    /// keeps reading its stderr afterwards, so that epmd never blocks on a full pipe.
     fn start() -> Result<Epmd, String> {
         let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
             .and_then(|l| l.local_addr())
             .map_err(|e| format!("no free port: {e}"))?
             .port();
-        let child = Command::new("epmd")
-            .args(["-address", "127.0.0.1", "-port", &port.to_string()])
+        let mut child = Command::new("epmd")
+            .args(["-d", "-d", "-address", "127.0.0.1", "-port", &port.to_string()])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| format!("cannot start epmd: {e}"))?;
+        let stderr = child.stderr.take().expect("piped stderr");
         let epmd = Epmd { child, port };
-        let began = Instant::now();
-        while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
-            if began.elapsed() > Duration::from_secs(10) {
-                return Err(format!("epmd did not listen on port {port} within 10 s"));
+        let (tx, listening) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if line.contains("entering the main select() loop") {
+                    let _ = tx.send(());
+                }
             }
-            std::thread::sleep(Duration::from_millis(20));
+        });
+        match listening.recv_timeout(Duration::from_secs(10)) {
+            Ok(()) => Ok(epmd),
+            Err(RecvTimeoutError::Timeout) => {
+                Err(format!("epmd did not listen on port {port} within 10 s"))
+            }
+            Err(RecvTimeoutError::Disconnected) => Err(format!("epmd on port {port} exited")),
         }
-        Ok(epmd)
     }
 }
 
@@ -262,6 +280,29 @@ pub fn distribution() -> Result<Output, String> {
     }
     drop(epmd);
     out
+}
+
+/// The BEAM calling an otp-core node: the script's `dist-to <target>` workload, whose node
+/// finds `target` through the epmd on `epmd_port` and calls and casts to its
+/// `otp_bench_adder`, with `cookie`. Rows `dist-to-call` and `dist-to-cast`.
+pub fn to_node(target: &str, cookie: &str, epmd_port: u16) -> Result<Output, String> {
+    version().map_err(str::to_string)?;
+    let port = epmd_port.to_string();
+    let flags = format!("-setcookie {cookie}");
+    run_with_env(
+        &["dist-to", target],
+        &[("ERL_EPMD_PORT", &port), ("ERL_FLAGS", &flags)],
+    )
+}
+
+/// Whether `erl` is on the PATH.
+pub fn erl_present() -> bool {
+    which("erl").is_some()
+}
+
+/// The adder module's source, which an `erl` node compiles at start.
+pub fn adder_source() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("beam/bench_adder.erl")
 }
 
 /// Waits up to 10 s for the second node (OS pid `pid`) to exit, then kills it if it is still

@@ -12,11 +12,13 @@
 //! million; mailbox; dist). `--current-thread` runs the tokio-based libraries on one thread, as actix
 //! runs; `--only <library>` measures only that library beside the baseline (for profiling).
 //! `bench --rss <what>` and `bench --mailbox <what>` are the fresh child processes that measure
-//! resident memory.
+//! resident memory; `bench --dist-node <name> <cookie>` is the second otp-core node of the
+//! distribution rows (see `dist.rs`).
 
 mod alloc;
 mod baseline;
 mod beam;
+mod dist;
 mod harness;
 mod mailbox;
 mod otp;
@@ -511,15 +513,127 @@ fn print_mailbox() {
     notes.print();
 }
 
-/// Distribution over loopback. Only the BEAM has it today: the otp-core rows stay "not run"
-/// until otp-core speaks Erlang's distribution protocol.
+/// Distribution over loopback: the BEAM to BEAM row from the Erlang script, the otp-core rows
+/// from `dist.rs`, each beside the BEAM to BEAM figure of this run.
 fn print_distribution() {
-    const NO_DIST: &str = "otp-core has no distribution yet";
-    let beam = if runs(BEAM) {
+    let rt = runtime();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let cookie = format!("otpbenchrs{:x}{:x}", std::process::id(), nanos);
+    let otp = runs(1);
+    let with_beam = runs(BEAM) && otp;
+    let beam_beam = if runs(BEAM) {
         beam::distribution().inspect_err(|why| eprintln!("BEAM: {why}"))
     } else {
         Err(NOT_RUN.into())
     };
+    // One private epmd for the otp-core rows (the BEAM to BEAM row starts its own).
+    let epmd = match beam::Epmd::start_if_present() {
+        Some(Ok(epmd)) => Ok(epmd),
+        Some(Err(why)) => Err(why),
+        None => Err("`epmd` is not on the PATH".to_string()),
+    };
+    if let Err(why) = &epmd {
+        eprintln!("distribution: {why}; the otp-core nodes are given each other's address");
+    }
+    let epmd_port = epmd.as_ref().ok().map(|e| e.port);
+    let flags: &[&str] = if CURRENT_THREAD.load(Ordering::Relaxed) {
+        &["--current-thread"]
+    } else {
+        &[]
+    };
+    let skipped = || Err::<(Figure, Figure), String>(NOT_RUN.into());
+    eprintln!("  tokio TCP floor");
+    let floor = if otp {
+        Ok(dist::tcp_floor(&rt))
+    } else {
+        skipped()
+    };
+    let mut server = if otp {
+        dist::RustServer::start(&rt, "s", &cookie, epmd_port)
+    } else {
+        Err(NOT_RUN.into())
+    };
+    eprintln!("  otp-core -> otp-core, one process");
+    let one_process = match &mut server {
+        Ok(server) => dist::in_process(&rt, server, &cookie, epmd_port),
+        Err(why) => Err(why.clone()),
+    };
+    eprintln!("  otp-core -> otp-core, two processes");
+    let two_processes = if otp {
+        dist::two_processes(&rt, &cookie, epmd_port, flags)
+    } else {
+        skipped()
+    };
+    let beam_ready = || -> Result<u16, String> {
+        if !with_beam {
+            return Err(NOT_RUN.into());
+        }
+        beam::version().map_err(str::to_string)?;
+        if !beam::erl_present() {
+            return Err("`erl` is not on the PATH".into());
+        }
+        epmd.as_ref().map(|e| e.port).map_err(Clone::clone)
+    };
+    eprintln!("  otp-core -> BEAM");
+    let to_beam = beam_ready().and_then(|port| dist::to_beam(&rt, &cookie, port));
+    eprintln!("  BEAM -> otp-core");
+    let from_beam = beam_ready().and_then(|port| match &mut server {
+        Ok(server) => dist::from_beam(&rt, server, &cookie, port),
+        Err(why) => Err(why.clone()),
+    });
+    let inspect = |what: &str, r: &Result<(Figure, Figure), String>| {
+        if let Err(why) = r
+            && why != NOT_RUN
+        {
+            eprintln!("{what}: {why}");
+        }
+    };
+    inspect("otp-core -> otp-core, one process", &one_process);
+    inspect("otp-core -> otp-core, two processes", &two_processes);
+    inspect("otp-core -> BEAM", &to_beam);
+    inspect("BEAM -> otp-core", &from_beam);
+    drop(server);
+    drop(epmd);
+    drop(rt);
+
+    let cells = |pair: &Result<(Figure, Figure), String>| -> [Cell; 2] {
+        match pair {
+            Ok((call, cast)) => [Cell::Figure(*call), Cell::Figure(*cast)],
+            Err(why) => [Cell::NotRun(why.clone()), Cell::NotRun(why.clone())],
+        }
+    };
+    let beam_cells: [Cell; 2] = ["dist-call", "dist-cast"].map(|k| match &beam_beam {
+        Ok(out) => out
+            .row(k)
+            .map_or_else(|| Cell::NotRun(format!("no `{k}` row")), Cell::Figure),
+        Err(why) => Cell::NotRun(why.clone()),
+    });
+    let base: [Option<f64>; 2] = [0, 1].map(|i| match &beam_cells[i] {
+        Cell::Figure(f) => Some(f.median),
+        _ => None,
+    });
+    let rows: [(&str, [Cell; 2]); 6] = [
+        (
+            "tokio TCP floor (request/response on one TcpStream, one process)",
+            cells(&floor),
+        ),
+        ("BEAM -> BEAM (two nodes, +S 2 each)", beam_cells),
+        (
+            "otp-core -> otp-core (two nodes in one process, one 2-worker runtime)",
+            cells(&one_process),
+        ),
+        (
+            "otp-core -> otp-core (two processes, a 2-worker runtime each)",
+            cells(&two_processes),
+        ),
+        ("otp-core -> BEAM (erl +S 2)", cells(&to_beam)),
+        (
+            "BEAM -> otp-core (erl +S 2, timed in Erlang)",
+            cells(&from_beam),
+        ),
+    ];
     let mut notes = Notes::default();
     println!(
         "| client -> server | remote call round trip ({}k calls, no timeout) | remote cast \
@@ -528,26 +642,43 @@ fn print_distribution() {
         beam::REMOTE_CASTS / 1000
     );
     println!("|---|---|---|");
-    let cells: [Cell; 2] = ["dist-call", "dist-cast"].map(|k| match &beam {
-        Ok(out) => out
-            .row(k)
-            .map_or_else(|| Cell::NotRun(format!("no `{k}` row")), Cell::Figure),
-        Err(why) => Cell::NotRun(why.clone()),
-    });
-    println!(
-        "| BEAM -> BEAM (two nodes, +S 2 each) | {} | {} |",
-        show(&cells[0], "per call", None, &mut notes),
-        show(&cells[1], "per cast", None, &mut notes)
-    );
-    for pair in [
-        "otp-core -> otp-core",
-        "otp-core -> BEAM",
-        "BEAM -> otp-core",
-    ] {
-        let n = notes.mark(NO_DIST);
-        println!("| {pair} | not run ({n}) | not run ({n}) |");
+    for (i, (pair, [call, cast])) in rows.iter().enumerate() {
+        // Ratios to BEAM -> BEAM (none on that row itself).
+        let ratio = |k: usize| if i == 1 { None } else { base[k] };
+        println!(
+            "| {pair} | {} | {} |",
+            show(call, "per call", ratio(0), &mut notes),
+            show(cast, "per cast", ratio(1), &mut notes)
+        );
+    }
+    if base.iter().any(Option::is_some) {
+        println!("\n(x) is the ratio to BEAM -> BEAM of this run.");
     }
     notes.print();
+    println!(
+        "\nCounted in this process during the warm-up run, per operation: heap allocations and \
+         parks of its tokio workers (rows timed here; in the one-process row both nodes are in \
+         this process, in the others only the client):\n"
+    );
+    println!(
+        "| client -> server | allocations per call | allocations per cast | worker parks per \
+         call |"
+    );
+    println!("|---|---|---|---|");
+    for (pair, [call, cast]) in &rows {
+        let (Cell::Figure(call), Cell::Figure(cast)) = (call, cast) else {
+            continue;
+        };
+        let count = |x: Option<f64>| x.map_or("n/a".into(), |x| format!("{x:.1}"));
+        if call.allocations.is_some() {
+            println!(
+                "| {pair} | {} | {} | {} |",
+                count(call.allocations),
+                count(cast.allocations),
+                count(call.parks)
+            );
+        }
+    }
 }
 
 fn load_average() -> String {
@@ -596,6 +727,10 @@ fn main() {
         Some("--mailbox") => {
             let what = args.get(1).map(String::as_str).unwrap_or("");
             mailbox::child(&runtime(), what);
+            return;
+        }
+        Some("--dist-node") => {
+            dist::child(&runtime(), &args[1..]);
             return;
         }
         _ => {}
