@@ -146,9 +146,8 @@ pub async fn call_timeout<S: GenServer>(
         return super::remote::call::<S>(remote, msg, timeout.into()).await;
     }
     let server = server.to_server()?;
-    let me = process::with_current(|p| {
-        p.map(|p| (p.is_cell(Arc::as_ptr(&server.addr.shared)), p.id()))
-    });
+    let me =
+        process::with_current(|p| p.map(|p| (p.is_cell(Arc::as_ptr(&server.addr.shared)), p.id())));
     if let Some((true, _)) = me {
         return Err(CallError::CallingSelf);
     }
@@ -373,7 +372,7 @@ pub async fn stop<S: GenServer>(
         return Err(StopError::CallingSelf);
     }
     server
-        .push(GenMsg::Stop(reason.clone()))
+        .push(GenMsg::Stop(Box::new(reason.clone())))
         .map_err(|_| StopError::NoProc)?;
     match with_timeout(timeout.into(), server.pid().wait_exit()).await {
         Some(exit) if exit == reason => Ok(()),
