@@ -30,6 +30,8 @@ pub(super) const DEAD: u8 = 4;
 /// The world has been told of the exit (links, monitors, names, hooks): what
 /// [`Pid::wait_exit`] waits for.
 pub(super) const TOLD: u8 = 8;
+/// The mailbox is closed: set and read under the queue's lock (see `queue.rs`).
+pub(super) const CLOSED: u8 = 16;
 
 pub(super) type ExitHook = Box<dyn FnOnce(&Pid, &ExitReason) + Send>;
 

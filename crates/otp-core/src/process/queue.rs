@@ -17,7 +17,7 @@ use crate::pid::{Cell, Down, Pid};
 use crate::sync::lock;
 use crate::term::{Term, TermError};
 
-use super::core::Core;
+use super::core::{CLOSED, Core};
 
 /// How a message waits in a mailbox. The process's own messages are stored inline and the
 /// runtime's (exit signals, Downs) boxed: those are rare, and a slot is then no larger than the
@@ -69,7 +69,8 @@ pub(super) struct Queue<M> {
     pub(super) items: VecDeque<Slot<M>>,
     /// The receiver's waker, present only while it waits on an empty mailbox.
     pub(super) waker: Option<Waker>,
-    pub(super) closed: bool,
+    // Whether the mailbox is closed is the core's `CLOSED` flag, set and read under this
+    // queue's lock: a bool here would cost 8 bytes of padding in every process.
 }
 
 impl<M: Send + 'static> Shared<M> {
@@ -80,7 +81,6 @@ impl<M: Send + 'static> Shared<M> {
             queue: Mutex::new(Queue {
                 items: VecDeque::new(),
                 waker: None,
-                closed: false,
             }),
             term_sink: OnceLock::new(),
         }
@@ -89,7 +89,8 @@ impl<M: Send + 'static> Shared<M> {
     pub(crate) fn push(&self, item: Slot<M>) -> Result<(), Slot<M>> {
         let waiting = {
             let mut q = lock(&self.queue);
-            if q.closed {
+            // Set under this lock (`close_mailbox`).
+            if self.core.flags.load(Ordering::Relaxed) & CLOSED != 0 {
                 return Err(item);
             }
             q.items.push_back(item);
@@ -176,7 +177,7 @@ impl<M: Send + 'static> Cell for Shared<M> {
     fn close_mailbox(&self) {
         let (items, waker) = {
             let mut q = lock(&self.queue);
-            q.closed = true;
+            self.core.flags.fetch_or(CLOSED, Ordering::Relaxed);
             (std::mem::take(&mut q.items), q.waker.take())
         };
         drop(items);
