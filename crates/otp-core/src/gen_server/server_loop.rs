@@ -24,6 +24,8 @@ use super::handle::GenMsg;
 use super::report::{self, Kind, LastMessage};
 
 /// A cast, info or continue result: what comes next, or why and how the server stops.
+// The error is large but is taken apart at once by the loop, which this is inlined into.
+#[allow(clippy::result_large_err)]
 #[inline]
 fn noreply_step<S: GenServer>(
     result: Result<CastResult<S>, ExitReason>,

@@ -148,6 +148,8 @@ impl Inner {
 /// spare capacity values hold the tag, so the set is no larger than the vector.)
 pub(super) enum PidSet {
     Small(Vec<Pid>),
+    // Boxed on purpose: the set is then no larger than the vector (24 B instead of 48 B).
+    #[allow(clippy::box_collection)]
     Large(Box<HashSet<Pid>>),
 }
 
