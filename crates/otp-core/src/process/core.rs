@@ -298,22 +298,29 @@ impl Core {
         true
     }
 
+    /// The process dies of the exit an exit signal asked for, if one did: marks it dead with
+    /// that reason and takes what must be notified, under one lock (see [`Core::mark_dead`]).
     #[inline]
-    pub(super) fn take_pending_exit(&self) -> Option<ExitReason> {
+    pub(super) fn die_of_pending_exit(&self) -> Option<(ExitReason, Obituary)> {
         if !self.exit_pending() {
             return None;
         }
         let mut inner = lock(&self.inner);
-        if self.is_dead() {
-            return None;
-        }
-        inner.exit.take()
+        // Asked for and not yet dead: the slot holds the pending reason, which stays there as
+        // the exit reason.
+        let reason = inner.exit.clone()?;
+        Some((reason, self.mark_dead_locked(&mut inner)))
     }
 
     /// Marks the process dead and takes what must be notified.
     pub(crate) fn mark_dead(&self, reason: ExitReason) -> Obituary {
         let mut inner = lock(&self.inner);
         inner.exit = Some(reason);
+        self.mark_dead_locked(&mut inner)
+    }
+
+    /// [`Core::mark_dead`] with the lock held and the exit reason in its slot.
+    fn mark_dead_locked(&self, inner: &mut Inner) -> Obituary {
         self.flags.fetch_or(DEAD, Ordering::AcqRel);
         let links = inner.links.take();
         match inner.extras_mut() {

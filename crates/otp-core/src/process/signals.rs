@@ -29,10 +29,10 @@ use super::names::release_name;
 /// whom to ask.)
 pub(crate) fn notify_exit(pid: &Pid, reason: &ExitReason, obituary: Obituary) {
     if pid.is_local() {
-        let node = pid.node();
+        let node = &pid.core().node;
         node.table_remove(pid.id());
         for name in &obituary.names {
-            release_name(&node, name, pid);
+            release_name(node, name, pid);
         }
     }
     for hook in obituary.hooks {
