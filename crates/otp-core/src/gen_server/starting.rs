@@ -332,7 +332,7 @@ async fn start_with_node<S: GenServer>(
     #[cfg(feature = "dist")]
     if S::remote().is_some() {
         // A server that opts in reads the terms other nodes send it.
-        let _ = shared.term_sink.set(super::remote::read_message::<S>);
+        shared.set_term_sink(super::remote::read_message::<S>);
     }
     // The name is registered by the new process itself, before its init (see `run_server`).
     let (ack_tx, ack_rx) = oneshot::channel();

@@ -8,6 +8,7 @@
 //!
 //! Uses exit reasons, pids, the node and names, nothing else of `process`.
 
+use std::any::Any;
 use std::collections::{HashMap, HashSet};
 use std::future::poll_fn;
 use std::sync::Mutex;
@@ -86,6 +87,9 @@ pub(super) struct Extras {
     pub(super) names: Vec<Name>,
     /// Functions run when the process exits, by key (a timer takes its own back when it fires).
     hooks: HashMap<u64, ExitHook, FxBuild>,
+    /// How a term becomes a message of the process's type, once it takes terms: a
+    /// `queue::TermSink<M>` for the process's `M` (see `Shared::set_term_sink`).
+    pub(super) term_sink: Option<Box<dyn Any + Send + Sync>>,
 }
 
 impl Inner {
@@ -93,6 +97,12 @@ impl Inner {
     #[inline]
     pub(super) fn extras(&mut self) -> &mut Extras {
         self.extras.get_or_insert_with(Box::default)
+    }
+
+    /// The rarely used parts, if they were ever allocated.
+    #[inline]
+    pub(super) fn extras_ref(&self) -> Option<&Extras> {
+        self.extras.as_deref()
     }
 
     /// The rarely used parts, if they were ever allocated (for changing them in place).

@@ -187,7 +187,7 @@ impl<M: Send + 'static> Mailbox<M> {
     where
         M: FromTerm,
     {
-        self.shared.term_sink.set(read_term::<M>).is_ok()
+        self.shared.set_term_sink(read_term::<M>)
     }
 
     /// An exit signal has decided this process must die (it will at its next await point).

@@ -7,7 +7,7 @@
 use std::any::{Any, TypeId, type_name};
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::task::Waker;
 
 use crate::atom::Atom;
@@ -56,9 +56,9 @@ impl<M> Slot<M> {
 pub(crate) struct Shared<M> {
     pub(crate) core: Core,
     pub(super) queue: Mutex<Queue<M>>,
-    /// How a term becomes a message of type `M`, once the process takes terms (see
-    /// [`Cell::push_term`]). A process whose messages are terms needs none.
-    pub(crate) term_sink: OnceLock<TermSink<M>>,
+    // How a term becomes a message of type `M`, once the process takes terms (see
+    // `set_term_sink` and `Cell::push_term`), is kept with the core's rarely used parts: few
+    // processes take terms, and a slot here would cost every process 16 bytes.
 }
 
 /// Reads a term as a message of a process's type. It is given the process's node and number,
@@ -82,8 +82,27 @@ impl<M: Send + 'static> Shared<M> {
                 items: VecDeque::new(),
                 waker: None,
             }),
-            term_sink: OnceLock::new(),
         }
+    }
+
+    /// Gives the process its way of reading terms as messages; `false` if it had one already.
+    /// A process whose messages are terms needs none.
+    pub(crate) fn set_term_sink(&self, sink: TermSink<M>) -> bool {
+        let mut inner = lock(&self.core.inner);
+        let extras = inner.extras();
+        if extras.term_sink.is_some() {
+            return false;
+        }
+        extras.term_sink = Some(Box::new(sink));
+        true
+    }
+
+    /// The process's way of reading terms, if it has one.
+    fn term_sink(&self) -> Option<TermSink<M>> {
+        let inner = lock(&self.core.inner);
+        let sink = inner.extras_ref()?.term_sink.as_ref()?;
+        // Only `set_term_sink` of this `Shared<M>` stores it, always as a `TermSink<M>`.
+        sink.downcast_ref::<TermSink<M>>().copied()
     }
 
     pub(crate) fn push(&self, item: Slot<M>) -> Result<(), Slot<M>> {
@@ -209,7 +228,7 @@ impl<M: Send + 'static> Cell for Shared<M> {
                 Err(_) => false,
             };
         }
-        let Some(sink) = self.term_sink.get() else {
+        let Some(sink) = self.term_sink() else {
             tracing::warn!(
                 target: "otp::dist",
                 "#PID<0.{}.0> takes messages of type {}, which it does not read from terms: \
