@@ -9,8 +9,6 @@
 use std::future::Future;
 use std::time::Duration;
 
-use tokio::sync::oneshot;
-
 use crate::child_spec::StartError;
 use crate::exit::ExitReason;
 use crate::name::Name;
@@ -159,11 +157,11 @@ async fn terminate<S: GenServer>(
     reason
 }
 
-fn fail_start(
+fn fail_start<M: Send + 'static>(
+    mailbox: &Mailbox<M>,
     me: &Pid,
     parent: &Option<Pid>,
     name: Option<&Name>,
-    ack: oneshot::Sender<Result<(), StartError>>,
     error: StartError,
 ) {
     if let Some(parent) = parent {
@@ -172,7 +170,7 @@ fn fail_start(
     if let Some(Name::Via(via)) = name {
         via.0.unregister();
     }
-    let _ = ack.send(Err(error));
+    mailbox.ack_start(Err(Box::new(error)));
 }
 
 /// The server process: registers its name, runs `init`, then the loop.
@@ -185,7 +183,6 @@ fn fail_start(
 pub(super) fn run_server<S: GenServer>(
     mut mailbox: Mailbox<GenMsg<S>>,
     arg: S::Arg,
-    ack: oneshot::Sender<Result<(), StartError>>,
     parent: Option<Pid>,
     name: Option<Name>,
 ) -> impl Future<Output = ExitReason> {
@@ -208,7 +205,7 @@ pub(super) fn run_server<S: GenServer>(
                     other => StartError::Stop(ExitReason::custom(other.to_string())),
                 };
                 // Nothing to unregister: the name was never this process's.
-                fail_start(&me, &parent, None, ack, error);
+                fail_start(&mailbox, &me, &parent, None, error);
                 return ExitReason::Normal;
             }
             // Starting and failing to start happen once: boxed, so the loop does not carry their
@@ -217,23 +214,23 @@ pub(super) fn run_server<S: GenServer>(
                 Ok(Init::Ok(state)) => (state, None),
                 Ok(Init::OkThen(state, then)) => (state, Some(then)),
                 Ok(Init::Ignore) => {
-                    fail_start(&me, &parent, name.as_deref(), ack, StartError::Ignore);
+                    fail_start(&mailbox, &me, &parent, name.as_deref(), StartError::Ignore);
                     return ExitReason::Normal;
                 }
                 Ok(Init::Stop(reason)) => {
                     let error = StartError::Stop(reason.clone());
-                    fail_start(&me, &parent, name.as_deref(), ack, error);
+                    fail_start(&mailbox, &me, &parent, name.as_deref(), error);
                     return reason;
                 }
                 Err(raised) => {
                     let error = StartError::Stop(raised.clone());
-                    fail_start(&me, &parent, name.as_deref(), ack, error);
+                    fail_start(&mailbox, &me, &parent, name.as_deref(), error);
                     return raised;
                 }
             }
         };
         let mut last = LastMessage::new();
-        let _ = ack.send(Ok(()));
+        mailbox.ack_start(Ok(()));
         let mut burst = 0u32;
 
         let stopping = loop {
@@ -397,8 +394,7 @@ mod size_probe {
     fn an_idle_server_stays_small() {
         let node = crate::node::Node::new();
         let shared = process::create::<GenMsg<Tiny>>(&node, None);
-        let (tx, _rx) = oneshot::channel();
-        let f = run_server::<Tiny>(Mailbox::new(shared.clone()), (), tx, None, None);
+        let f = run_server::<Tiny>(Mailbox::new(shared.clone()), (), None, None);
         eprintln!("run_server future: {} bytes", std::mem::size_of_val(&f));
         eprintln!(
             "Shared<GenMsg>: {} bytes",

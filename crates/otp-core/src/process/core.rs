@@ -33,6 +33,9 @@ pub(super) const DEAD: u8 = 4;
 pub(super) const TOLD: u8 = 8;
 /// The mailbox is closed: set and read under the queue's lock (see `queue.rs`).
 pub(super) const CLOSED: u8 = 16;
+/// The process has said it started (a GenServer, once `init` has returned): what
+/// [`Core::wait_started`] waits for.
+const STARTED: u8 = 32;
 
 pub(super) type ExitHook = Box<dyn FnOnce(&Pid, &ExitReason) + Send>;
 
@@ -87,6 +90,8 @@ pub(super) struct Extras {
     pub(super) names: Vec<Name>,
     /// Functions run when the process exits, by key (a timer takes its own back when it fires).
     hooks: HashMap<u64, ExitHook, FxBuild>,
+    /// Why the process failed to start, said before it exits (see [`Core::ack_start`]).
+    start_error: Option<Box<dyn Any + Send>>,
     /// How a term becomes a message of the process's type, once it takes terms: a
     /// `queue::TermSink<M>` for the process's `M` (see `Shared::set_term_sink`).
     pub(super) term_sink: Option<Box<dyn Any + Send + Sync>>,
@@ -130,6 +135,20 @@ impl Inner {
     /// The names the process holds.
     pub(super) fn names(&self) -> &[Name] {
         self.extras.as_ref().map_or(&[], |e| &e.names)
+    }
+
+    /// Registers a task waiting for the exit (or the start) once: inline if it is the first.
+    fn add_waiter(&mut self, waker: &Waker) {
+        match &self.waiter {
+            None => self.waiter = Some(waker.clone()),
+            Some(first) if first.will_wake(waker) => {}
+            Some(_) => {
+                let more = &mut self.extras().waiters;
+                if !more.iter().any(|w| w.will_wake(waker)) {
+                    more.push(waker.clone());
+                }
+            }
+        }
     }
 
     /// Drops monitor `reference` from those others hold on this process; `true` if it was there.
@@ -405,17 +424,62 @@ impl Core {
             {
                 return Poll::Ready(reason.clone());
             }
-            let waker = cx.waker();
-            match &inner.waiter {
-                None => inner.waiter = Some(waker.clone()),
-                Some(first) if first.will_wake(waker) => {}
-                Some(_) => {
-                    let more = &mut inner.extras().waiters;
-                    if !more.iter().any(|w| w.will_wake(waker)) {
-                        more.push(waker.clone());
-                    }
+            inner.add_waiter(cx.waker());
+            Poll::Pending
+        })
+        .await
+    }
+
+    /// Says whether the process started: `Ok` wakes whoever waits in [`Core::wait_started`];
+    /// an error is kept for it, and it is told once the process has exited, as a failed start
+    /// returns only once the process is gone. (The runtime's own start handshake: no channel
+    /// to allocate for each start.)
+    pub(crate) fn ack_start(&self, result: Result<(), Box<dyn Any + Send>>) {
+        let (first, more) = {
+            let mut inner = lock(&self.inner);
+            match result {
+                Ok(()) => {
+                    self.flags.fetch_or(STARTED, Ordering::AcqRel);
+                    let more = inner
+                        .extras_mut()
+                        .map(|extras| std::mem::take(&mut extras.waiters))
+                        .unwrap_or_default();
+                    (inner.waiter.take(), more)
+                }
+                Err(error) => {
+                    inner.extras().start_error = Some(error);
+                    (None, Vec::new())
                 }
             }
+        };
+        // A task waiting for the exit is woken too, and waits again.
+        if let Some(waker) = first {
+            waker.wake();
+        }
+        for waker in more {
+            waker.wake();
+        }
+    }
+
+    /// Waits until the process has said it started (`Ok`), or has exited without: then the
+    /// error it gave with [`Core::ack_start`], if any, and its exit reason.
+    pub(crate) async fn wait_started(
+        &self,
+    ) -> Result<(), (Option<Box<dyn Any + Send>>, ExitReason)> {
+        poll_fn(|cx| {
+            let mut inner = lock(&self.inner);
+            let flags = self.flags.load(Ordering::Acquire);
+            if flags & STARTED != 0 {
+                return Poll::Ready(Ok(()));
+            }
+            // TOLD comes after DEAD, both set under this lock: the slot holds the exit reason.
+            if flags & TOLD != 0
+                && let Some(reason) = inner.exit.clone()
+            {
+                let error = inner.extras_mut().and_then(|e| e.start_error.take());
+                return Poll::Ready(Err((error, reason)));
+            }
+            inner.add_waiter(cx.waker());
             Poll::Pending
         })
         .await
