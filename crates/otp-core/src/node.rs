@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use crate::atom::Atom;
 use crate::console::Console;
+use crate::hash::FxBuild;
 use crate::pid::Pid;
 use crate::sync::{lock, read};
 use crate::term::Term;
@@ -70,7 +71,12 @@ pub(crate) struct NodeInner {
     id: u64,
     next_pid: AtomicU64,
     next_ref: AtomicU64,
-    processes: [Mutex<HashMap<u64, Pid>>; SHARDS],
+    /// The process table: pid number -> pid, in shards by the number's low bits, each keyed by
+    /// the rest of the number (the shard's keys are then consecutive, which the Fx hash spreads
+    /// evenly; the whole number would leave the low bits of every key in a shard alike). Fx
+    /// rather than SipHash: the keys are the node's own counter, nothing a remote user picks,
+    /// and every start and exit pays for a hash.
+    processes: [Mutex<HashMap<u64, Pid, FxBuild>>; SHARDS],
     pub(crate) locals: RwLock<HashMap<Atom, Pid>>,
     pub(crate) globals: RwLock<HashMap<Atom, Pid>>,
     console: Console,
@@ -149,7 +155,7 @@ impl Node {
                 id: NEXT_NODE_ID.fetch_add(1, Ordering::Relaxed),
                 next_pid: AtomicU64::new(FIRST_PID),
                 next_ref: AtomicU64::new(1),
-                processes: std::array::from_fn(|_| Mutex::new(HashMap::new())),
+                processes: std::array::from_fn(|_| Mutex::new(HashMap::default())),
                 locals: RwLock::new(HashMap::new()),
                 globals: RwLock::new(HashMap::new()),
                 console,
@@ -280,14 +286,23 @@ impl Node {
         &self.inner
     }
 
+    /// The shard of the process table that holds pid number `id`, and its key there.
+    #[inline]
+    fn table_slot(&self, id: u64) -> (&Mutex<HashMap<u64, Pid, FxBuild>>, u64) {
+        (
+            &self.inner.processes[(id as usize) % SHARDS],
+            id / SHARDS as u64,
+        )
+    }
+
     pub(crate) fn table_insert(&self, pid: &Pid) {
-        let shard = &self.inner.processes[(pid.id() as usize) % SHARDS];
-        lock(shard).insert(pid.id(), pid.clone());
+        let (shard, key) = self.table_slot(pid.id());
+        lock(shard).insert(key, pid.clone());
     }
 
     pub(crate) fn table_remove(&self, id: u64) {
-        let shard = &self.inner.processes[(id as usize) % SHARDS];
-        lock(shard).remove(&id);
+        let (shard, key) = self.table_slot(id);
+        lock(shard).remove(&key);
     }
 
     /// The live process with this number, if any.
@@ -304,9 +319,8 @@ impl Node {
     /// # });
     /// ```
     pub fn process(&self, id: u64) -> Option<Pid> {
-        lock(&self.inner.processes[(id as usize) % SHARDS])
-            .get(&id)
-            .cloned()
+        let (shard, key) = self.table_slot(id);
+        lock(shard).get(&key).cloned()
     }
 
     /// Every live process of this node, in pid order (`Process.list/0`).

@@ -46,8 +46,8 @@ enum Route<R> {
 enum Who {
     /// A process of this node, by number, or code outside any process.
     Local(Option<u64>),
-    /// A process of another node.
-    Remote(ExternalPid),
+    /// A process of another node (boxed: rare, and every call's `from` stays small).
+    Remote(Box<ExternalPid>),
 }
 
 /// The `from` of a call that came from another node: the caller's pid and the tag its reply
@@ -215,7 +215,7 @@ impl<R> Caller<R> {
     /// The `from` of a call from another node: the reply goes back as `encode` makes it,
     /// from `server`.
     pub(super) fn remote(from: RemoteFrom, encode: fn(R) -> Term, server: Pid) -> Self {
-        let caller = Who::Remote(from.caller.clone());
+        let caller = Who::Remote(Box::new(from.caller.clone()));
         Caller {
             slot: Mutex::new(Some(ReplyTo {
                 to: Route::Remote(Box::new(RemoteReply {
@@ -226,6 +226,15 @@ impl<R> Caller<R> {
                 caller: caller.clone(),
             })),
             caller,
+        }
+    }
+
+    /// The number of the calling process of this node (none for a caller on another node or
+    /// outside any process), for the crash report.
+    pub(super) fn caller_id(&self) -> Option<u64> {
+        match &self.caller {
+            Who::Local(id) => *id,
+            Who::Remote(_) => None,
         }
     }
 

@@ -8,6 +8,7 @@
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
 
@@ -145,14 +146,14 @@ pub async fn call_timeout<S: GenServer>(
         return super::remote::call::<S>(remote, msg, timeout.into()).await;
     }
     let server = server.to_server()?;
-    let me = process::with_current(|p| p.map(|p| (p.id(), p.node_id())));
-    let core = &server.addr.shared.core;
-    if me == Some((core.id, core.node.id())) {
+    let me =
+        process::with_current(|p| p.map(|p| (p.is_cell(Arc::as_ptr(&server.addr.shared)), p.id())));
+    if let Some((true, _)) = me {
         return Err(CallError::CallingSelf);
     }
     let (tx, mut rx) = oneshot::channel();
     server
-        .push(GenMsg::Call(msg, tx, me.map(|(id, _)| id)))
+        .push(GenMsg::Call(msg, tx, me.map(|(_, id)| id)))
         .map_err(|_| CallError::NoProc)?;
     let start_and_deadline = timeout.into().as_duration().map(|d| {
         let now = tokio::time::Instant::now();
@@ -192,10 +193,8 @@ pub async fn call_timeout<S: GenServer>(
 /// `true` when `server` is the process running this code: a request it waits for could only
 /// deadlock.
 fn is_calling_process<S: GenServer>(server: &ServerRef<S>) -> bool {
-    let core = &server.addr.shared.core;
-    process::with_current(|me| {
-        me.is_some_and(|me| me.id() == core.id && me.node_id() == core.node.id())
-    })
+    let cell = Arc::as_ptr(&server.addr.shared);
+    process::with_current(|me| me.is_some_and(|me| me.is_cell(cell)))
 }
 
 /// `GenServer.cast/2`: sends a request that needs no reply. Never fails: a cast to a dead
@@ -373,7 +372,7 @@ pub async fn stop<S: GenServer>(
         return Err(StopError::CallingSelf);
     }
     server
-        .push(GenMsg::Stop(reason.clone()))
+        .push(GenMsg::Stop(Box::new(reason.clone())))
         .map_err(|_| StopError::NoProc)?;
     match with_timeout(timeout.into(), server.pid().wait_exit()).await {
         Some(exit) if exit == reason => Ok(()),

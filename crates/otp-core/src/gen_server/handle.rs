@@ -27,7 +27,8 @@ pub enum GenMsg<S: GenServer> {
     RemoteCall(S::Call, Box<RemoteFrom>),
     Cast(S::Cast),
     Info(S::Info),
-    Stop(ExitReason),
+    /// `GenServer.stop` (boxed: once per server, and the mailbox's slots stay small).
+    Stop(Box<ExitReason>),
     Sys(SysFn<S>),
 }
 

@@ -31,31 +31,46 @@ pub(super) enum Kind {
 /// The crash report's memory of the message being handled. A callback takes its message by
 /// value, so the message is gone once the callback panics; the report can only print what was
 /// written down before. Formatting every message costs time, so it is done only when a `tracing`
-/// subscriber is installed (checked once when the server starts), into one reused buffer.
+/// subscriber is installed (checked once when the server starts), into one reused buffer. The
+/// buffer is boxed, and there only then: every server's loop carries this, on or off.
 pub(super) struct LastMessage {
-    pub(super) on: bool,
-    pub(super) text: String,
+    // Boxed on purpose: 8 B in every server's loop instead of a `String`'s 24 B.
+    #[allow(clippy::box_collection)]
+    text: Option<Box<String>>,
 }
 
 impl LastMessage {
+    /// On when a `tracing` subscriber is installed.
+    pub(super) fn new() -> Self {
+        let on = tracing::dispatcher::get_default(|d| !d.is::<tracing::subscriber::NoSubscriber>());
+        LastMessage {
+            text: on.then(Box::default),
+        }
+    }
+
     #[inline]
     pub(super) fn record(&mut self, msg: &dyn fmt::Debug) {
-        if self.on {
-            self.write(msg);
+        if let Some(text) = &mut self.text {
+            Self::write(text, msg);
         }
     }
 
     #[cold]
-    fn write(&mut self, msg: &dyn fmt::Debug) {
+    fn write(text: &mut String, msg: &dyn fmt::Debug) {
         use fmt::Write as _;
-        self.text.clear();
-        let _ = write!(self.text, "{msg:?}");
+        text.clear();
+        let _ = write!(text, "{msg:?}");
     }
 
-    pub(super) fn record_text(&mut self, text: impl FnOnce() -> String) {
-        if self.on {
-            self.text = text();
+    pub(super) fn record_text(&mut self, make: impl FnOnce() -> String) {
+        if let Some(text) = &mut self.text {
+            **text = make();
         }
+    }
+
+    /// What was written down last (empty when off).
+    fn text(&self) -> &str {
+        self.text.as_deref().map_or("", String::as_str)
     }
 }
 
@@ -79,7 +94,7 @@ fn format_stop(reason: &ExitReason) -> String {
 /// client waiting for this reply is in `call_timeout` (which `call` is), the one frame this
 /// runtime knows, and of a client that gave up waiting nothing more is known.
 pub(super) fn crash<S: GenServer>(
-    name: &Option<Name>,
+    name: Option<&Name>,
     last: &LastMessage,
     state: &S,
     reason: &ExitReason,
@@ -115,13 +130,13 @@ pub(super) fn crash<S: GenServer>(
                     pid_text
                 }
             };
-            format!("Last message (from {from}): {}", last.text)
+            format!("Last message (from {from}): {}", last.text())
         }
-        Kind::Call { caller: None, .. } => format!("Last message: {}", last.text),
-        Kind::Cast => format!("Last message: {{:\"$gen_cast\", {}}}", last.text),
-        Kind::Info => format!("Last message: {}", last.text),
+        Kind::Call { caller: None, .. } => format!("Last message: {}", last.text()),
+        Kind::Cast => format!("Last message: {{:\"$gen_cast\", {}}}", last.text()),
+        Kind::Info => format!("Last message: {}", last.text()),
         Kind::Stop => "Last message: []".to_string(),
-        Kind::Continue => format!("Last message: {{:continue, {}}}", last.text),
+        Kind::Continue => format!("Last message: {{:continue, {}}}", last.text()),
     };
     tracing::error!(
         target: "otp::gen_server",

@@ -8,8 +8,6 @@
 
 use std::fmt;
 
-use tokio::sync::oneshot;
-
 use crate::child_spec::StartError;
 use crate::exit::ExitReason;
 use crate::name::Name;
@@ -332,17 +330,16 @@ async fn start_with_node<S: GenServer>(
     #[cfg(feature = "dist")]
     if S::remote().is_some() {
         // A server that opts in reads the terms other nodes send it.
-        let _ = shared.term_sink.set(super::remote::read_message::<S>);
+        shared.set_term_sink(super::remote::read_message::<S>);
     }
     // The name is registered by the new process itself, before its init (see `run_server`).
-    let (ack_tx, ack_rx) = oneshot::channel();
     let mailbox = Mailbox::new(shared.clone());
     // The parent of a server is the process that linked to it at its start: its exit stops the
     // server. Started without a link (`GenServer.start`), the server is its own parent, as in
     // gen_server: an exit from its starter is an ordinary `{:EXIT, pid, reason}` should it link
     // to the starter later. (The starter is still its ancestor, as `Process.info` shows.)
     let loop_parent = if link { parent } else { None };
-    let body = run_server::<S>(mailbox, arg, ack_tx, loop_parent, opts.name.clone());
+    let body = run_server::<S>(mailbox, arg, loop_parent, opts.name.clone());
     let spawn_opts = SpawnOpts {
         link,
         reports_own_crash: true,
@@ -353,16 +350,18 @@ async fn start_with_node<S: GenServer>(
     let pid = addr.pid();
     // As proc_lib's sync_start does since OTP 26: a failed start returns once the process is
     // gone, its name free, and without its `{:EXIT, pid, reason}` in a trapping caller's
-    // mailbox.
-    let failed = match with_timeout(timeout, ack_rx).await {
-        Some(Ok(Ok(()))) => return Ok(ServerRef { addr }),
-        // The server unlinked itself and is exiting.
-        Some(Ok(Err(e))) => {
-            pid.wait_exit().await;
-            e
-        }
+    // mailbox. The server says how its start went through its own core (`run_server`), which
+    // answers once it has started or, when it has not, once it is gone.
+    let failed = match with_timeout(timeout, pid.core().wait_started()).await {
+        Some(Ok(())) => return Ok(ServerRef { addr }),
+        // The server unlinked itself and has exited. Only `run_server` gives the error, always
+        // a `StartError`.
+        Some(Err((Some(error), reason))) => match error.downcast::<StartError>() {
+            Ok(error) => *error,
+            Err(_) => StartError::Stop(reason),
+        },
         // Gone without an answer: killed while in init, say.
-        Some(Err(_)) => StartError::Stop(pid.wait_exit().await),
+        Some(Err((None, reason))) => StartError::Stop(reason),
         None => {
             if link {
                 process::unlink_pair(&process::self_pid(), &pid);

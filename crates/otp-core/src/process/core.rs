@@ -8,6 +8,7 @@
 //!
 //! Uses exit reasons, pids, the node and names, nothing else of `process`.
 
+use std::any::Any;
 use std::collections::{HashMap, HashSet};
 use std::future::poll_fn;
 use std::sync::Mutex;
@@ -30,6 +31,11 @@ pub(super) const DEAD: u8 = 4;
 /// The world has been told of the exit (links, monitors, names, hooks): what
 /// [`Pid::wait_exit`] waits for.
 pub(super) const TOLD: u8 = 8;
+/// The mailbox is closed: set and read under the queue's lock (see `queue.rs`).
+pub(super) const CLOSED: u8 = 16;
+/// The process has said it started (a GenServer, once `init` has returned): what
+/// [`Core::wait_started`] waits for.
+const STARTED: u8 = 32;
 
 pub(super) type ExitHook = Box<dyn FnOnce(&Pid, &ExitReason) + Send>;
 
@@ -47,77 +53,191 @@ pub(crate) struct Core {
     pub(super) inner: Mutex<Inner>,
 }
 
+/// What the core's lock guards. An idle process keeps only what nearly every process uses
+/// here (its links, its parent, its exit reason and the first task waiting for its exit);
+/// the rest lives in [`Extras`], allocated the first time one of its parts is used.
 #[derive(Default)]
 pub(super) struct Inner {
     pub(super) links: PidSet,
+    /// The exit reason: asked for by an exit signal while the process runs (the `EXITING`
+    /// flag), then the reason it exited with once it is dead (the `DEAD` flag, set under this
+    /// lock in [`Core::mark_dead`]). One slot serves both: a dead process has no pending exit.
+    exit: Option<ExitReason>,
+    pub(super) parent: Option<Pid>,
+    /// The first task waiting for the exit (most often the only one, a `stop`), kept inline;
+    /// any further ones go to [`Extras::waiters`].
+    waiter: Option<Waker>,
+    extras: Option<Box<Extras>>,
+}
+
+/// The parts of a process's core that an idle process most often never uses: monitors, names,
+/// exit hooks, Down bookkeeping, more than one exit waiter. Allocated on first use and kept.
+#[derive(Default)]
+pub(super) struct Extras {
     /// Monitors others hold on this process: (reference, watcher).
     pub(super) monitored_by: Vec<(u64, Pid)>,
     /// Monitors this process holds on others: (reference, target). A monitor's Down is put in
     /// the mailbox only while its entry is here, and the entry goes in the same step (under
-    /// this lock): so once `demonitor` has taken the entry out, no Down for it can come.
+    /// the core's lock): so once `demonitor` has taken the entry out, no Down for it can come.
     pub(super) monitoring: Vec<(u64, Pid)>,
     /// The Down messages in the mailbox (the shared queue or the receive buffer), not yet
     /// received, by reference: added when a Down is queued, removed when it is received. The
     /// flag marks one demonitored with `flush` while in the receive buffer, out of
     /// `demonitor`'s reach: it is dropped when it comes to be received.
     pub(super) downs: Vec<(u64, bool)>,
-    pub(super) waiters: Vec<Waker>,
+    /// Tasks waiting for the exit, after the first ([`Inner::waiter`]).
+    waiters: Vec<Waker>,
     pub(super) names: Vec<Name>,
-    pub(super) pending_exit: Option<ExitReason>,
-    pub(super) exit_reason: Option<ExitReason>,
-    pub(super) parent: Option<Pid>,
     /// Functions run when the process exits, by key (a timer takes its own back when it fires).
-    pub(super) hooks: HashMap<u64, ExitHook, FxBuild>,
+    hooks: HashMap<u64, ExitHook, FxBuild>,
+    /// Why the process failed to start, said before it exits (see [`Core::ack_start`]).
+    start_error: Option<Box<dyn Any + Send>>,
+    /// How a term becomes a message of the process's type, once it takes terms: a
+    /// `queue::TermSink<M>` for the process's `M` (see `Shared::set_term_sink`).
+    pub(super) term_sink: Option<Box<dyn Any + Send + Sync>>,
+}
+
+impl Inner {
+    /// The rarely used parts, allocated now if they were not.
+    #[inline]
+    pub(super) fn extras(&mut self) -> &mut Extras {
+        self.extras.get_or_insert_with(Box::default)
+    }
+
+    /// The rarely used parts, if they were ever allocated.
+    #[inline]
+    pub(super) fn extras_ref(&self) -> Option<&Extras> {
+        self.extras.as_deref()
+    }
+
+    /// The rarely used parts, if they were ever allocated (for changing them in place).
+    #[inline]
+    pub(super) fn extras_mut(&mut self) -> Option<&mut Extras> {
+        self.extras.as_deref_mut()
+    }
+
+    /// Monitors others hold on this process: (reference, watcher).
+    pub(super) fn monitored_by(&self) -> &[(u64, Pid)] {
+        self.extras.as_ref().map_or(&[], |e| &e.monitored_by)
+    }
+
+    /// Monitors this process holds on others: (reference, target).
+    pub(super) fn monitoring(&self) -> &[(u64, Pid)] {
+        self.extras.as_ref().map_or(&[], |e| &e.monitoring)
+    }
+
+    /// The Down messages not yet received (see [`Extras::downs`]).
+    #[cfg(test)]
+    pub(super) fn downs(&self) -> &[(u64, bool)] {
+        self.extras.as_ref().map_or(&[], |e| &e.downs)
+    }
+
+    /// The names the process holds.
+    pub(super) fn names(&self) -> &[Name] {
+        self.extras.as_ref().map_or(&[], |e| &e.names)
+    }
+
+    /// Registers a task waiting for the exit (or the start) once: inline if it is the first.
+    fn add_waiter(&mut self, waker: &Waker) {
+        match &self.waiter {
+            None => self.waiter = Some(waker.clone()),
+            Some(first) if first.will_wake(waker) => {}
+            Some(_) => {
+                let more = &mut self.extras().waiters;
+                if !more.iter().any(|w| w.will_wake(waker)) {
+                    more.push(waker.clone());
+                }
+            }
+        }
+    }
+
+    /// Drops monitor `reference` from those others hold on this process; `true` if it was there.
+    pub(super) fn remove_monitored_by(&mut self, reference: u64) -> bool {
+        let Some(extras) = self.extras_mut() else {
+            return false;
+        };
+        let before = extras.monitored_by.len();
+        extras.monitored_by.retain(|(r, _)| *r != reference);
+        extras.monitored_by.len() != before
+    }
+
+    /// Drops monitor `reference` from those this process holds; `true` if it was there.
+    pub(super) fn remove_monitoring(&mut self, reference: u64) -> bool {
+        let Some(extras) = self.extras_mut() else {
+            return false;
+        };
+        let before = extras.monitoring.len();
+        extras.monitoring.retain(|(r, _)| *r != reference);
+        extras.monitoring.len() != before
+    }
 }
 
 /// A set of pids that stays a small vector for the common case (a worker has one link) and
-/// becomes a hash set for a supervisor with many children.
-#[derive(Default)]
-pub(super) struct PidSet {
-    small: Vec<Pid>,
-    large: Option<HashSet<Pid>>,
+/// becomes a boxed hash set for a supervisor with many children. (An enum: the vector's
+/// spare capacity values hold the tag, so the set is no larger than the vector.)
+pub(super) enum PidSet {
+    Small(Vec<Pid>),
+    // Boxed on purpose: the set is then no larger than the vector (24 B instead of 48 B).
+    #[allow(clippy::box_collection)]
+    Large(Box<HashSet<Pid>>),
+}
+
+impl Default for PidSet {
+    fn default() -> Self {
+        PidSet::Small(Vec::new())
+    }
 }
 
 impl PidSet {
     const LIMIT: usize = 16;
 
     pub(super) fn insert(&mut self, pid: Pid) {
-        if let Some(set) = &mut self.large {
-            set.insert(pid);
-        } else if !self.small.contains(&pid) {
-            self.small.push(pid);
-            if self.small.len() > Self::LIMIT {
-                self.large = Some(self.small.drain(..).collect());
+        match self {
+            PidSet::Large(set) => {
+                set.insert(pid);
+            }
+            PidSet::Small(small) => {
+                if !small.contains(&pid) {
+                    small.push(pid);
+                    if small.len() > Self::LIMIT {
+                        *self = PidSet::Large(Box::new(small.drain(..).collect()));
+                    }
+                }
             }
         }
     }
 
     pub(super) fn remove(&mut self, pid: &Pid) {
-        if let Some(set) = &mut self.large {
-            set.remove(pid);
-        } else if let Some(i) = self.small.iter().position(|p| p == pid) {
-            self.small.swap_remove(i);
+        match self {
+            PidSet::Large(set) => {
+                set.remove(pid);
+            }
+            PidSet::Small(small) => {
+                if let Some(i) = small.iter().position(|p| p == pid) {
+                    small.swap_remove(i);
+                }
+            }
         }
     }
 
     pub(super) fn contains(&self, pid: &Pid) -> bool {
-        match &self.large {
-            Some(set) => set.contains(pid),
-            None => self.small.contains(pid),
+        match self {
+            PidSet::Large(set) => set.contains(pid),
+            PidSet::Small(small) => small.contains(pid),
         }
     }
 
     pub(super) fn take(&mut self) -> Vec<Pid> {
-        match self.large.take() {
-            Some(set) => set.into_iter().collect(),
-            None => std::mem::take(&mut self.small),
+        match std::mem::take(self) {
+            PidSet::Large(set) => set.into_iter().collect(),
+            PidSet::Small(small) => small,
         }
     }
 
     pub(super) fn to_vec(&self) -> Vec<Pid> {
-        let mut v: Vec<Pid> = match &self.large {
-            Some(set) => set.iter().cloned().collect(),
-            None => self.small.clone(),
+        let mut v: Vec<Pid> = match self {
+            PidSet::Large(set) => set.iter().cloned().collect(),
+            PidSet::Small(small) => small.clone(),
         };
         v.sort();
         v
@@ -173,7 +293,13 @@ impl Core {
     }
 
     pub(crate) fn exit_reason(&self) -> Option<ExitReason> {
-        lock(&self.inner).exit_reason.clone()
+        let inner = lock(&self.inner);
+        // The flag is set under this lock, with the reason (`mark_dead`).
+        if self.is_dead() {
+            inner.exit.clone()
+        } else {
+            None
+        }
     }
 
     pub(crate) fn parent(&self) -> Option<Pid> {
@@ -192,34 +318,55 @@ impl Core {
     /// one that counts, and then the caller wakes the process (`kill_waker`) once it has let
     /// the lock go.
     pub(super) fn request_exit_locked(&self, inner: &mut Inner, reason: ExitReason) -> bool {
-        if inner.exit_reason.is_some() || inner.pending_exit.is_some() {
+        // Taken already: asked for (the first request wins), or the reason of a dead process.
+        if inner.exit.is_some() {
             return false;
         }
-        inner.pending_exit = Some(reason);
+        inner.exit = Some(reason);
         self.flags.fetch_or(EXITING, Ordering::AcqRel);
         true
     }
 
+    /// The process dies of the exit an exit signal asked for, if one did: marks it dead with
+    /// that reason and takes what must be notified, under one lock (see [`Core::mark_dead`]).
     #[inline]
-    pub(super) fn take_pending_exit(&self) -> Option<ExitReason> {
+    pub(super) fn die_of_pending_exit(&self) -> Option<(ExitReason, Obituary)> {
         if !self.exit_pending() {
             return None;
         }
-        lock(&self.inner).pending_exit.take()
+        let mut inner = lock(&self.inner);
+        // Asked for and not yet dead: the slot holds the pending reason, which stays there as
+        // the exit reason.
+        let reason = inner.exit.clone()?;
+        Some((reason, self.mark_dead_locked(&mut inner)))
     }
 
     /// Marks the process dead and takes what must be notified.
     pub(crate) fn mark_dead(&self, reason: ExitReason) -> Obituary {
         let mut inner = lock(&self.inner);
-        inner.exit_reason = Some(reason);
-        inner.pending_exit = None;
+        inner.exit = Some(reason);
+        self.mark_dead_locked(&mut inner)
+    }
+
+    /// [`Core::mark_dead`] with the lock held and the exit reason in its slot.
+    fn mark_dead_locked(&self, inner: &mut Inner) -> Obituary {
         self.flags.fetch_or(DEAD, Ordering::AcqRel);
-        Obituary {
-            links: inner.links.take(),
-            monitored_by: std::mem::take(&mut inner.monitored_by),
-            monitoring: std::mem::take(&mut inner.monitoring),
-            names: std::mem::take(&mut inner.names),
-            hooks: std::mem::take(&mut inner.hooks).into_values().collect(),
+        let links = inner.links.take();
+        match inner.extras_mut() {
+            Some(extras) => Obituary {
+                links,
+                monitored_by: std::mem::take(&mut extras.monitored_by),
+                monitoring: std::mem::take(&mut extras.monitoring),
+                names: std::mem::take(&mut extras.names),
+                hooks: std::mem::take(&mut extras.hooks).into_values().collect(),
+            },
+            None => Obituary {
+                links,
+                monitored_by: Vec::new(),
+                monitoring: Vec::new(),
+                names: Vec::new(),
+                hooks: Vec::new(),
+            },
         }
     }
 
@@ -229,10 +376,18 @@ impl Core {
     #[cfg(feature = "dist")]
     pub(crate) fn sever(&self) -> Obituary {
         let mut inner = lock(&self.inner);
+        let links = inner.links.take();
+        let (monitored_by, monitoring) = match inner.extras_mut() {
+            Some(extras) => (
+                std::mem::take(&mut extras.monitored_by),
+                std::mem::take(&mut extras.monitoring),
+            ),
+            None => (Vec::new(), Vec::new()),
+        };
         Obituary {
-            links: inner.links.take(),
-            monitored_by: std::mem::take(&mut inner.monitored_by),
-            monitoring: std::mem::take(&mut inner.monitoring),
+            links,
+            monitored_by,
+            monitoring,
             names: Vec::new(),
             hooks: Vec::new(),
         }
@@ -241,12 +396,19 @@ impl Core {
     /// Marks the world told of the exit and wakes whoever waits for it, including those that
     /// began waiting after the process was marked dead.
     pub(super) fn mark_told(&self) {
-        let waiters = {
+        let (first, more) = {
             let mut inner = lock(&self.inner);
             self.flags.fetch_or(TOLD, Ordering::AcqRel);
-            std::mem::take(&mut inner.waiters)
+            let more = inner
+                .extras_mut()
+                .map(|extras| std::mem::take(&mut extras.waiters))
+                .unwrap_or_default();
+            (inner.waiter.take(), more)
         };
-        for waker in waiters {
+        if let Some(waker) = first {
+            waker.wake();
+        }
+        for waker in more {
             waker.wake();
         }
     }
@@ -256,14 +418,68 @@ impl Core {
     pub(crate) async fn wait_exit(&self) -> ExitReason {
         poll_fn(|cx| {
             let mut inner = lock(&self.inner);
+            // TOLD comes after DEAD, both set under this lock: the slot holds the exit reason.
             if self.flags.load(Ordering::Acquire) & TOLD != 0
-                && let Some(reason) = &inner.exit_reason
+                && let Some(reason) = &inner.exit
             {
                 return Poll::Ready(reason.clone());
             }
-            if !inner.waiters.iter().any(|w| w.will_wake(cx.waker())) {
-                inner.waiters.push(cx.waker().clone());
+            inner.add_waiter(cx.waker());
+            Poll::Pending
+        })
+        .await
+    }
+
+    /// Says whether the process started: `Ok` wakes whoever waits in [`Core::wait_started`];
+    /// an error is kept for it, and it is told once the process has exited, as a failed start
+    /// returns only once the process is gone. (The runtime's own start handshake: no channel
+    /// to allocate for each start.)
+    pub(crate) fn ack_start(&self, result: Result<(), Box<dyn Any + Send>>) {
+        let (first, more) = {
+            let mut inner = lock(&self.inner);
+            match result {
+                Ok(()) => {
+                    self.flags.fetch_or(STARTED, Ordering::AcqRel);
+                    let more = inner
+                        .extras_mut()
+                        .map(|extras| std::mem::take(&mut extras.waiters))
+                        .unwrap_or_default();
+                    (inner.waiter.take(), more)
+                }
+                Err(error) => {
+                    inner.extras().start_error = Some(error);
+                    (None, Vec::new())
+                }
             }
+        };
+        // A task waiting for the exit is woken too, and waits again.
+        if let Some(waker) = first {
+            waker.wake();
+        }
+        for waker in more {
+            waker.wake();
+        }
+    }
+
+    /// Waits until the process has said it started (`Ok`), or has exited without: then the
+    /// error it gave with [`Core::ack_start`], if any, and its exit reason.
+    pub(crate) async fn wait_started(
+        &self,
+    ) -> Result<(), (Option<Box<dyn Any + Send>>, ExitReason)> {
+        poll_fn(|cx| {
+            let mut inner = lock(&self.inner);
+            let flags = self.flags.load(Ordering::Acquire);
+            if flags & STARTED != 0 {
+                return Poll::Ready(Ok(()));
+            }
+            // TOLD comes after DEAD, both set under this lock: the slot holds the exit reason.
+            if flags & TOLD != 0
+                && let Some(reason) = inner.exit.clone()
+            {
+                let error = inner.extras_mut().and_then(|e| e.start_error.take());
+                return Poll::Ready(Err((error, reason)));
+            }
+            inner.add_waiter(cx.waker());
             Poll::Pending
         })
         .await
@@ -275,17 +491,19 @@ impl Core {
     pub(crate) fn add_exit_hook(&self, hook: ExitHook) -> Option<u64> {
         static NEXT_KEY: AtomicU64 = AtomicU64::new(1);
         let mut inner = lock(&self.inner);
-        if inner.exit_reason.is_some() {
+        if self.is_dead() {
             return None;
         }
         let key = NEXT_KEY.fetch_add(1, Ordering::Relaxed);
-        inner.hooks.insert(key, hook);
+        inner.extras().hooks.insert(key, hook);
         Some(key)
     }
 
     /// Drops the exit hook registered under `key`, if it has not run.
     pub(crate) fn remove_exit_hook(&self, key: u64) {
-        let hook = lock(&self.inner).hooks.remove(&key);
+        let hook = lock(&self.inner)
+            .extras_mut()
+            .and_then(|extras| extras.hooks.remove(&key));
         // Dropped once the lock is let go: the hook may hold what others lock.
         drop(hook);
     }
@@ -294,8 +512,11 @@ impl Core {
     /// monitor was demonitored with `flush`, and the message is to be dropped.
     pub(super) fn down_taken(&self, reference: u64) -> bool {
         let mut inner = lock(&self.inner);
-        match inner.downs.iter().position(|(r, _)| *r == reference) {
-            Some(i) => inner.downs.swap_remove(i).1,
+        let Some(downs) = inner.extras_mut().map(|extras| &mut extras.downs) else {
+            return false;
+        };
+        match downs.iter().position(|(r, _)| *r == reference) {
+            Some(i) => downs.swap_remove(i).1,
             None => false,
         }
     }

@@ -125,13 +125,17 @@ pub fn info(pid: &Pid) -> Option<ProcessInfo> {
         let inner = lock(&core.inner);
         (
             inner
-                .names
+                .names()
                 .iter()
                 .find(|n| matches!(n, Name::Local(_)))
                 .cloned(),
             inner.links.to_vec(),
-            inner.monitoring.iter().map(|(_, p)| p.clone()).collect(),
-            inner.monitored_by.iter().map(|(_, p)| p.clone()).collect(),
+            inner.monitoring().iter().map(|(_, p)| p.clone()).collect(),
+            inner
+                .monitored_by()
+                .iter()
+                .map(|(_, p)| p.clone())
+                .collect(),
             inner.parent.clone(),
         )
     };

@@ -187,7 +187,13 @@ impl<M: Send + 'static> Mailbox<M> {
     where
         M: FromTerm,
     {
-        self.shared.term_sink.set(read_term::<M>).is_ok()
+        self.shared.set_term_sink(read_term::<M>)
+    }
+
+    /// Says whether the process started (see `Core::ack_start`): the runtime's own start
+    /// handshake, which a GenServer's starter waits on.
+    pub(crate) fn ack_start(&self, result: Result<(), Box<dyn std::any::Any + Send>>) {
+        self.shared.core.ack_start(result);
     }
 
     /// An exit signal has decided this process must die (it will at its next await point).

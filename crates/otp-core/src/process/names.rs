@@ -109,18 +109,20 @@ pub(crate) fn register_name(node: &Node, name: &Name, pid: &Pid) -> Result<(), R
             }
             {
                 let mut inner = lock(&pid.core().inner);
-                if inner.exit_reason.is_some() {
+                // Marked dead under this lock.
+                if pid.core().is_dead() {
                     return Err(RegisterError::NoProc(pid.clone()));
                 }
                 if matches!(name, Name::Local(_))
-                    && let Some(existing) = inner.names.iter().find(|n| matches!(n, Name::Local(_)))
+                    && let Some(existing) =
+                        inner.names().iter().find(|n| matches!(n, Name::Local(_)))
                 {
                     return Err(RegisterError::AlreadyNamed {
                         pid: pid.clone(),
                         name: existing.clone(),
                     });
                 }
-                inner.names.push(name.clone());
+                inner.extras().names.push(name.clone());
             }
             map.insert(atom.clone(), pid.clone());
             Ok(())
@@ -204,7 +206,9 @@ pub fn unregister(name: impl Into<Name>) -> bool {
             let removed = write(table).remove(atom);
             match removed {
                 Some(pid) => {
-                    lock(&pid.core().inner).names.retain(|n| n != &name);
+                    if let Some(extras) = lock(&pid.core().inner).extras_mut() {
+                        extras.names.retain(|n| n != &name);
+                    }
                     true
                 }
                 None => false,

@@ -7,7 +7,7 @@
 use std::any::{Any, TypeId, type_name};
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::task::Waker;
 
 use crate::atom::Atom;
@@ -17,7 +17,7 @@ use crate::pid::{Cell, Down, Pid};
 use crate::sync::lock;
 use crate::term::{Term, TermError};
 
-use super::core::Core;
+use super::core::{CLOSED, Core};
 
 /// How a message waits in a mailbox. The process's own messages are stored inline and the
 /// runtime's (exit signals, Downs) boxed: those are rare, and a slot is then no larger than the
@@ -56,9 +56,9 @@ impl<M> Slot<M> {
 pub(crate) struct Shared<M> {
     pub(crate) core: Core,
     pub(super) queue: Mutex<Queue<M>>,
-    /// How a term becomes a message of type `M`, once the process takes terms (see
-    /// [`Cell::push_term`]). A process whose messages are terms needs none.
-    pub(crate) term_sink: OnceLock<TermSink<M>>,
+    // How a term becomes a message of type `M`, once the process takes terms (see
+    // `set_term_sink` and `Cell::push_term`), is kept with the core's rarely used parts: few
+    // processes take terms, and a slot here would cost every process 16 bytes.
 }
 
 /// Reads a term as a message of a process's type. It is given the process's node and number,
@@ -69,7 +69,8 @@ pub(super) struct Queue<M> {
     pub(super) items: VecDeque<Slot<M>>,
     /// The receiver's waker, present only while it waits on an empty mailbox.
     pub(super) waker: Option<Waker>,
-    pub(super) closed: bool,
+    // Whether the mailbox is closed is the core's `CLOSED` flag, set and read under this
+    // queue's lock: a bool here would cost 8 bytes of padding in every process.
 }
 
 impl<M: Send + 'static> Shared<M> {
@@ -80,16 +81,35 @@ impl<M: Send + 'static> Shared<M> {
             queue: Mutex::new(Queue {
                 items: VecDeque::new(),
                 waker: None,
-                closed: false,
             }),
-            term_sink: OnceLock::new(),
         }
+    }
+
+    /// Gives the process its way of reading terms as messages; `false` if it had one already.
+    /// A process whose messages are terms needs none.
+    pub(crate) fn set_term_sink(&self, sink: TermSink<M>) -> bool {
+        let mut inner = lock(&self.core.inner);
+        let extras = inner.extras();
+        if extras.term_sink.is_some() {
+            return false;
+        }
+        extras.term_sink = Some(Box::new(sink));
+        true
+    }
+
+    /// The process's way of reading terms, if it has one.
+    fn term_sink(&self) -> Option<TermSink<M>> {
+        let inner = lock(&self.core.inner);
+        let sink = inner.extras_ref()?.term_sink.as_ref()?;
+        // Only `set_term_sink` of this `Shared<M>` stores it, always as a `TermSink<M>`.
+        sink.downcast_ref::<TermSink<M>>().copied()
     }
 
     pub(crate) fn push(&self, item: Slot<M>) -> Result<(), Slot<M>> {
         let waiting = {
             let mut q = lock(&self.queue);
-            if q.closed {
+            // Set under this lock (`close_mailbox`).
+            if self.core.flags.load(Ordering::Relaxed) & CLOSED != 0 {
                 return Err(item);
             }
             q.items.push_back(item);
@@ -176,7 +196,7 @@ impl<M: Send + 'static> Cell for Shared<M> {
     fn close_mailbox(&self) {
         let (items, waker) = {
             let mut q = lock(&self.queue);
-            q.closed = true;
+            self.core.flags.fetch_or(CLOSED, Ordering::Relaxed);
             (std::mem::take(&mut q.items), q.waker.take())
         };
         drop(items);
@@ -208,7 +228,7 @@ impl<M: Send + 'static> Cell for Shared<M> {
                 Err(_) => false,
             };
         }
-        let Some(sink) = self.term_sink.get() else {
+        let Some(sink) = self.term_sink() else {
             tracing::warn!(
                 target: "otp::dist",
                 "#PID<0.{}.0> takes messages of type {}, which it does not read from terms: \

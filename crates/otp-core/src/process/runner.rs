@@ -120,8 +120,8 @@ where
         // Only a panic in this process's own code is reported; a panic reason that arrives as an
         // exit signal from a link is not this process's exception.
         let mut raised = false;
-        let reason = match core.take_pending_exit() {
-            Some(reason) => reason,
+        let (reason, obituary) = match core.die_of_pending_exit() {
+            Some(dead) => dead,
             None => {
                 core.running.store(true, Ordering::Relaxed);
                 let previous = CURRENT.with(|c| c.replace(&this.me));
@@ -134,7 +134,7 @@ where
                 }));
                 CURRENT.with(|c| c.set(previous));
                 core.running.store(false, Ordering::Relaxed);
-                match polled {
+                let reason = match polled {
                     Ok(Poll::Ready(out)) => out.into_exit_reason(),
                     Ok(Poll::Pending) => return Poll::Pending,
                     Err(payload) => {
@@ -142,12 +142,13 @@ where
                         raised = panicked;
                         reason
                     }
-                }
+                };
+                let obituary = core.mark_dead(reason.clone());
+                (reason, obituary)
             }
         };
         let pid = this.me.pid.clone();
         this.registered = None;
-        let obituary = core.mark_dead(reason.clone());
         // Drop the body (and the messages and reply handles it holds) only now that the exit
         // reason is set, so that a caller woken by a dropped reply handle can read it. Setting
         // the field to `None` drops the pinned future in place.

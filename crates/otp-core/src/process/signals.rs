@@ -29,10 +29,10 @@ use super::names::release_name;
 /// whom to ask.)
 pub(crate) fn notify_exit(pid: &Pid, reason: &ExitReason, obituary: Obituary) {
     if pid.is_local() {
-        let node = pid.node();
+        let node = &pid.core().node;
         node.table_remove(pid.id());
         for name in &obituary.names {
-            release_name(&node, name, pid);
+            release_name(node, name, pid);
         }
     }
     for hook in obituary.hooks {
@@ -45,9 +45,7 @@ pub(crate) fn notify_exit(pid: &Pid, reason: &ExitReason, obituary: Obituary) {
         send_down(&watcher, reference, pid, reason);
     }
     for (reference, target) in obituary.monitoring {
-        lock(&target.core().inner)
-            .monitored_by
-            .retain(|(r, _)| *r != reference);
+        lock(&target.core().inner).remove_monitored_by(reference);
         if let Some(remote) = target.cell.remote() {
             remote.demonitor(pid, reference);
         }
@@ -95,10 +93,13 @@ fn signal_link(target: &Pid, from: &Pid, reason: &ExitReason) {
 /// watcher on another node is sent the `Down` as a control message.
 fn send_down(watcher: &Pid, reference: u64, target: &Pid, reason: &ExitReason) {
     let mut inner = lock(&watcher.core().inner);
-    let Some(i) = inner.monitoring.iter().position(|(r, _)| *r == reference) else {
+    let Some(extras) = inner.extras_mut() else {
         return;
     };
-    inner.monitoring.swap_remove(i);
+    let Some(i) = extras.monitoring.iter().position(|(r, _)| *r == reference) else {
+        return;
+    };
+    extras.monitoring.swap_remove(i);
     let down = Down {
         reference: MonitorRef {
             id: reference,
@@ -109,7 +110,7 @@ fn send_down(watcher: &Pid, reference: u64, target: &Pid, reason: &ExitReason) {
     };
     if watcher.is_local() {
         // Noted, so that `demonitor(ref, flush)` can find and drop it.
-        inner.downs.push((reference, false));
+        extras.downs.push((reference, false));
         watcher.cell.push_down(down);
     } else {
         drop(inner);
@@ -391,14 +392,19 @@ pub(crate) fn monitor_from(watcher: &Pid, target: &Pid) -> MonitorRef {
     };
     // The watcher's half first: a target that dies from here on finds it and sends the Down.
     lock(&watcher.core().inner)
+        .extras()
         .monitoring
         .push((reference.id, target.clone()));
     let alive = {
         let mut inner = lock(&target.core().inner);
-        if inner.exit_reason.is_some() {
+        // Marked dead under this lock.
+        if target.core().is_dead() {
             false
         } else {
-            inner.monitored_by.push((reference.id, watcher.clone()));
+            inner
+                .extras()
+                .monitored_by
+                .push((reference.id, watcher.clone()));
             true
         }
     };
@@ -408,9 +414,7 @@ pub(crate) fn monitor_from(watcher: &Pid, target: &Pid) -> MonitorRef {
         // Registered on both sides first: the answer may come back before this returns.
         Some(remote) if alive && remote.monitor(watcher, reference.id) => return reference,
         Some(_) => {
-            lock(&target.core().inner)
-                .monitored_by
-                .retain(|(r, _)| *r != reference.id);
+            lock(&target.core().inner).remove_monitored_by(reference.id);
             ExitReason::NoConnection
         }
     };
@@ -426,12 +430,17 @@ pub(crate) fn monitor_from(watcher: &Pid, target: &Pid) -> MonitorRef {
 pub(crate) fn add_monitor(watcher: &Pid, target: &Pid, reference: u64) -> bool {
     {
         let mut inner = lock(&target.core().inner);
-        if inner.exit_reason.is_some() {
+        // Marked dead under this lock.
+        if target.core().is_dead() {
             return false;
         }
-        inner.monitored_by.push((reference, watcher.clone()));
+        inner
+            .extras()
+            .monitored_by
+            .push((reference, watcher.clone()));
     }
     lock(&watcher.core().inner)
+        .extras()
         .monitoring
         .push((reference, target.clone()));
     true
@@ -441,15 +450,8 @@ pub(crate) fn add_monitor(watcher: &Pid, target: &Pid, reference: u64) -> bool {
 /// still held it.
 #[cfg(feature = "dist")]
 pub(crate) fn remove_monitor(watcher: &Pid, target: &Pid, reference: u64) -> bool {
-    let held = {
-        let mut inner = lock(&target.core().inner);
-        let before = inner.monitored_by.len();
-        inner.monitored_by.retain(|(r, _)| *r != reference);
-        inner.monitored_by.len() != before
-    };
-    lock(&watcher.core().inner)
-        .monitoring
-        .retain(|(r, _)| *r != reference);
+    let held = lock(&target.core().inner).remove_monitored_by(reference);
+    lock(&watcher.core().inner).remove_monitoring(reference);
     held
 }
 
@@ -457,9 +459,7 @@ pub(crate) fn remove_monitor(watcher: &Pid, target: &Pid, reference: u64) -> boo
 /// it: the `Down` a remote node sends for one of its processes, or `:noconnection`.
 #[cfg(feature = "dist")]
 pub(crate) fn fire_monitor(watcher: &Pid, target: &Pid, reference: u64, reason: ExitReason) {
-    lock(&target.core().inner)
-        .monitored_by
-        .retain(|(r, _)| *r != reference);
+    lock(&target.core().inner).remove_monitored_by(reference);
     send_down(watcher, reference, target, &reason);
 }
 
@@ -496,16 +496,9 @@ pub fn demonitor(reference: &MonitorRef, flush: bool) -> bool {
     // Taking the monitor out of this process's own list decides it: a target dying from now on
     // finds nothing to fire (see `fire_monitor`), and one that has fired has put its Down in
     // the mailbox already.
-    let active = {
-        let mut inner = lock(&me.core().inner);
-        let before = inner.monitoring.len();
-        inner.monitoring.retain(|(r, _)| *r != reference.id);
-        inner.monitoring.len() != before
-    };
+    let active = lock(&me.core().inner).remove_monitoring(reference.id);
     if active {
-        lock(&reference.target.core().inner)
-            .monitored_by
-            .retain(|(r, _)| *r != reference.id);
+        lock(&reference.target.core().inner).remove_monitored_by(reference.id);
         if let Some(remote) = reference.target.cell.remote() {
             remote.demonitor(&me, reference.id);
         }
@@ -513,12 +506,14 @@ pub fn demonitor(reference: &MonitorRef, flush: bool) -> bool {
         // Either the Down has come (it is in the shared queue, or in this process's own
         // receive buffer) or it has been received, or the monitor was never this process's.
         let mut inner = lock(&me.core().inner);
-        if let Some(i) = inner.downs.iter().position(|(r, _)| *r == reference.id) {
+        if let Some(downs) = inner.extras_mut().map(|extras| &mut extras.downs)
+            && let Some(i) = downs.iter().position(|(r, _)| *r == reference.id)
+        {
             if me.cell.remove_down(reference.id) {
-                inner.downs.swap_remove(i);
+                downs.swap_remove(i);
             } else {
                 // In the receive buffer: dropped when it is received (`Mailbox::is_flushed`).
-                inner.downs[i].1 = true;
+                downs[i].1 = true;
             }
         }
     }

@@ -327,7 +327,7 @@ mod tests {
             }
             let me = self_pid();
             let inner = lock(&me.core().inner);
-            let _ = tx.send((inner.downs.len(), inner.monitoring.len(), inbox.len()));
+            let _ = tx.send((inner.downs().len(), inner.monitoring().len(), inbox.len()));
         });
         assert_eq!(
             rx.await.unwrap(),
@@ -352,7 +352,7 @@ mod tests {
             assert!(!demonitor(&reference, true));
             let left = inbox.try_receive().is_none();
             let me = self_pid();
-            let flushed = lock(&me.core().inner).downs.len();
+            let flushed = lock(&me.core().inner).downs().len();
             let _ = tx.send((left, flushed));
         });
         assert_eq!(
