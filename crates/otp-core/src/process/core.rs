@@ -153,23 +153,22 @@ impl Inner {
 
     /// Drops monitor `reference` from those others hold on this process; `true` if it was there.
     pub(super) fn remove_monitored_by(&mut self, reference: u64) -> bool {
-        let Some(extras) = self.extras_mut() else {
-            return false;
-        };
-        let before = extras.monitored_by.len();
-        extras.monitored_by.retain(|(r, _)| *r != reference);
-        extras.monitored_by.len() != before
+        self.extras_mut()
+            .is_some_and(|extras| remove_monitor(&mut extras.monitored_by, reference))
     }
 
     /// Drops monitor `reference` from those this process holds; `true` if it was there.
     pub(super) fn remove_monitoring(&mut self, reference: u64) -> bool {
-        let Some(extras) = self.extras_mut() else {
-            return false;
-        };
-        let before = extras.monitoring.len();
-        extras.monitoring.retain(|(r, _)| *r != reference);
-        extras.monitoring.len() != before
+        self.extras_mut()
+            .is_some_and(|extras| remove_monitor(&mut extras.monitoring, reference))
     }
+}
+
+/// Drops the monitor `reference` from one of a process's monitor lists; `true` if it was there.
+fn remove_monitor(list: &mut Vec<(u64, Pid)>, reference: u64) -> bool {
+    let before = list.len();
+    list.retain(|(r, _)| *r != reference);
+    list.len() != before
 }
 
 /// A set of pids that stays a small vector for the common case (a worker has one link) and
