@@ -49,6 +49,10 @@ pub type Pair = Result<(Figure, Figure), String>;
 /// The adder of `bench_adder.erl` as an otp-core GenServer that other nodes reach: a cast adds
 /// a number to the total, a call adds the number and replies with the new total. Its messages
 /// are integers on the wire, as the BEAM's.
+///
+/// A type of its own rather than `otp::Adder` with a codec added, so that the local rows of the
+/// other tables keep measuring a server built without one, as a program without distribution
+/// builds it.
 #[derive(Debug)]
 pub struct RemoteAdder(u64);
 
