@@ -1313,3 +1313,99 @@ async fn a_callback_timeout_survives_a_system_message() {
     .await
     .unwrap();
 }
+
+/// A server whose `init` asks another server and waits for the answer: its starter takes the
+/// first steps of `init` itself and hands the rest to the server's own task, which must see it
+/// through as the server (`self()` is the server's pid, not the starter's).
+#[tokio::test]
+async fn an_init_that_waits_is_finished_by_the_servers_own_task() {
+    #[derive(Debug)]
+    struct Oracle;
+    impl GenServer for Oracle {
+        type Arg = ();
+        type Call = ();
+        type Reply = u64;
+        type Cast = Infallible;
+        type Info = Infallible;
+        type Continue = Infallible;
+        async fn init(_: ()) -> Init<Self> {
+            Init::Ok(Oracle)
+        }
+        async fn handle_call(&mut self, _: (), _: &Caller<u64>) -> CallResult<Self> {
+            CallResult::Reply(42)
+        }
+    }
+    #[derive(Debug)]
+    struct Asker {
+        answer: u64,
+        me_in_init: otp_core::Pid,
+    }
+    impl GenServer for Asker {
+        type Arg = ServerRef<Oracle>;
+        type Call = ();
+        type Reply = (u64, otp_core::Pid);
+        type Cast = Infallible;
+        type Info = Infallible;
+        type Continue = Infallible;
+        async fn init(oracle: ServerRef<Oracle>) -> Init<Self> {
+            let me_in_init = process::self_pid();
+            let answer = gen_server::call(&oracle, ())
+                .await
+                .expect("the oracle answers");
+            Init::Ok(Asker { answer, me_in_init })
+        }
+        async fn handle_call(&mut self, _: (), _: &Caller<Self::Reply>) -> CallResult<Self> {
+            CallResult::Reply((self.answer, self.me_in_init.clone()))
+        }
+    }
+    let node = Node::new();
+    node.run(async {
+        let oracle = gen_server::start_link::<Oracle>((), Options::new())
+            .await
+            .unwrap();
+        let asker = gen_server::start_link::<Asker>(oracle, Options::new())
+            .await
+            .unwrap();
+        let (answer, me_in_init) = gen_server::call(&asker, ()).await.unwrap();
+        assert_eq!(answer, 42);
+        assert_eq!(me_in_init, asker.pid());
+        assert_ne!(me_in_init, process::self_pid());
+    })
+    .await
+    .unwrap();
+}
+
+/// The name a server starts under is registered once, before `init`: a name freed right after
+/// the start returned stays free once the server's own task has run.
+#[tokio::test]
+async fn a_name_freed_after_the_start_is_not_taken_again_by_the_server() {
+    #[derive(Debug)]
+    struct Named;
+    impl GenServer for Named {
+        type Arg = ();
+        type Call = ();
+        type Reply = ();
+        type Cast = Infallible;
+        type Info = Infallible;
+        type Continue = Infallible;
+        async fn init(_: ()) -> Init<Self> {
+            Init::Ok(Named)
+        }
+        async fn handle_call(&mut self, _: (), _: &Caller<()>) -> CallResult<Self> {
+            CallResult::Reply(())
+        }
+    }
+    let node = Node::new();
+    node.run(async {
+        let s = gen_server::start_link::<Named>((), Options::new().name("named"))
+            .await
+            .unwrap();
+        assert_eq!(process::whereis(&Name::from("named")), Some(s.pid()));
+        assert!(process::unregister("named"));
+        // The server has run (it answered), and its name is still free.
+        gen_server::call(&s, ()).await.unwrap();
+        assert_eq!(process::whereis(&Name::from("named")), None);
+    })
+    .await
+    .unwrap();
+}

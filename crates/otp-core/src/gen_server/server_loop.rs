@@ -7,6 +7,8 @@
 //! `process`, start errors and the panic catcher.
 
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use crate::child_spec::StartError;
@@ -173,6 +175,91 @@ fn fail_start<M: Send + 'static>(
     mailbox.ack_start(Err(Box::new(error)));
 }
 
+/// `init`'s future, boxed, from the moment a server is created: its starter may take the first
+/// steps itself ([`Staged::poll_as_starter`]) and hand on what is left to the server's own task,
+/// which awaits the rest. Boxed so that handing it on moves a pointer, not a pinned future.
+pub(super) enum Staged<F: Future> {
+    /// Still to finish. `by_starter`: the starter has polled it, and registered the server's
+    /// name before; otherwise the server's task does both.
+    Pending { init: F, by_starter: bool },
+    /// Finished while the starter polled it: `init`'s result, for the task to take.
+    Done(Option<F::Output>),
+}
+
+/// `init(arg)`, caught, staged and boxed.
+// The future's type cannot be named (it is `init`'s), so it cannot be given a shorter alias.
+#[allow(clippy::type_complexity)]
+pub(super) fn init_future<S: GenServer>(
+    arg: S::Arg,
+) -> Pin<Box<Staged<impl Future<Output = Result<Init<S>, ExitReason>> + Send + 'static>>> {
+    Box::pin(Staged::Pending {
+        init: catch_unwind(S::init(arg)),
+        by_starter: false,
+    })
+}
+
+impl<F: Future> Staged<F> {
+    /// Whether the server's task has the name to register (nobody polled `init` before it).
+    fn fresh(&self) -> bool {
+        matches!(
+            self,
+            Staged::Pending {
+                by_starter: false,
+                ..
+            }
+        )
+    }
+}
+
+impl<S: GenServer, F: Future<Output = Result<Init<S>, ExitReason>>> Staged<F> {
+    /// The starter's one poll, with the new process as current (see `process::poll_as`), the
+    /// name registered already. `true` if `init` finished, the server started and has no
+    /// continue to run first: the starter need not wait (the task still acknowledges the
+    /// start once it runs).
+    pub(super) fn poll_as_starter<M: Send + 'static>(
+        mut self: Pin<&mut Self>,
+        shared: &std::sync::Arc<process::Shared<M>>,
+    ) -> bool {
+        // SAFETY: the future inside is never moved: it is polled where it is, or dropped in
+        // place by `Pin::set`.
+        let polled = match unsafe { self.as_mut().get_unchecked_mut() } {
+            Staged::Pending { init, by_starter } => {
+                *by_starter = true;
+                process::poll_as(shared, unsafe { Pin::new_unchecked(init) })
+            }
+            Staged::Done(_) => return false,
+        };
+        match polled {
+            Poll::Ready(out) => {
+                // A continue is the server's next step, due before anything else: the starter
+                // then waits for the server's task as before, which runs the continue at once
+                // (on the BEAM it typically runs before the starter's next step, and the
+                // chapters' transcripts show it there).
+                let started = matches!(
+                    out,
+                    Ok(Init::Ok(_) | Init::OkThen(_, Then::Timeout(_) | Then::Hibernate))
+                );
+                self.set(Staged::Done(Some(out)));
+                started
+            }
+            Poll::Pending => false,
+        }
+    }
+}
+
+impl<F: Future> Future for Staged<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        // SAFETY: as in `poll_as_starter`: `init` is polled in place, never moved.
+        match unsafe { self.get_unchecked_mut() } {
+            Staged::Pending { init, .. } => unsafe { Pin::new_unchecked(init) }.poll(cx),
+            // Taken once: the server's task awaits this future once.
+            Staged::Done(out) => Poll::Ready(out.take().expect("init's result taken once")),
+        }
+    }
+}
+
 /// The server process: registers its name, runs `init`, then the loop.
 ///
 /// Memory per idle server is a target, and this future is most of it (it is the task's
@@ -180,12 +267,16 @@ fn fail_start<M: Send + 'static>(
 /// (as arguments and as the locals they are moved into); every callback is awaited right here
 /// rather than in a helper future that would copy its arguments again; and what a server needs
 /// only once (`init`, `terminate`) or rarely (an idle timeout, a name) is boxed.
-pub(super) fn run_server<S: GenServer>(
+pub(super) fn run_server<S, F>(
     mut mailbox: Mailbox<GenMsg<S>>,
-    arg: S::Arg,
+    init: Pin<Box<Staged<F>>>,
     parent: Option<Pid>,
     name: Option<Name>,
-) -> impl Future<Output = ExitReason> {
+) -> impl Future<Output = ExitReason>
+where
+    S: GenServer,
+    F: Future<Output = Result<Init<S>, ExitReason>> + Send + 'static,
+{
     // Boxed: few servers have one, and the loop keeps it to its end for the crash report.
     let name = name.map(Box::new);
     async move {
@@ -195,6 +286,7 @@ pub(super) fn run_server<S: GenServer>(
             // As gen_server's init_it: the new process registers its name itself (a via registry's
             // `register_name` sees it as `self()`), then runs init.
             if let Some(name) = name.as_deref()
+                && init.fresh()
                 && let Err(refused) = process::register_name(&me.node(), name, &me)
             {
                 let error = match refused {
@@ -209,8 +301,12 @@ pub(super) fn run_server<S: GenServer>(
                 return ExitReason::Normal;
             }
             // Starting and failing to start happen once: boxed, so the loop does not carry their
-            // space.
-            match Box::pin(catch_unwind(S::init(arg))).await {
+            // space (and freed here, once `init` has returned).
+            let started = {
+                let init = init;
+                init.await
+            };
+            match started {
                 Ok(Init::Ok(state)) => (state, None),
                 Ok(Init::OkThen(state, then)) => (state, Some(then)),
                 Ok(Init::Ignore) => {
@@ -394,7 +490,12 @@ mod size_probe {
     fn an_idle_server_stays_small() {
         let node = crate::node::Node::new();
         let shared = process::create::<GenMsg<Tiny>>(&node, None);
-        let f = run_server::<Tiny>(Mailbox::new(shared.clone()), (), None, None);
+        let f = run_server(
+            Mailbox::new(shared.clone()),
+            init_future::<Tiny>(()),
+            None,
+            None,
+        );
         eprintln!("run_server future: {} bytes", std::mem::size_of_val(&f));
         eprintln!(
             "Shared<GenMsg>: {} bytes",

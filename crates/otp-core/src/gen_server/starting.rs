@@ -1,7 +1,9 @@
 //! Starting a server: [`Options`], [`start_link`], [`start`] and [`start_on`]. A start
-//! spawns the server loop ([`super::server_loop`]), which registers the name and runs `init`,
-//! and waits for its answer. Also the implementation of [`StartLinked`] for every server, which the default
-//! `child_spec` uses.
+//! creates the server's process, registers its name and runs `init` as that process from the
+//! starter's own task (`process::poll_as`); the server loop ([`super::server_loop`]) gets what is
+//! left. When `init` has to wait, or the name is a via name, the start waits for the server's
+//! answer instead. Also the implementation of [`StartLinked`] for every server, which the
+//! default `child_spec` uses.
 //!
 //! Uses the server loop, the handle, the behaviour, start errors, names, the node and
 //! `process`'s spawning.
@@ -17,7 +19,7 @@ use crate::process::{self, Mailbox, SpawnOpts, Timeout, with_timeout};
 
 use super::behaviour::{GenServer, StartLinked};
 use super::handle::{GenMsg, ServerRef};
-use super::server_loop::run_server;
+use super::server_loop::{init_future, run_server};
 
 /// Options for [`start`] and [`start_link`] (Elixir's `opts`).
 #[derive(Clone, Default)]
@@ -339,15 +341,33 @@ async fn start_with_node<S: GenServer>(
     // gen_server: an exit from its starter is an ordinary `{:EXIT, pid, reason}` should it link
     // to the starter later. (The starter is still its ancestor, as `Process.info` shows.)
     let loop_parent = if link { parent } else { None };
-    let body = run_server::<S>(mailbox, arg, loop_parent, opts.name.clone());
     let spawn_opts = SpawnOpts {
         link,
         reports_own_crash: true,
         ..SpawnOpts::default()
     };
-    let (addr, _) = process::start(shared, body, spawn_opts);
-    let timeout = opts.timeout.unwrap_or(Timeout::Infinity);
+    let (addr, _) = process::prepare(&shared, spawn_opts);
     let pid = addr.pid();
+    let mut init = init_future::<S>(arg);
+    // The starter would only wait while the new process registers its name and runs `init`:
+    // it takes those first steps itself, as the new process (see `process::poll_as`), and
+    // skips two trips through the scheduler when `init` needs no waiting, as most do. What is
+    // left (an `init` still waiting, or its result) goes to the server's own task. A via name
+    // is the exception: its registry's callbacks are the user's code, run in the server's task.
+    let started = match opts.name.as_ref() {
+        Some(Name::Via(_)) => false,
+        Some(name) => {
+            process::register_name(node, name, &pid).is_ok()
+                && init.as_mut().poll_as_starter(&shared)
+        }
+        None => init.as_mut().poll_as_starter(&shared),
+    };
+    let body = run_server::<S, _>(mailbox, init, loop_parent, opts.name.clone());
+    process::launch(shared, body, spawn_opts);
+    if started {
+        return Ok(ServerRef { addr });
+    }
+    let timeout = opts.timeout.unwrap_or(Timeout::Infinity);
     // As proc_lib's sync_start does since OTP 26: a failed start returns once the process is
     // gone, its name free, and without its `{:EXIT, pid, reason}` in a trapping caller's
     // mailbox. The server says how its start went through its own core (`run_server`), which

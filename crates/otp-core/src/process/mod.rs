@@ -100,6 +100,9 @@ pub(crate) use self::queue::Slot;
 // What the distribution runtime needs to stand in for processes of other nodes.
 #[cfg(feature = "dist")]
 pub(crate) use self::core::Core;
+pub(crate) use self::queue::Shared;
+#[cfg(test)]
+pub(crate) use self::runner::run_probe;
 #[cfg(feature = "dist")]
 pub(crate) use self::signals::{
     add_monitor, deliver_exit_signal, fire_monitor, notify_exit, remove_monitor,
@@ -107,7 +110,5 @@ pub(crate) use self::signals::{
 pub(crate) use self::signals::{
     exit_from, link_pair, on_exit, unlink_flush, unlink_pair, unwatch_exit, watch_exit,
 };
-pub(crate) use self::spawning::{SpawnOpts, create, start};
+pub(crate) use self::spawning::{SpawnOpts, create, launch, poll_as, prepare};
 pub(crate) use self::time::with_timeout;
-#[cfg(test)]
-pub(crate) use self::{queue::Shared, runner::run_probe};

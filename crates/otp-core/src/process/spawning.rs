@@ -7,6 +7,8 @@
 
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::task::{Context, Poll};
 
 use crate::exit::ExitReason;
 use crate::node::Node;
@@ -14,7 +16,7 @@ use crate::pid::{MonitorRef, Pid};
 
 use super::addr::Addr;
 use super::core::Core;
-use super::current_process::{current, self_pid, with_current};
+use super::current_process::{CURRENT, Current, current, self_pid, with_current};
 use super::mailbox::Mailbox;
 use super::queue::Shared;
 use super::runner::{IntoExitReason, Runner};
@@ -66,6 +68,18 @@ where
     Fut: Future + Send + 'static,
     Fut::Output: IntoExitReason,
 {
+    let started = prepare(&shared, opts);
+    launch(shared, body, opts);
+    started
+}
+
+/// The first half of [`start`]: registers a created process in its node's table and sets its
+/// links and monitors, without starting a body. Until [`launch`] the process exists (its pid
+/// takes messages and signals) but runs nothing; [`poll_as`] can run code as it meanwhile.
+pub(crate) fn prepare<M: Send + 'static>(
+    shared: &Arc<Shared<M>>,
+    opts: SpawnOpts,
+) -> (Addr<M>, Option<MonitorRef>) {
     // Before the first process runs: its panics are reported by the runtime, not printed.
     crate::panic::install_hook(|| with_current(|p| p.is_some()));
     let addr = Addr {
@@ -90,8 +104,51 @@ where
             }
         }
     }
-    tokio::spawn(Runner::new(shared, body, opts.reports_own_crash));
     (addr, monitor_ref)
+}
+
+/// The second half of [`start`]: hands a prepared process's body to a runner task.
+pub(crate) fn launch<M, Fut>(shared: Arc<Shared<M>>, body: Fut, opts: SpawnOpts)
+where
+    M: Send + 'static,
+    Fut: Future + Send + 'static,
+    Fut::Output: IntoExitReason,
+{
+    tokio::spawn(Runner::new(shared, body, opts.reports_own_crash));
+}
+
+/// Polls `fut` once as the prepared process `shared` (see [`prepare`]): with that process
+/// published as the current one, so that `self_pid`, names, links and logging inside `fut` are
+/// its own, from the calling task and with a waker that wakes nothing.
+///
+/// This is how a starter that would wait for a new process's first steps (a GenServer's
+/// `init`) takes them itself when they need no waiting, instead of two trips through the
+/// scheduler. So the waker must not matter: a `fut` still pending is handed to the process's
+/// own runner, whose first poll comes whatever happened meanwhile and leaves its own waker
+/// wherever `fut` waits. A panic in `fut` is not caught here: wrap it (`panic::catch_unwind`).
+pub(crate) fn poll_as<M, F>(shared: &Arc<Shared<M>>, fut: std::pin::Pin<&mut F>) -> Poll<F::Output>
+where
+    M: Send + 'static,
+    F: Future + ?Sized,
+{
+    let me = Current {
+        pid: Pid {
+            cell: shared.clone(),
+        },
+        call_timer: std::cell::Cell::new(None),
+    };
+    let mut cx = Context::from_waker(std::task::Waker::noop());
+    // Put back however `fut` returns, a panic unwinding through here included.
+    struct Restore<'a>(*const Current, &'a Core);
+    impl Drop for Restore<'_> {
+        fn drop(&mut self) {
+            CURRENT.with(|c| c.set(self.0));
+            self.1.running.store(false, Ordering::Relaxed);
+        }
+    }
+    shared.core.running.store(true, Ordering::Relaxed);
+    let _restore = Restore(CURRENT.with(|c| c.replace(&me)), &shared.core);
+    fut.poll(&mut cx)
 }
 
 /// Starting processes on a node from outside any process: the root of a program or test.
