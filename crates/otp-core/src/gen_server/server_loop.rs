@@ -232,9 +232,8 @@ impl<S: GenServer, F: Future<Output = Result<Init<S>, ExitReason>>> Staged<F> {
         match polled {
             Poll::Ready(out) => {
                 // A continue is the server's next step, due before anything else: the starter
-                // then waits for the server's task as before, which runs the continue at once
-                // (on the BEAM it typically runs before the starter's next step, and the
-                // chapters' transcripts show it there).
+                // then waits for the server's task as before, which runs the continue at once,
+                // as on the BEAM, where it typically runs before the starter's next step.
                 let started = matches!(
                     out,
                     Ok(Init::Ok(_) | Init::OkThen(_, Then::Timeout(_) | Then::Hibernate))
