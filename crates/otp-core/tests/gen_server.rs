@@ -1409,3 +1409,71 @@ async fn a_name_freed_after_the_start_is_not_taken_again_by_the_server() {
     .await
     .unwrap();
 }
+
+/// A server with a long run of messages waiting yields now and then (after a time slice), so
+/// that other processes on its thread still run: on a one-thread runtime, a process spawned
+/// after the casts runs before the server has handled them all.
+#[tokio::test]
+async fn a_busy_server_lets_other_processes_run() {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+    #[derive(Debug)]
+    struct Busy {
+        other_ran: Arc<AtomicBool>,
+        handled: u64,
+        /// How many casts it had handled when it first saw the other process's mark.
+        seen_at: Arc<AtomicU64>,
+    }
+    impl GenServer for Busy {
+        type Arg = (Arc<AtomicBool>, Arc<AtomicU64>);
+        type Call = ();
+        type Reply = u64;
+        type Cast = ();
+        type Info = Infallible;
+        type Continue = Infallible;
+        async fn init((other_ran, seen_at): Self::Arg) -> Init<Self> {
+            Init::Ok(Busy {
+                other_ran,
+                handled: 0,
+                seen_at,
+            })
+        }
+        async fn handle_cast(&mut self, (): ()) -> CastResult<Self> {
+            self.handled += 1;
+            if self.other_ran.load(Ordering::Relaxed) && self.seen_at.load(Ordering::Relaxed) == 0 {
+                self.seen_at.store(self.handled, Ordering::Relaxed);
+            }
+            CastResult::NoReply
+        }
+        async fn handle_call(&mut self, (): (), _: &Caller<u64>) -> CallResult<Self> {
+            CallResult::Reply(self.handled)
+        }
+    }
+
+    // Far more casts than a slice holds: handling them takes milliseconds, a slice 100 µs.
+    const CASTS: u64 = 200_000;
+    let other_ran = Arc::new(AtomicBool::new(false));
+    let seen_at = Arc::new(AtomicU64::new(0));
+    let node = Node::new();
+    let (o, s) = (other_ran.clone(), seen_at.clone());
+    node.run(async move {
+        let busy = gen_server::start_link::<Busy>((o.clone(), s), Options::new())
+            .await
+            .unwrap();
+        for _ in 0..CASTS {
+            gen_server::cast(&busy, ());
+        }
+        // The server's task was woken first; this process is queued behind it.
+        process::spawn(move |_: Mailbox<()>| async move {
+            o.store(true, Ordering::Relaxed);
+        });
+        assert_eq!(gen_server::call(&busy, ()).await, Ok(CASTS));
+    })
+    .await
+    .unwrap();
+    let seen = seen_at.load(Ordering::Relaxed);
+    assert!(
+        seen > 0 && seen < CASTS,
+        "the other process ran only after all {CASTS} casts (seen at {seen})"
+    );
+}

@@ -388,10 +388,11 @@ pub trait GenServer: Sized + Send + fmt::Debug + 'static {
         &mut self,
         msg: Info<Self::Info>,
     ) -> impl Future<Output = CastResult<Self>> + Send {
-        async move {
-            log_unexpected::<Self>(&msg);
-            CastResult::NoReply
-        }
+        // Logged before the future is made (which the loop awaits at once), so that the future
+        // does not hold the message: it is the largest a server awaits unless it has its own
+        // `handle_info`, and the server's future keeps room for the largest.
+        log_unexpected::<Self>(&msg);
+        async { CastResult::NoReply }
     }
 
     /// `handle_continue/2`: runs after a callback returned `Then::Continue(c)`.

@@ -16,7 +16,7 @@ use crate::exit::ExitReason;
 use crate::name::Name;
 use crate::panic::catch_unwind;
 use crate::pid::Pid;
-use crate::process::{self, Mailbox, Received};
+use crate::process::{self, Mailbox, Signal, Slot};
 
 use super::behaviour::{CallResult, CastResult, GenServer, Info, Init, Then, format_info};
 use super::caller::Caller;
@@ -71,7 +71,7 @@ impl<S: GenServer> Job<S> {
     /// What a message means to the loop. A plain function that takes `received` whole: the
     /// loop's future then keeps no slot for it across the callback it goes on to await.
     fn of(
-        received: Option<Received<GenMsg<S>>>,
+        received: Option<Slot<GenMsg<S>>>,
         state: &mut S,
         idle: Option<Duration>,
         parent: &Option<Pid>,
@@ -80,10 +80,10 @@ impl<S: GenServer> Job<S> {
     ) -> Self {
         match received {
             None => Job::Info(Info::Timeout),
-            Some(Received::Msg(GenMsg::Call(msg, tx, caller))) => {
+            Some(Slot::Msg(GenMsg::Call(msg, tx, caller))) => {
                 Job::Call(msg, Caller::new(tx, caller))
             }
-            Some(Received::Msg(GenMsg::RemoteCall(msg, from))) => match S::remote() {
+            Some(Slot::Msg(GenMsg::RemoteCall(msg, from))) => match S::remote() {
                 Some(codec) => {
                     let from = Caller::remote(*from, codec.reply_into, mailbox.pid());
                     Job::Call(msg, from)
@@ -91,10 +91,10 @@ impl<S: GenServer> Job<S> {
                 // Only a server with a codec is given calls from other nodes.
                 None => Job::Next(None),
             },
-            Some(Received::Msg(GenMsg::Cast(msg))) => Job::Cast(msg),
-            Some(Received::Msg(GenMsg::Info(msg))) => Job::Info(Info::Msg(msg)),
-            Some(Received::Msg(GenMsg::Stop(reason))) => Job::Stop(*reason, Kind::Stop),
-            Some(Received::Msg(GenMsg::Sys(f))) => {
+            Some(Slot::Msg(GenMsg::Cast(msg))) => Job::Cast(msg),
+            Some(Slot::Msg(GenMsg::Info(msg))) => Job::Info(Info::Msg(msg)),
+            Some(Slot::Msg(GenMsg::Stop(reason))) => Job::Stop(*reason, Kind::Stop),
+            Some(Slot::Msg(GenMsg::Sys(f))) => {
                 // The function catches its own panic and hands it to the caller: a failed
                 // `get_state` or `replace_state` leaves the server as it was.
                 f(state);
@@ -102,15 +102,24 @@ impl<S: GenServer> Job<S> {
                 // server waits again with the timeout it had, from now.
                 Job::Next(idle.map(|d| Then::Timeout(d.as_millis() as u64)))
             }
-            Some(Received::Exit { from, reason }) if parent.as_ref() == Some(&from) => {
+            // The runtime's own messages are rare: unboxed here, off the path of the server's.
+            Some(Slot::Signal(signal)) => Self::of_signal(*signal, parent, last),
+        }
+    }
+
+    /// An exit signal, a Down or a nodedown, as the loop takes it.
+    #[cold]
+    fn of_signal(signal: Signal, parent: &Option<Pid>, last: &mut LastMessage) -> Self {
+        match signal {
+            Signal::Exit { from, reason } if parent.as_ref() == Some(&from) => {
                 // The parent is going down and this server traps exits: terminate, then
                 // follow.
                 last.record_text(|| format!("{{:EXIT, {from}, {reason}}}"));
                 Job::Stop(reason, Kind::Info)
             }
-            Some(Received::Exit { from, reason }) => Job::Info(Info::Exit { from, reason }),
-            Some(Received::Down(down)) => Job::Info(Info::Down(down)),
-            Some(Received::NodeDown(node)) => Job::Info(Info::NodeDown(node)),
+            Signal::Exit { from, reason } => Job::Info(Info::Exit { from, reason }),
+            Signal::Down(down) => Job::Info(Info::Down(down)),
+            Signal::NodeDown(node) => Job::Info(Info::NodeDown(node)),
         }
     }
 
@@ -259,6 +268,69 @@ impl<F: Future> Future for Staged<F> {
     }
 }
 
+/// How long a server goes on taking messages that are already waiting before it lets other
+/// tasks run. The BEAM preempts a process after a budget of reductions (4000, a fraction of a
+/// millisecond); tokio asks a task to yield every 10 to 100 µs. A yield costs the server a trip
+/// through the scheduler, which on an otherwise idle worker is a poll of the I/O driver (a system
+/// call): a few microseconds, which a slice counted in messages (64 of them, before) paid every
+/// few microseconds when the handlers are fast.
+const SLICE: Duration = Duration::from_micros(100);
+
+/// Messages between two looks at the clock: a look costs about as much as taking a message.
+const LOOK_EVERY: u32 = 32;
+
+/// The server's current time slice: how many messages it took in a row without waiting, and
+/// when it first looked at the clock in this run of them (in microseconds since [`clock`]'s
+/// start, wrapping: 8 bytes in every idle server's future rather than 24 for an `Instant`).
+struct Slice {
+    taken: u32,
+    since: u32,
+}
+
+/// Microseconds since the first look at the clock of any server, wrapping after 71 minutes
+/// (a difference between two looks is right as long as they are less than that apart).
+fn clock() -> u32 {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    START
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_micros() as u32
+}
+
+impl Slice {
+    fn new() -> Self {
+        Slice { taken: 0, since: 0 }
+    }
+
+    /// Counts a look at the mailbox: a message taken, or none there (the server waits, and a
+    /// new slice begins).
+    #[inline]
+    fn polled(&mut self, ready: bool) {
+        self.taken = if ready { self.taken + 1 } else { 0 };
+    }
+
+    /// Whether the slice is used up, so the server must yield before its next message: after
+    /// `LOOK_EVERY` messages in a row it notes the time, then looks every `LOOK_EVERY` more
+    /// until `SLICE` has passed. A server whose handlers are slow yields after
+    /// `2 * LOOK_EVERY` messages at the latest; one whose handlers are fast, every `SLICE`.
+    #[inline]
+    fn over(&mut self) -> bool {
+        if self.taken == 0 || !self.taken.is_multiple_of(LOOK_EVERY) {
+            return false;
+        }
+        let now = clock();
+        if self.taken == LOOK_EVERY {
+            self.since = now;
+            false
+        } else if u128::from(now.wrapping_sub(self.since)) >= SLICE.as_micros() {
+            self.taken = 0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
 /// The server process: registers its name, runs `init`, then the loop.
 ///
 /// Memory per idle server is a target, and this future is most of it (it is the task's
@@ -326,7 +398,7 @@ where
         };
         let mut last = LastMessage::new();
         mailbox.ack_start(Ok(()));
-        let mut burst = 0u32;
+        let mut slice = Slice::new();
 
         let stopping = loop {
             // A continue runs before any message already waiting. (`then` is moved out whole,
@@ -364,30 +436,30 @@ where
                 tokio::task::yield_now().await;
             }
             let received = match idle {
-                // Messages already waiting are taken without a trip through the scheduler;
-                // after 64 of them in a row the server yields, so a busy one cannot keep others
-                // from running. An empty mailbox is looked at once: the same look leaves the
-                // waker.
+                // Messages already waiting are taken without a trip through the scheduler,
+                // for one time slice (see `Slice`): then the server yields, so a busy one cannot
+                // keep others from running. An empty mailbox is looked at once: the same look
+                // leaves the waker.
                 None => {
-                    if burst == 64 {
-                        burst = 0;
+                    if slice.over() {
                         tokio::task::yield_now().await;
                     }
-                    let mut waited = false;
                     let received = std::future::poll_fn(|cx| {
-                        let polled = mailbox.poll_recv(cx);
-                        waited |= polled.is_pending();
+                        let polled = mailbox.poll_slot(cx);
+                        slice.polled(polled.is_ready());
                         polled
                     })
                     .await;
-                    burst = if waited { 0 } else { burst + 1 };
                     Some(received)
                 }
                 // Boxed: the timer is large and idle timeouts are rare, so servers that never
                 // use one do not carry its space. `None`: the timeout passed.
-                Some(d) => Box::pin(tokio::time::timeout(d, mailbox.receive()))
-                    .await
-                    .ok(),
+                Some(d) => Box::pin(tokio::time::timeout(
+                    d,
+                    std::future::poll_fn(|cx| mailbox.poll_slot(cx)),
+                ))
+                .await
+                .ok(),
             };
             let job = Job::of(received, &mut state, idle, &parent, &mut last, &mailbox);
             let step = match job {
@@ -497,12 +569,22 @@ mod size_probe {
         );
         eprintln!("run_server future: {} bytes", std::mem::size_of_val(&f));
         eprintln!(
+            "PROBE Job {} Caller {} ExitReason {} Kind {} Info {} Then {} CastResult {}",
+            std::mem::size_of::<Job<Tiny>>(),
+            std::mem::size_of::<Caller<u64>>(),
+            std::mem::size_of::<ExitReason>(),
+            std::mem::size_of::<Kind>(),
+            std::mem::size_of::<Info<u64>>(),
+            std::mem::size_of::<Option<Then<u64>>>(),
+            std::mem::size_of::<Result<CastResult<Tiny>, ExitReason>>()
+        );
+        eprintln!(
             "Shared<GenMsg>: {} bytes",
             std::mem::size_of::<process::Shared<GenMsg<Tiny>>>()
         );
         eprintln!(
-            "Received<GenMsg>: {} bytes",
-            std::mem::size_of::<Received<GenMsg<Tiny>>>()
+            "Slot<GenMsg>: {} bytes",
+            std::mem::size_of::<Slot<GenMsg<Tiny>>>()
         );
         let r = process::run_probe(shared, f);
         eprintln!("runner future: {} bytes", r);

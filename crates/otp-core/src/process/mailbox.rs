@@ -260,15 +260,16 @@ impl<M: Send + 'static> Mailbox<M> {
     /// The next message, or `Pending` with the task's waker left for the next sender: one
     /// look at the shared queue either way. Unlike [`Mailbox::receive`] it does not count
     /// against tokio's cooperative budget, so a caller that loops on it must yield on its own
-    /// (the GenServer loop does, every 64 messages).
-    pub(crate) fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Received<M>> {
+    /// (the GenServer loop does, every 64 messages). The message comes as it waited, in its
+    /// [`Slot`]: a third of the size of a [`Received`], and moved once per message.
+    pub(crate) fn poll_slot(&mut self, cx: &mut Context<'_>) -> Poll<Slot<M>> {
         loop {
             if let Some(item) = self.local.pop_front() {
                 self.publish_len();
                 if self.is_flushed(&item) {
                     continue;
                 }
-                return Poll::Ready(item.into_received());
+                return Poll::Ready(item);
             }
             if !self.refill(Some(cx)) {
                 return Poll::Pending;

@@ -96,7 +96,7 @@ pub use self::time::{Timeout, sleep};
 pub(crate) use self::current_process::node_in_scope;
 pub(crate) use self::current_process::{poll_deadline, with_current};
 pub(crate) use self::names::register_name;
-pub(crate) use self::queue::Slot;
+pub(crate) use self::queue::{Signal, Slot};
 // What the distribution runtime needs to stand in for processes of other nodes.
 #[cfg(feature = "dist")]
 pub(crate) use self::core::Core;
