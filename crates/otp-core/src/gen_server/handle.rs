@@ -167,6 +167,7 @@ impl<S: GenServer> ServerRef<S> {
         Addr::from_pid(pid).map(|addr| ServerRef { addr })
     }
 
+    #[inline]
     pub(super) fn push(&self, msg: GenMsg<S>) -> Result<(), SendError> {
         self.addr
             .shared

@@ -70,6 +70,7 @@ enum Job<S: GenServer> {
 impl<S: GenServer> Job<S> {
     /// What a message means to the loop. A plain function that takes `received` whole: the
     /// loop's future then keeps no slot for it across the callback it goes on to await.
+    #[inline]
     fn of(
         received: Option<Slot<GenMsg<S>>>,
         state: &mut S,

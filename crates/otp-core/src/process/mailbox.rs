@@ -262,6 +262,7 @@ impl<M: Send + 'static> Mailbox<M> {
     /// against tokio's cooperative budget, so a caller that loops on it must yield on its own
     /// (the GenServer loop does, every 64 messages). The message comes as it waited, in its
     /// [`Slot`]: a third of the size of a [`Received`], and moved once per message.
+    #[inline]
     pub(crate) fn poll_slot(&mut self, cx: &mut Context<'_>) -> Poll<Slot<M>> {
         loop {
             if let Some(item) = self.local.pop_front() {

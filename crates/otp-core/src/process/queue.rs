@@ -105,6 +105,7 @@ impl<M: Send + 'static> Shared<M> {
         sink.downcast_ref::<TermSink<M>>().copied()
     }
 
+    #[inline]
     pub(crate) fn push(&self, item: Slot<M>) -> Result<(), Slot<M>> {
         let waiting = {
             let mut q = lock(&self.queue);
