@@ -104,6 +104,13 @@
 //! its state as they were, and no system message cancels a callback's timeout; and `call`,
 //! `stop` or `get_state` of the calling server itself fail at once with `calling_self`.
 //!
+//! A busy server shares its thread as a BEAM process shares its scheduler. The BEAM preempts a
+//! process after a budget of reductions; a server here takes the messages already waiting one
+//! after the other, without a trip through tokio's scheduler, for a time slice of 100 µs (or 64
+//! messages, if its handlers are slow), then yields to let other tasks on its worker run. A
+//! handler that blocks the thread is not preempted, on the BEAM's terms or tokio's: it should
+//! await, or move blocking work to `tokio::task::spawn_blocking`.
+//!
 //! # Where things are
 //!
 //! One file per concern, each using only the ones listed before it (and the layers below

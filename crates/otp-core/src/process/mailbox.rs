@@ -260,7 +260,7 @@ impl<M: Send + 'static> Mailbox<M> {
     /// The next message, or `Pending` with the task's waker left for the next sender: one
     /// look at the shared queue either way. Unlike [`Mailbox::receive`] it does not count
     /// against tokio's cooperative budget, so a caller that loops on it must yield on its own
-    /// (the GenServer loop does, every 64 messages). The message comes as it waited, in its
+    /// (the GenServer loop does, once per time slice). The message comes as it waited, in its
     /// [`Slot`]: a third of the size of a [`Received`], and moved once per message.
     #[inline]
     pub(crate) fn poll_slot(&mut self, cx: &mut Context<'_>) -> Poll<Slot<M>> {
