@@ -316,6 +316,12 @@ impl Slice {
     /// `2 * LOOK_EVERY` messages at the latest; one whose handlers are fast, every `SLICE`.
     #[inline]
     fn over(&mut self) -> bool {
+        self.over_at(clock)
+    }
+
+    /// [`Slice::over`], with the clock given (the tests give their own).
+    #[inline]
+    fn over_at(&mut self, clock: impl FnOnce() -> u32) -> bool {
         if self.taken == 0 || !self.taken.is_multiple_of(LOOK_EVERY) {
             return false;
         }
@@ -534,6 +540,77 @@ where
             from.answer(r);
         }
         reason
+    }
+}
+
+#[cfg(test)]
+mod slice {
+    use super::{LOOK_EVERY, SLICE, Slice};
+
+    /// Takes messages one by one (none waited for), the clock moving `per_look` µs between two
+    /// looks, starting at `start`; returns how many were taken when the slice ended.
+    fn run(start: u32, per_look: u32) -> u32 {
+        let mut slice = Slice::new();
+        let mut now = start;
+        for n in 1..=100_000u32 {
+            // The loop asks before it takes the next message.
+            if slice.over_at(|| {
+                let t = now;
+                now = now.wrapping_add(per_look);
+                t
+            }) {
+                return n - 1;
+            }
+            slice.polled(true);
+        }
+        panic!("the slice never ended");
+    }
+
+    #[test]
+    fn fast_handlers_yield_once_the_slice_has_passed() {
+        // 2 µs between looks: the first look notes the time, and 100 µs later, 50 looks on,
+        // the slice is over.
+        let slice_us = SLICE.as_micros() as u32;
+        assert_eq!(run(1_000, 2), LOOK_EVERY * (1 + slice_us / 2));
+    }
+
+    #[test]
+    fn slow_handlers_yield_after_two_looks() {
+        assert_eq!(run(1_000, 500), 2 * LOOK_EVERY);
+    }
+
+    #[test]
+    fn a_clock_that_wraps_still_counts_the_slice() {
+        // The first look is 10 µs before the clock wraps around.
+        assert_eq!(run(u32::MAX - 9, 500), 2 * LOOK_EVERY);
+        let slice_us = SLICE.as_micros() as u32;
+        assert_eq!(run(u32::MAX - 9, 2), LOOK_EVERY * (1 + slice_us / 2));
+    }
+
+    #[test]
+    fn waiting_for_a_message_begins_a_new_slice() {
+        let mut slice = Slice::new();
+        let mut now = 0;
+        let mut look = || {
+            now += 500;
+            now
+        };
+        for _ in 0..LOOK_EVERY {
+            assert!(!slice.over_at(&mut look));
+            slice.polled(true);
+        }
+        // The first look: the time is noted.
+        assert!(!slice.over_at(&mut look));
+        // The mailbox was empty once: the count starts again, and the noted time with it.
+        slice.polled(false);
+        for _ in 0..LOOK_EVERY {
+            assert!(!slice.over_at(&mut look));
+            slice.polled(true);
+        }
+        assert!(
+            !slice.over_at(&mut look),
+            "a first look again, not a second"
+        );
     }
 }
 
