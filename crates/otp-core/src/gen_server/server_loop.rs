@@ -647,16 +647,6 @@ mod size_probe {
         );
         eprintln!("run_server future: {} bytes", std::mem::size_of_val(&f));
         eprintln!(
-            "PROBE Job {} Caller {} ExitReason {} Kind {} Info {} Then {} CastResult {}",
-            std::mem::size_of::<Job<Tiny>>(),
-            std::mem::size_of::<Caller<u64>>(),
-            std::mem::size_of::<ExitReason>(),
-            std::mem::size_of::<Kind>(),
-            std::mem::size_of::<Info<u64>>(),
-            std::mem::size_of::<Option<Then<u64>>>(),
-            std::mem::size_of::<Result<CastResult<Tiny>, ExitReason>>()
-        );
-        eprintln!(
             "Shared<GenMsg>: {} bytes",
             std::mem::size_of::<process::Shared<GenMsg<Tiny>>>()
         );
