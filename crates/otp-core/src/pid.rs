@@ -33,10 +33,10 @@ use crate::term::{ExternalPid, Term};
 /// BEAM prints them, with `N` counting up per [`Node`](crate::node::Node) from 100, so a
 /// program prints the same pids on every run.
 ///
-/// A pid of a process on another node (see [`crate::dist`]) is a `Pid` too, and prints as the
-/// BEAM prints it, `#PID<N.id.serial>`, where `N` numbers that node here (1 for the first node
-/// seen, and so on). Links, monitors, exit signals and messages that are terms work on it as on
-/// a local pid.
+/// A pid of a process on another node (see the `dist` module, with the `dist` feature) is a
+/// `Pid` too, and prints as the BEAM prints it, `#PID<N.id.serial>`, where `N` numbers that node
+/// here (1 for the first node seen, and so on). Links, monitors, exit signals and messages that
+/// are terms work on it as on a local pid.
 ///
 /// Anything that needs no message type works on a plain pid: [`Pid::is_alive`],
 /// [`crate::process::exit`], [`crate::process::link`], [`crate::process::monitor`],
