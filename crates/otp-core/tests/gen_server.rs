@@ -1477,3 +1477,77 @@ async fn a_busy_server_lets_other_processes_run() {
         "the other process ran only after all {CASTS} casts (seen at {seen})"
     );
 }
+
+/// A server that chains continues (each `handle_continue` returning another) yields once per
+/// time slice too, as a BEAM process is preempted whatever it runs: another process on its
+/// one-thread runtime runs before the chain ends.
+#[tokio::test]
+async fn a_chain_of_continues_lets_other_processes_run() {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+    // Far more links than a slice holds: running them takes milliseconds, a slice 100 µs.
+    const LINKS: u64 = 200_000;
+
+    #[derive(Debug)]
+    struct Chain {
+        other_ran: Arc<AtomicBool>,
+        seen_at: Arc<AtomicU64>,
+        done: u64,
+    }
+    impl GenServer for Chain {
+        type Arg = (Arc<AtomicBool>, Arc<AtomicU64>);
+        type Call = ();
+        type Reply = u64;
+        type Cast = ();
+        type Info = Infallible;
+        type Continue = ();
+        async fn init((other_ran, seen_at): Self::Arg) -> Init<Self> {
+            Init::Ok(Chain {
+                other_ran,
+                seen_at,
+                done: 0,
+            })
+        }
+        async fn handle_cast(&mut self, (): ()) -> CastResult<Self> {
+            CastResult::NoReplyThen(Then::Continue(()))
+        }
+        async fn handle_continue(&mut self, (): ()) -> CastResult<Self> {
+            self.done += 1;
+            if self.other_ran.load(Ordering::Relaxed) && self.seen_at.load(Ordering::Relaxed) == 0 {
+                self.seen_at.store(self.done, Ordering::Relaxed);
+            }
+            if self.done < LINKS {
+                CastResult::NoReplyThen(Then::Continue(()))
+            } else {
+                CastResult::NoReply
+            }
+        }
+        async fn handle_call(&mut self, (): (), _: &Caller<u64>) -> CallResult<Self> {
+            CallResult::Reply(self.done)
+        }
+    }
+
+    let other_ran = Arc::new(AtomicBool::new(false));
+    let seen_at = Arc::new(AtomicU64::new(0));
+    let node = Node::new();
+    let (o, s) = (other_ran.clone(), seen_at.clone());
+    node.run(async move {
+        let chain = gen_server::start_link::<Chain>((o.clone(), s), Options::new())
+            .await
+            .unwrap();
+        gen_server::cast(&chain, ());
+        // The server's task was woken first; this process is queued behind it.
+        process::spawn(move |_: Mailbox<()>| async move {
+            o.store(true, Ordering::Relaxed);
+        });
+        // The call waits behind the whole chain: a continue runs before any message.
+        assert_eq!(gen_server::call(&chain, ()).await, Ok(LINKS));
+    })
+    .await
+    .unwrap();
+    let seen = seen_at.load(Ordering::Relaxed);
+    assert!(
+        seen > 0 && seen < LINKS,
+        "the other process ran only after all {LINKS} continues (seen at {seen})"
+    );
+}

@@ -106,8 +106,9 @@
 //!
 //! A busy server shares its thread as a BEAM process shares its scheduler. The BEAM preempts a
 //! process after a budget of reductions; a server here takes the messages already waiting one
-//! after the other, without a trip through tokio's scheduler, for a time slice of 100 µs (or 64
-//! messages, if its handlers are slow), then yields to let other tasks on its worker run. A
+//! after the other (and runs a chain of continues), without a trip through tokio's scheduler,
+//! for a time slice of 100 µs (or 64 messages, if its handlers are slow), then yields to let
+//! other tasks on its worker run. A
 //! handler that blocks the thread is not preempted, on the BEAM's terms or tokio's: it should
 //! await, or move blocking work to `tokio::task::spawn_blocking`.
 //!

@@ -150,6 +150,15 @@ impl<S: GenServer> Job<S> {
     }
 }
 
+/// The continue of a `Then::Continue`, taken out of the whole value: a continue taken apart by
+/// a pattern would keep the rest's slot in the loop's future across what comes next.
+fn continue_of<C>(then: Option<Then<C>>) -> C {
+    match then {
+        Some(Then::Continue(c)) => c,
+        _ => unreachable!("taken apart as the kind it was matched as"),
+    }
+}
+
 /// Runs `terminate`, then reports. Returns the reason the server exits with: the given one, or
 /// a panic from `terminate` itself. Awaited boxed: a server stops once, and the loop's future
 /// does not carry the space of `terminate`'s.
@@ -280,8 +289,8 @@ const SLICE: Duration = Duration::from_micros(100);
 /// Messages between two looks at the clock: a look costs about as much as taking a message.
 const LOOK_EVERY: u32 = 32;
 
-/// The server's current time slice: how many messages it took in a row without waiting, and
-/// when it first looked at the clock in this run of them (in microseconds since [`clock`]'s
+/// The server's current time slice: how many messages it took (and continues it ran) in a row
+/// without waiting, and when it first looked at the clock in this run of them (in microseconds since [`clock`]'s
 /// start, wrapping: 8 bytes in every idle server's future rather than 24 for an `Instant`).
 struct Slice {
     taken: u32,
@@ -308,6 +317,12 @@ impl Slice {
     #[inline]
     fn polled(&mut self, ready: bool) {
         self.taken = if ready { self.taken + 1 } else { 0 };
+    }
+
+    /// Counts a continue, which runs without waiting, as a message taken.
+    #[inline]
+    fn ran(&mut self) {
+        self.taken += 1;
     }
 
     /// Whether the slice is used up, so the server must yield before its next message: after
@@ -414,13 +429,16 @@ where
             let idle = {
                 let current = then;
                 match current {
-                    Some(Then::Continue(c)) => {
-                        let c = {
-                            let c = c;
-                            last.record(&c);
-                            c
-                        };
+                    Some(Then::Continue(_)) => {
+                        // Taken out whole (see `Job::into_call`), then recorded.
+                        let c = continue_of(current);
+                        last.record(&c);
+                        // A chain of continues counts against the time slice as messages do.
+                        if slice.over() {
+                            tokio::task::yield_now().await;
+                        }
                         let result = catch_unwind(state.handle_continue(c)).await;
+                        slice.ran();
                         match noreply_step(result, Kind::Continue) {
                             Ok(next) => {
                                 then = next;
