@@ -1410,39 +1410,69 @@ async fn a_name_freed_after_the_start_is_not_taken_again_by_the_server() {
     .unwrap();
 }
 
+/// What the two time-slice tests below watch: whether another process has run yet, and how far
+/// the busy server had got when it first saw that it had.
+#[derive(Debug, Clone, Default)]
+struct Witness {
+    other_ran: Arc<std::sync::atomic::AtomicBool>,
+    seen_at: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Witness {
+    /// Called by the busy server after each step (`done` steps so far).
+    fn note(&self, done: u64) {
+        use std::sync::atomic::Ordering;
+        if self.other_ran.load(Ordering::Relaxed) && self.seen_at.load(Ordering::Relaxed) == 0 {
+            self.seen_at.store(done, Ordering::Relaxed);
+        }
+    }
+
+    /// Spawns the other process, which only marks that it ran. Called after the busy server's
+    /// task was woken, so that on a one-thread runtime this process is queued behind it.
+    fn spawn_other(&self) {
+        let other_ran = self.other_ran.clone();
+        process::spawn(move |_: Mailbox<()>| async move {
+            other_ran.store(true, std::sync::atomic::Ordering::Relaxed);
+        });
+    }
+
+    /// The other process ran while the server was busy: after its first step, before its last.
+    #[track_caller]
+    fn assert_ran_between(&self, steps: u64, what: &str) {
+        let seen = self.seen_at.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(
+            seen > 0 && seen < steps,
+            "the other process ran only after all {steps} {what} (seen at {seen})"
+        );
+    }
+}
+
 /// A server with a long run of messages waiting yields now and then (after a time slice), so
 /// that other processes on its thread still run: on a one-thread runtime, a process spawned
 /// after the casts runs before the server has handled them all.
 #[tokio::test]
 async fn a_busy_server_lets_other_processes_run() {
-    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-
     #[derive(Debug)]
     struct Busy {
-        other_ran: Arc<AtomicBool>,
+        witness: Witness,
         handled: u64,
-        /// How many casts it had handled when it first saw the other process's mark.
-        seen_at: Arc<AtomicU64>,
     }
     impl GenServer for Busy {
-        type Arg = (Arc<AtomicBool>, Arc<AtomicU64>);
+        type Arg = Witness;
         type Call = ();
         type Reply = u64;
         type Cast = ();
         type Info = Infallible;
         type Continue = Infallible;
-        async fn init((other_ran, seen_at): Self::Arg) -> Init<Self> {
+        async fn init(witness: Witness) -> Init<Self> {
             Init::Ok(Busy {
-                other_ran,
+                witness,
                 handled: 0,
-                seen_at,
             })
         }
         async fn handle_cast(&mut self, (): ()) -> CastResult<Self> {
             self.handled += 1;
-            if self.other_ran.load(Ordering::Relaxed) && self.seen_at.load(Ordering::Relaxed) == 0 {
-                self.seen_at.store(self.handled, Ordering::Relaxed);
-            }
+            self.witness.note(self.handled);
             CastResult::NoReply
         }
         async fn handle_call(&mut self, (): (), _: &Caller<u64>) -> CallResult<Self> {
@@ -1452,30 +1482,22 @@ async fn a_busy_server_lets_other_processes_run() {
 
     // Far more casts than a slice holds: handling them takes milliseconds, a slice 100 µs.
     const CASTS: u64 = 200_000;
-    let other_ran = Arc::new(AtomicBool::new(false));
-    let seen_at = Arc::new(AtomicU64::new(0));
-    let node = Node::new();
-    let (o, s) = (other_ran.clone(), seen_at.clone());
-    node.run(async move {
-        let busy = gen_server::start_link::<Busy>((o.clone(), s), Options::new())
-            .await
-            .unwrap();
-        for _ in 0..CASTS {
-            gen_server::cast(&busy, ());
-        }
-        // The server's task was woken first; this process is queued behind it.
-        process::spawn(move |_: Mailbox<()>| async move {
-            o.store(true, Ordering::Relaxed);
-        });
-        assert_eq!(gen_server::call(&busy, ()).await, Ok(CASTS));
-    })
-    .await
-    .unwrap();
-    let seen = seen_at.load(Ordering::Relaxed);
-    assert!(
-        seen > 0 && seen < CASTS,
-        "the other process ran only after all {CASTS} casts (seen at {seen})"
-    );
+    let witness = Witness::default();
+    let w = witness.clone();
+    Node::new()
+        .run(async move {
+            let busy = gen_server::start_link::<Busy>(w.clone(), Options::new())
+                .await
+                .unwrap();
+            for _ in 0..CASTS {
+                gen_server::cast(&busy, ());
+            }
+            w.spawn_other();
+            assert_eq!(gen_server::call(&busy, ()).await, Ok(CASTS));
+        })
+        .await
+        .unwrap();
+    witness.assert_ran_between(CASTS, "casts");
 }
 
 /// A server that chains continues (each `handle_continue` returning another) yields once per
@@ -1483,39 +1505,30 @@ async fn a_busy_server_lets_other_processes_run() {
 /// one-thread runtime runs before the chain ends.
 #[tokio::test]
 async fn a_chain_of_continues_lets_other_processes_run() {
-    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-
     // Far more links than a slice holds: running them takes milliseconds, a slice 100 µs.
     const LINKS: u64 = 200_000;
 
     #[derive(Debug)]
     struct Chain {
-        other_ran: Arc<AtomicBool>,
-        seen_at: Arc<AtomicU64>,
+        witness: Witness,
         done: u64,
     }
     impl GenServer for Chain {
-        type Arg = (Arc<AtomicBool>, Arc<AtomicU64>);
+        type Arg = Witness;
         type Call = ();
         type Reply = u64;
         type Cast = ();
         type Info = Infallible;
         type Continue = ();
-        async fn init((other_ran, seen_at): Self::Arg) -> Init<Self> {
-            Init::Ok(Chain {
-                other_ran,
-                seen_at,
-                done: 0,
-            })
+        async fn init(witness: Witness) -> Init<Self> {
+            Init::Ok(Chain { witness, done: 0 })
         }
         async fn handle_cast(&mut self, (): ()) -> CastResult<Self> {
             CastResult::NoReplyThen(Then::Continue(()))
         }
         async fn handle_continue(&mut self, (): ()) -> CastResult<Self> {
             self.done += 1;
-            if self.other_ran.load(Ordering::Relaxed) && self.seen_at.load(Ordering::Relaxed) == 0 {
-                self.seen_at.store(self.done, Ordering::Relaxed);
-            }
+            self.witness.note(self.done);
             if self.done < LINKS {
                 CastResult::NoReplyThen(Then::Continue(()))
             } else {
@@ -1527,27 +1540,19 @@ async fn a_chain_of_continues_lets_other_processes_run() {
         }
     }
 
-    let other_ran = Arc::new(AtomicBool::new(false));
-    let seen_at = Arc::new(AtomicU64::new(0));
-    let node = Node::new();
-    let (o, s) = (other_ran.clone(), seen_at.clone());
-    node.run(async move {
-        let chain = gen_server::start_link::<Chain>((o.clone(), s), Options::new())
-            .await
-            .unwrap();
-        gen_server::cast(&chain, ());
-        // The server's task was woken first; this process is queued behind it.
-        process::spawn(move |_: Mailbox<()>| async move {
-            o.store(true, Ordering::Relaxed);
-        });
-        // The call waits behind the whole chain: a continue runs before any message.
-        assert_eq!(gen_server::call(&chain, ()).await, Ok(LINKS));
-    })
-    .await
-    .unwrap();
-    let seen = seen_at.load(Ordering::Relaxed);
-    assert!(
-        seen > 0 && seen < LINKS,
-        "the other process ran only after all {LINKS} continues (seen at {seen})"
-    );
+    let witness = Witness::default();
+    let w = witness.clone();
+    Node::new()
+        .run(async move {
+            let chain = gen_server::start_link::<Chain>(w.clone(), Options::new())
+                .await
+                .unwrap();
+            gen_server::cast(&chain, ());
+            w.spawn_other();
+            // The call waits behind the whole chain: a continue runs before any message.
+            assert_eq!(gen_server::call(&chain, ()).await, Ok(LINKS));
+        })
+        .await
+        .unwrap();
+    witness.assert_ran_between(LINKS, "continues");
 }
