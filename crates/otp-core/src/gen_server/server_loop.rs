@@ -682,6 +682,9 @@ mod size_probe {
             "runner {r} B: an idle server's task cell grows past 384 B"
         );
         let shared_size = std::mem::size_of::<process::Shared<GenMsg<Tiny>>>();
-        assert!(shared_size <= 232, "Shared {shared_size} B (was 232 B)");
+        assert!(
+            shared_size <= 216,
+            "Shared {shared_size} B: past 216 B the per-server stride leaves 128-B alignment (see BENCHMARKS.md)"
+        );
     }
 }

@@ -12,10 +12,8 @@ use std::any::Any;
 use std::collections::{HashMap, HashSet};
 use std::future::poll_fn;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, Ordering};
 use std::task::{Poll, Waker};
-
-use atomic_waker::AtomicWaker;
 
 use crate::atom::Atom;
 use crate::exit::ExitReason;
@@ -42,14 +40,13 @@ pub(super) type ExitHook = Box<dyn FnOnce(&Pid, &ExitReason) + Send>;
 pub(crate) struct Core {
     pub(crate) id: u64,
     pub(crate) node: Node,
-    /// Woken when an exit signal decides the process must die; registered by the runner. (The
-    /// mailbox keeps its own waker, under its lock, registered only while it is empty.)
-    pub(super) kill_waker: AtomicWaker,
     /// Set while the runner polls the body (for `Process.info`'s status).
     pub(super) running: AtomicBool,
     pub(super) flags: AtomicU8,
-    /// Messages taken from the shared queue into the receiver's own buffer, not yet handled.
-    pub(super) local_len: AtomicUsize,
+    /// Messages taken from the shared queue into the receiver's own buffer, not yet handled
+    /// (for `Process.info`; saturates at `u32::MAX`). 4 bytes, so that it shares a word with
+    /// the two flags above.
+    pub(super) local_len: AtomicU32,
     pub(super) inner: Mutex<Inner>,
 }
 
@@ -67,6 +64,14 @@ pub(super) struct Inner {
     /// The first task waiting for the exit (most often the only one, a `stop`), kept inline;
     /// any further ones go to [`Extras::waiters`].
     waiter: Option<Waker>,
+    /// The process's own task, woken when an exit signal decides the process must die; set by
+    /// the runner (once: a task's waker does not change between polls) and taken by the
+    /// request that counts. Kept under this lock, which every such request holds already,
+    /// rather than in an atomic waker beside it: 8 bytes less per process, and those 8 bytes
+    /// are what keep the process's allocations in step with tokio's 128-byte-aligned task
+    /// cells (see BENCHMARKS.md). (The mailbox keeps its own waker, under its lock, registered
+    /// only while it is empty.)
+    kill_waker: Option<Waker>,
     extras: Option<Box<Extras>>,
 }
 
@@ -257,10 +262,9 @@ impl Core {
         Core {
             id,
             node,
-            kill_waker: AtomicWaker::new(),
             running: AtomicBool::new(false),
             flags: AtomicU8::new(0),
-            local_len: AtomicUsize::new(0),
+            local_len: AtomicU32::new(0),
             inner: Mutex::new(Inner {
                 parent,
                 ..Inner::default()
@@ -307,23 +311,35 @@ impl Core {
 
     /// Asks the process to die with `reason` (the first request wins).
     pub(super) fn request_exit(&self, reason: ExitReason) {
-        let asked = self.request_exit_locked(&mut lock(&self.inner), reason);
-        if asked {
-            self.kill_waker.wake();
+        let kill = self.request_exit_locked(&mut lock(&self.inner), reason);
+        if let Some(kill) = kill {
+            kill.wake();
         }
     }
 
-    /// [`Core::request_exit`] with the core's lock already held; `true` if this request is the
-    /// one that counts, and then the caller wakes the process (`kill_waker`) once it has let
-    /// the lock go.
-    pub(super) fn request_exit_locked(&self, inner: &mut Inner, reason: ExitReason) -> bool {
+    /// [`Core::request_exit`] with the core's lock already held. If this request is the one
+    /// that counts, it returns the process's waker (when its runner has registered one: if not,
+    /// the runner sees the `EXITING` flag at its first poll), which the caller wakes once it
+    /// has let the lock go.
+    #[must_use]
+    pub(super) fn request_exit_locked(
+        &self,
+        inner: &mut Inner,
+        reason: ExitReason,
+    ) -> Option<Waker> {
         // Taken already: asked for (the first request wins), or the reason of a dead process.
         if inner.exit.is_some() {
-            return false;
+            return None;
         }
         inner.exit = Some(reason);
         self.flags.fetch_or(EXITING, Ordering::AcqRel);
-        true
+        inner.kill_waker.take()
+    }
+
+    /// Registers the process's own task as the one to wake when it must die (see
+    /// [`Inner::kill_waker`]). Called by the runner before it looks for a pending exit.
+    pub(super) fn register_kill_waker(&self, waker: &Waker) {
+        lock(&self.inner).kill_waker = Some(waker.clone());
     }
 
     /// The process dies of the exit an exit signal asked for, if one did: marks it dead with

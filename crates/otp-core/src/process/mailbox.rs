@@ -227,10 +227,10 @@ impl<M: Send + 'static> Mailbox<M> {
     }
 
     fn publish_len(&self) {
-        self.shared
-            .core
-            .local_len
-            .store(self.local.len(), Ordering::Relaxed);
+        self.shared.core.local_len.store(
+            u32::try_from(self.local.len()).unwrap_or(u32::MAX),
+            Ordering::Relaxed,
+        );
     }
 
     /// Drops a Down message whose monitor was removed with `flush`.

@@ -191,7 +191,7 @@ impl<M: Send + 'static> Cell for Shared<M> {
     }
 
     fn queue_len(&self) -> usize {
-        lock(&self.queue).items.len() + self.core.local_len.load(Ordering::Relaxed)
+        lock(&self.queue).items.len() + self.core.local_len.load(Ordering::Relaxed) as usize
     }
 
     fn close_mailbox(&self) {

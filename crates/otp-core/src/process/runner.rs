@@ -114,7 +114,7 @@ where
             .as_ref()
             .is_some_and(|w| w.will_wake(cx.waker()))
         {
-            core.kill_waker.register(cx.waker());
+            core.register_kill_waker(cx.waker());
             this.registered = Some(cx.waker().clone());
         }
         // Only a panic in this process's own code is reported; a panic reason that arrives as an

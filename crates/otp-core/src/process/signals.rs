@@ -73,17 +73,17 @@ fn signal_link(target: &Pid, from: &Pid, reason: &ExitReason) {
         remote.exit(from, reason, SignalKind::Link);
         return;
     }
-    let wake = match on_exit_signal(core.is_trapping(), reason, SignalKind::Link) {
-        SignalAction::Ignore => false,
+    let kill = match on_exit_signal(core.is_trapping(), reason, SignalKind::Link) {
+        SignalAction::Ignore => None,
         SignalAction::Deliver(reason) => {
             target.cell.push_exit(from.clone(), reason);
-            false
+            None
         }
         SignalAction::Die(reason) => core.request_exit_locked(&mut inner, reason),
     };
     drop(inner);
-    if wake {
-        core.kill_waker.wake();
+    if let Some(kill) = kill {
+        kill.wake();
     }
 }
 
