@@ -497,9 +497,10 @@ where
                         (msg, from)
                     };
                     let result = catch_unwind(state.handle_call(msg, &from)).await;
-                    // Whether the caller still waits is known only now: it may have given up
-                    // meanwhile.
-                    let kind = Kind::Call {
+                    // For the crash report: whether the caller still waits is known only now (it
+                    // may have given up meanwhile). Asked only on the way out, as a reply, the
+                    // common case, does not need it (a lock and an atomic read per call).
+                    let kind = |from: &Caller<S::Reply>| Kind::Call {
                         caller: from.caller_id(),
                         waiting: from.is_waiting(),
                     };
@@ -516,11 +517,11 @@ where
                         Ok(CallResult::NoReplyThen(then)) => Ok(Some(then)),
                         Ok(CallResult::StopReply(reason, r)) => Err(Stopping {
                             reason,
-                            kind,
+                            kind: kind(&from),
                             reply: Some((from, r)),
                         }),
                         Ok(CallResult::Stop(reason)) | Err(reason) => {
-                            Err(Stopping::new(reason, kind))
+                            Err(Stopping::new(reason, kind(&from)))
                         }
                     }
                 }
