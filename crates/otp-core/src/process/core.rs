@@ -65,8 +65,8 @@ pub(super) struct Inner {
     /// any further ones go to [`Extras::waiters`].
     waiter: Option<Waker>,
     /// The process's own task, woken when an exit signal decides the process must die; set by
-    /// the runner (once: a task's waker does not change between polls) and taken by the
-    /// request that counts. Kept under this lock, which every such request holds already,
+    /// the runner at its first poll (and again only if the task's waker changes) and taken by
+    /// the request that counts. Kept under this lock, which every such request holds already,
     /// rather than in an atomic waker beside it: 8 bytes less per process, and those 8 bytes
     /// are what keep the process's allocations in step with tokio's 128-byte-aligned task
     /// cells (see BENCHMARKS.md). (The mailbox keeps its own waker, under its lock, registered
