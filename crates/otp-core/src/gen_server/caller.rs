@@ -10,12 +10,12 @@
 use std::fmt;
 use std::sync::Mutex;
 
-use tokio::sync::oneshot;
-
 use crate::pid::Pid;
 use crate::process;
 use crate::sync::lock;
 use crate::term::{ExternalPid, Term};
+
+use super::reply::ReplySender;
 
 /// `from` in `handle_call`: who is waiting for the reply.
 ///
@@ -36,7 +36,7 @@ pub struct ReplyTo<R> {
 /// Where a reply goes.
 enum Route<R> {
     /// To a caller of this node, waiting on a channel.
-    Local(oneshot::Sender<R>),
+    Local(ReplySender<R>),
     /// To a caller of another node, as a term.
     Remote(Box<RemoteReply<R>>),
 }
@@ -201,7 +201,7 @@ impl<R> Caller<R> {
 
     /// The `from` of one call, holding its reply handle.
     #[inline]
-    pub(super) fn new(tx: oneshot::Sender<R>, caller: Option<u64>) -> Self {
+    pub(super) fn new(tx: ReplySender<R>, caller: Option<u64>) -> Self {
         let caller = Who::Local(caller);
         Caller {
             slot: Mutex::new(Some(ReplyTo {
@@ -316,7 +316,7 @@ impl<R> ReplyTo<R> {
     /// always sent to: whether it still waits is known only there).
     fn send(self, value: R) -> bool {
         match self.to {
-            Route::Local(tx) => tx.send(value).is_ok(),
+            Route::Local(tx) => tx.send(value),
             Route::Remote(reply) => {
                 reply.send(value);
                 true

@@ -7,7 +7,6 @@
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
@@ -151,7 +150,7 @@ pub async fn call_timeout<S: GenServer>(
     if let Some((true, _)) = me {
         return Err(CallError::CallingSelf);
     }
-    let (tx, mut rx) = oneshot::channel();
+    let (tx, mut rx) = super::reply::channel();
     server
         .push(GenMsg::Call(msg, tx, me.map(|(_, id)| id)))
         .map_err(|_| CallError::NoProc)?;
@@ -163,7 +162,7 @@ pub async fn call_timeout<S: GenServer>(
     let mut own_timer = None;
     let mut first_poll = true;
     let waited = std::future::poll_fn(|cx| {
-        if let Poll::Ready(r) = Pin::new(&mut rx).poll(cx) {
+        if let Poll::Ready(r) = rx.poll_reply(cx) {
             return Poll::Ready(Some(r));
         }
         let Some((start, at)) = start_and_deadline else {
@@ -622,7 +621,7 @@ where
     let name = name.into();
     let timeout = timeout.into();
     let nodes: Vec<Atom> = nodes.into_iter().map(Into::into).collect();
-    type Answer<R> = Pin<Box<dyn Future<Output = Result<R, CallError>> + Send>>;
+    type Answer<R> = std::pin::Pin<Box<dyn Future<Output = Result<R, CallError>> + Send>>;
     /// One node's call: under way, then done.
     enum Slot<R> {
         Waiting(Answer<R>),

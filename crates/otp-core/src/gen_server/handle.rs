@@ -8,8 +8,6 @@
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
-use tokio::sync::oneshot;
-
 use crate::exit::ExitReason;
 use crate::message::SendError;
 use crate::pid::Pid;
@@ -18,11 +16,12 @@ use crate::timer::Target;
 
 use super::behaviour::GenServer;
 use super::caller::RemoteFrom;
+use super::reply::ReplySender;
 
 /// The messages a GenServer's mailbox holds. Not for use outside the runtime.
 #[doc(hidden)]
 pub enum GenMsg<S: GenServer> {
-    Call(S::Call, oneshot::Sender<S::Reply>, Option<u64>),
+    Call(S::Call, ReplySender<S::Reply>, Option<u64>),
     /// A call from another node (boxed: rare, and the mailbox's slots stay small).
     RemoteCall(S::Call, Box<RemoteFrom>),
     Cast(S::Cast),

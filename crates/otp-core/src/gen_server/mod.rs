@@ -138,6 +138,7 @@ mod error;
 mod handle;
 #[cfg(feature = "dist")]
 mod remote;
+mod reply;
 mod report;
 mod server_loop;
 mod starting;
