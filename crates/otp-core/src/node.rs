@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use crate::atom::Atom;
 use crate::console::Console;
-use crate::hash::FxBuild;
+use crate::hash::CounterBuild;
 use crate::pid::Pid;
 use crate::sync::{lock, read};
 use crate::term::Term;
@@ -72,11 +72,12 @@ pub(crate) struct NodeInner {
     next_pid: AtomicU64,
     next_ref: AtomicU64,
     /// The process table: pid number -> pid, in shards by the number's low bits, each keyed by
-    /// the rest of the number (the shard's keys are then consecutive, which the Fx hash spreads
-    /// evenly; the whole number would leave the low bits of every key in a shard alike). Fx
-    /// rather than SipHash: the keys are the node's own counter, nothing a remote user picks,
-    /// and every start and exit pays for a hash.
-    processes: [Mutex<HashMap<u64, Pid, FxBuild>>; SHARDS],
+    /// the rest of the number, so a shard's keys are consecutive. The [`CounterBuild`] hash
+    /// keeps neighbouring numbers in neighbouring buckets (a start or an exit touches a cache
+    /// line its neighbours warmed, not a random one), rather than SipHash: the keys are the
+    /// node's own counter, nothing a remote user picks, and every start and exit pays for a
+    /// hash.
+    processes: [Mutex<HashMap<u64, Pid, CounterBuild>>; SHARDS],
     pub(crate) locals: RwLock<HashMap<Atom, Pid>>,
     pub(crate) globals: RwLock<HashMap<Atom, Pid>>,
     console: Console,
@@ -288,7 +289,7 @@ impl Node {
 
     /// The shard of the process table that holds pid number `id`, and its key there.
     #[inline]
-    fn table_slot(&self, id: u64) -> (&Mutex<HashMap<u64, Pid, FxBuild>>, u64) {
+    fn table_slot(&self, id: u64) -> (&Mutex<HashMap<u64, Pid, CounterBuild>>, u64) {
         (
             &self.inner.processes[(id as usize) % SHARDS],
             id / SHARDS as u64,
