@@ -120,6 +120,7 @@
 //! | file | holds |
 //! |------|-------|
 //! | `error.rs` | [`CallError`], [`StopError`], [`WhereisError`] |
+//! | `reply.rs` | the one-shot channel a call's reply travels on (fewer atomic operations than tokio's `oneshot`) |
 //! | `caller.rs` | the server's side of a call: [`Caller`], [`ReplyTo`], [`reply`] |
 //! | `behaviour.rs` | the [`GenServer`] trait and its response tuples, [`log_unexpected`] |
 //! | `report.rs` | the crash report |
