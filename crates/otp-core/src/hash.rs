@@ -88,7 +88,7 @@ pub(crate) struct CounterHasher {
 }
 
 /// Keys per run of neighbouring buckets: one hashbrown group.
-pub(crate) const RUN: u64 = 16;
+const RUN: u64 = 16;
 
 /// A hash's top seven bits, where hashbrown reads its tag.
 const TAG: u64 = 0x7f << 57;

@@ -52,8 +52,6 @@ pub(crate) struct ReplyReceiver<T> {
     /// The waker in the slot is the receiver's to drop: its last registration found the sender
     /// already complete, so the sender never saw it.
     waker_mine: bool,
-    /// The sender was seen gone: the receiver alone holds the cell.
-    tx_gone: bool,
 }
 
 // SAFETY: the halves hand a `T` from one thread to another (hence `T: Send`) and share the cell
@@ -84,7 +82,6 @@ pub(crate) fn channel<T>() -> (ReplySender<T>, ReplyReceiver<T>) {
             cell,
             taken: false,
             waker_mine: false,
-            tx_gone: false,
         },
     )
 }
@@ -171,7 +168,6 @@ impl<T> ReplyReceiver<T> {
         let mut state = self.cell().state.load(Ordering::Acquire);
         loop {
             if state & COMPLETE != 0 {
-                self.tx_gone = state & TX_GONE != 0;
                 // Both callers stop polling at `Ready`; a reply is read at most once.
                 if state & VALUE == 0 || self.taken {
                     return Poll::Ready(Err(Closed));
@@ -228,10 +224,12 @@ impl<T> Drop for ReplyReceiver<T> {
             // SAFETY: the sender completed without seeing this waker and never reads the slot.
             unsafe { (*self.cell().waker.get()).assume_init_drop() };
         }
-        if self.tx_gone {
-            // SAFETY: the sender left (seen in `poll_reply`); any waker it saw it took, and this
-            // half's own was dropped above.
-            unsafe { Cell::free(self.cell, false) };
+        let state = self.cell().state.load(Ordering::Acquire);
+        if state & TX_GONE != 0 {
+            let value_live = state & VALUE != 0 && !self.taken;
+            // SAFETY: the sender left for good (a plain load says so, no read-modify-write
+            // needed); any waker it saw it took, and this half's own was dropped above.
+            unsafe { Cell::free(self.cell, value_live) };
             return;
         }
         let gone = RX_GONE | if self.taken { TAKEN } else { 0 };
