@@ -278,6 +278,35 @@ impl<F: Future> Future for Staged<F> {
     }
 }
 
+/// What a server's task begins with (see [`run_server`]).
+pub(super) enum Begin<S, F: Future> {
+    /// `init`, boxed: still to finish, or finished with an outcome the task has to act on (a
+    /// failure, a timeout or hibernation or a continue to begin with).
+    Init(Pin<Box<Staged<F>>>),
+    /// `init` finished in the starter's poll with `{:ok, state}`: the starter freed its box, on
+    /// its own thread, and the task begins with the loop. Freed there, the box goes back to the
+    /// starter's allocator cache and serves its next start; freed by the task (usually polled
+    /// first on another worker) it would cross threads once per start.
+    Started(S),
+    /// While the task awaits `init`, moved out of [`Begin::Init`].
+    Starting,
+}
+
+impl<S: GenServer, F: Future<Output = Result<Init<S>, ExitReason>>> Begin<S, F> {
+    /// What the task begins with, given `init`'s box after the starter's poll.
+    pub(super) fn of(mut init: Pin<Box<Staged<F>>>) -> Self {
+        // SAFETY: only the `Done` variant is touched, whose result is not pinned (the future,
+        // in `Pending`, is never moved); the box is then dropped in place.
+        if let Staged::Done(out) = unsafe { init.as_mut().get_unchecked_mut() } {
+            match out.take() {
+                Some(Ok(Init::Ok(state))) => return Begin::Started(state),
+                other => *out = other,
+            }
+        }
+        Begin::Init(init)
+    }
+}
+
 /// How long a server goes on taking messages that are already waiting before it lets other
 /// tasks run. The BEAM preempts a process after a budget of reductions (4000, a fraction of a
 /// millisecond); tokio asks a task to yield every 10 to 100 µs. A yield costs the server a trip
@@ -362,7 +391,7 @@ impl Slice {
 /// only once (`init`, `terminate`) or rarely (an idle timeout, a name) is boxed.
 pub(super) fn run_server<S, F>(
     mut mailbox: Mailbox<GenMsg<S>>,
-    init: Pin<Box<Staged<F>>>,
+    mut begin: Begin<S, F>,
     parent: Option<Pid>,
     name: Option<Name>,
 ) -> impl Future<Output = ExitReason>
@@ -373,49 +402,73 @@ where
     // Boxed: few servers have one, and the loop keeps it to its end for the crash report.
     let name = name.map(Box::new);
     async move {
-        // In a block: the pid is needed only until the server has started.
-        let (mut state, mut then) = {
-            let me = mailbox.pid();
-            // As gen_server's init_it: the new process registers its name itself (a via registry's
-            // `register_name` sees it as `self()`), then runs init.
-            if let Some(name) = name.as_deref()
-                && init.fresh()
-                && let Err(refused) = process::register_name(&me.node(), name, &me)
-            {
-                let error = match refused {
-                    process::RegisterError::Taken { holder, .. } => {
-                        StartError::AlreadyStarted(holder)
-                    }
-                    process::RegisterError::InvalidName(name) => StartError::InvalidName(name),
-                    other => StartError::Stop(ExitReason::custom(other.to_string())),
-                };
-                // Nothing to unregister: the name was never this process's.
-                fail_start(&mailbox, &me, &parent, None, error);
-                return ExitReason::Normal;
-            }
-            // Starting and failing to start happen once: boxed, so the loop does not carry their
-            // space (and freed here, once `init` has returned).
-            let started = {
-                let init = init;
-                init.await
+        // The state lives in `begin` for the server's whole life: the loop reaches it through
+        // `state!()`, so that it has one slot in this future, where a local moved out of
+        // `begin` would have a second.
+        macro_rules! state {
+            () => {
+                match &mut begin {
+                    Begin::Started(state) => state,
+                    // Set to `Started` below before the loop, on the only path that reaches it.
+                    Begin::Init(_) | Begin::Starting => unreachable!("the server has started"),
+                }
             };
-            match started {
-                Ok(Init::Ok(state)) => (state, None),
-                Ok(Init::OkThen(state, then)) => (state, Some(then)),
-                Ok(Init::Ignore) => {
-                    fail_start(&mailbox, &me, &parent, name.as_deref(), StartError::Ignore);
+        }
+        // What comes first (a timeout, hibernation, a continue) is kept apart from the state:
+        // it is moved out whole while a message is awaited (see the loop).
+        let mut then = match std::mem::replace(&mut begin, Begin::Starting) {
+            Begin::Started(state) => {
+                begin = Begin::Started(state);
+                None
+            }
+            // `Begin::of` gives `Init` or `Started`; `Starting` is only this placeholder.
+            Begin::Starting => unreachable!("a server begins once"),
+            // In this arm: the pid is needed only until the server has started.
+            Begin::Init(init) => {
+                let me = mailbox.pid();
+                // As gen_server's init_it: the new process registers its name itself (a via
+                // registry's `register_name` sees it as `self()`), then runs init.
+                if let Some(name) = name.as_deref()
+                    && init.fresh()
+                    && let Err(refused) = process::register_name(&me.node(), name, &me)
+                {
+                    let error = match refused {
+                        process::RegisterError::Taken { holder, .. } => {
+                            StartError::AlreadyStarted(holder)
+                        }
+                        process::RegisterError::InvalidName(name) => StartError::InvalidName(name),
+                        other => StartError::Stop(ExitReason::custom(other.to_string())),
+                    };
+                    // Nothing to unregister: the name was never this process's.
+                    fail_start(&mailbox, &me, &parent, None, error);
                     return ExitReason::Normal;
                 }
-                Ok(Init::Stop(reason)) => {
-                    let error = StartError::Stop(reason.clone());
-                    fail_start(&mailbox, &me, &parent, name.as_deref(), error);
-                    return reason;
-                }
-                Err(raised) => {
-                    let error = StartError::Stop(raised.clone());
-                    fail_start(&mailbox, &me, &parent, name.as_deref(), error);
-                    return raised;
-                }
+                // Starting and failing to start happen once: boxed, so the loop does not carry
+                // their space (and freed here, once `init` has returned).
+                let started = {
+                    let init = init;
+                    init.await
+                };
+                let (state, then) = match started {
+                    Ok(Init::Ok(state)) => (state, None),
+                    Ok(Init::OkThen(state, then)) => (state, Some(then)),
+                    Ok(Init::Ignore) => {
+                        fail_start(&mailbox, &me, &parent, name.as_deref(), StartError::Ignore);
+                        return ExitReason::Normal;
+                    }
+                    Ok(Init::Stop(reason)) => {
+                        let error = StartError::Stop(reason.clone());
+                        fail_start(&mailbox, &me, &parent, name.as_deref(), error);
+                        return reason;
+                    }
+                    Err(raised) => {
+                        let error = StartError::Stop(raised.clone());
+                        fail_start(&mailbox, &me, &parent, name.as_deref(), error);
+                        return raised;
+                    }
+                };
+                begin = Begin::Started(state);
+                then
             }
         };
         let mut last = LastMessage::new();
@@ -437,7 +490,7 @@ where
                         if slice.over() {
                             tokio::task::yield_now().await;
                         }
-                        let result = catch_unwind(state.handle_continue(c)).await;
+                        let result = catch_unwind(state!().handle_continue(c)).await;
                         slice.ran();
                         match noreply_step(result, Kind::Continue) {
                             Ok(next) => {
@@ -486,7 +539,7 @@ where
                 .await
                 .ok(),
             };
-            let job = Job::of(received, &mut state, idle, &parent, &mut last, &mailbox);
+            let job = Job::of(received, state!(), idle, &parent, &mut last, &mailbox);
             let step = match job {
                 Job::Call(..) => {
                     // Written down in a block: a message borrowed for the record would keep its
@@ -496,7 +549,7 @@ where
                         last.record(&msg);
                         (msg, from)
                     };
-                    let result = catch_unwind(state.handle_call(msg, &from)).await;
+                    let result = catch_unwind(state!().handle_call(msg, &from)).await;
                     // For the crash report: whether the caller still waits is known only now (it
                     // may have given up meanwhile). Asked only on the way out, as a reply, the
                     // common case, does not need it (a lock and an atomic read per call).
@@ -531,7 +584,7 @@ where
                         last.record(&msg);
                         msg
                     };
-                    noreply_step(catch_unwind(state.handle_cast(msg)).await, Kind::Cast)
+                    noreply_step(catch_unwind(state!().handle_cast(msg)).await, Kind::Cast)
                 }
                 Job::Info(_) => {
                     let msg = {
@@ -539,7 +592,7 @@ where
                         last.record_text(|| format_info(&msg));
                         msg
                     };
-                    noreply_step(catch_unwind(state.handle_info(msg)).await, Kind::Info)
+                    noreply_step(catch_unwind(state!().handle_info(msg)).await, Kind::Info)
                 }
                 Job::Stop(reason, kind) => Err(Stopping::new(reason, kind)),
                 Job::Next(next) => Ok(next),
@@ -554,7 +607,7 @@ where
             kind,
             reply,
         } = stopping;
-        let reason = Box::pin(terminate(name.as_deref(), &last, &mut state, reason, kind)).await;
+        let reason = Box::pin(terminate(name.as_deref(), &last, state!(), reason, kind)).await;
         if let Some((mut from, r)) = reply {
             from.answer(r);
         }
@@ -634,6 +687,70 @@ mod slice {
 }
 
 #[cfg(test)]
+mod begin {
+    use super::*;
+
+    /// A server whose `init` answers as its argument says.
+    #[derive(Debug)]
+    struct Starts;
+
+    impl GenServer for Starts {
+        type Arg = &'static str;
+        type Call = std::convert::Infallible;
+        type Reply = ();
+        type Cast = std::convert::Infallible;
+        type Info = std::convert::Infallible;
+        type Continue = ();
+        async fn init(how: &'static str) -> Init<Self> {
+            match how {
+                "ok" => Init::Ok(Starts),
+                "timeout" => Init::OkThen(Starts, Then::Timeout(5)),
+                "continue" => Init::OkThen(Starts, Then::Continue(())),
+                "ignore" => Init::Ignore,
+                _ => Init::Stop(ExitReason::custom(how)),
+            }
+        }
+    }
+
+    /// Runs `init` as the starter does, and says what the server's task would begin with.
+    fn begins_with(how: &'static str) -> &'static str {
+        let node = crate::node::Node::new();
+        let shared = process::create::<GenMsg<Starts>>(&node, None);
+        let mut init = init_future::<Starts>(how);
+        init.as_mut().poll_as_starter(&shared);
+        match Begin::of(init) {
+            Begin::Started(Starts) => "started",
+            Begin::Init(mut init) => {
+                // What the task awaits is `init`'s own outcome, kept whole.
+                match init
+                    .as_mut()
+                    .poll(&mut Context::from_waker(std::task::Waker::noop()))
+                {
+                    Poll::Ready(Ok(Init::Ok(_))) => "init: ok",
+                    Poll::Ready(Ok(Init::OkThen(_, Then::Timeout(5)))) => "init: timeout",
+                    Poll::Ready(Ok(Init::OkThen(_, Then::Continue(())))) => "init: continue",
+                    Poll::Ready(Ok(Init::Ignore)) => "init: ignore",
+                    Poll::Ready(Ok(Init::Stop(_))) => "init: stop",
+                    _ => "init: other",
+                }
+            }
+            Begin::Starting => "starting",
+        }
+    }
+
+    /// Only `{:ok, state}` lets the starter free `init`'s box and hand the state over; every
+    /// other outcome reaches the server's task whole, in its box.
+    #[test]
+    fn only_a_plain_ok_begins_with_the_state() {
+        assert_eq!(begins_with("ok"), "started");
+        assert_eq!(begins_with("timeout"), "init: timeout");
+        assert_eq!(begins_with("continue"), "init: continue");
+        assert_eq!(begins_with("ignore"), "init: ignore");
+        assert_eq!(begins_with("no"), "init: stop");
+    }
+}
+
+#[cfg(test)]
 mod size_probe {
     use super::*;
     #[derive(Debug)]
@@ -660,7 +777,7 @@ mod size_probe {
         let shared = process::create::<GenMsg<Tiny>>(&node, None);
         let f = run_server(
             Mailbox::new(shared.clone()),
-            init_future::<Tiny>(()),
+            Begin::Init(init_future::<Tiny>(())),
             None,
             None,
         );

@@ -19,7 +19,7 @@ use crate::process::{self, Mailbox, SpawnOpts, Timeout, with_timeout};
 
 use super::behaviour::{GenServer, StartLinked};
 use super::handle::{GenMsg, ServerRef};
-use super::server_loop::{init_future, run_server};
+use super::server_loop::{Begin, init_future, run_server};
 
 /// Options for [`start`] and [`start_link`] (Elixir's `opts`).
 #[derive(Clone, Default)]
@@ -352,8 +352,10 @@ async fn start_with_node<S: GenServer>(
     // The starter would only wait while the new process registers its name and runs `init`:
     // it takes those first steps itself, as the new process (see `process::poll_as`), and
     // skips two trips through the scheduler when `init` needs no waiting, as most do. What is
-    // left (an `init` still waiting, or its result) goes to the server's own task. A via name
-    // is the exception: its registry's callbacks are the user's code, run in the server's task.
+    // left goes to the server's own task: the state, when `init` returned `{:ok, state}` (the
+    // starter then frees `init`'s box itself, see `Begin`), or else `init`'s box, still waiting
+    // or holding its outcome. A via name is the exception: its registry's callbacks are the
+    // user's code, run in the server's task.
     let started = match opts.name.as_ref() {
         Some(Name::Via(_)) => false,
         Some(name) => {
@@ -362,7 +364,7 @@ async fn start_with_node<S: GenServer>(
         }
         None => init.as_mut().poll_as_starter(&shared),
     };
-    let body = run_server::<S, _>(mailbox, init, loop_parent, opts.name.clone());
+    let body = run_server::<S, _>(mailbox, Begin::of(init), loop_parent, opts.name.clone());
     process::launch(shared, body, spawn_opts);
     if started {
         return Ok(ServerRef { addr });
