@@ -286,10 +286,9 @@ pub(super) enum Begin<S, F: Future> {
     /// `init` finished in the starter's poll with `{:ok, state}`: the starter freed its box, on
     /// its own thread, and the task begins with the loop. Freed there, the box goes back to the
     /// starter's allocator cache and serves its next start; freed by the task (usually polled
-    /// first on another worker) it would cross threads once per start.
+    /// first on another worker) it would cross threads once per start. The task sets this
+    /// variant too once it has awaited `init` itself: the state then stays here.
     Started(S),
-    /// While the task awaits `init`, moved out of [`Begin::Init`].
-    Starting,
 }
 
 impl<S: GenServer, F: Future<Output = Result<Init<S>, ExitReason>>> Begin<S, F> {
@@ -410,19 +409,14 @@ where
                 match &mut begin {
                     Begin::Started(state) => state,
                     // Set to `Started` below before the loop, on the only path that reaches it.
-                    Begin::Init(_) | Begin::Starting => unreachable!("the server has started"),
+                    Begin::Init(_) => unreachable!("the server has started"),
                 }
             };
         }
         // What comes first (a timeout, hibernation, a continue) is kept apart from the state:
         // it is moved out whole while a message is awaited (see the loop).
-        let mut then = match std::mem::replace(&mut begin, Begin::Starting) {
-            Begin::Started(state) => {
-                begin = Begin::Started(state);
-                None
-            }
-            // `Begin::of` gives `Init` or `Started`; `Starting` is only this placeholder.
-            Begin::Starting => unreachable!("a server begins once"),
+        let mut then = match &mut begin {
+            Begin::Started(_) => None,
             // In this arm: the pid is needed only until the server has started.
             Begin::Init(init) => {
                 let me = mailbox.pid();
@@ -444,11 +438,9 @@ where
                     return ExitReason::Normal;
                 }
                 // Starting and failing to start happen once: boxed, so the loop does not carry
-                // their space (and freed here, once `init` has returned).
-                let started = {
-                    let init = init;
-                    init.await
-                };
+                // their space (and freed here, once `init` has returned and the state takes its
+                // place).
+                let started = init.await;
                 let (state, then) = match started {
                     Ok(Init::Ok(state)) => (state, None),
                     Ok(Init::OkThen(state, then)) => (state, Some(then)),
@@ -734,7 +726,6 @@ mod begin {
                     _ => "init: other",
                 }
             }
-            Begin::Starting => "starting",
         }
     }
 
