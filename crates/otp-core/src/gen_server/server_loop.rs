@@ -403,13 +403,21 @@ where
     async move {
         // The state lives in `begin` for the server's whole life: the loop reaches it through
         // `state!()`, so that it has one slot in this future, where a local moved out of
-        // `begin` would have a second.
+        // `begin` would have a second (and a reference kept across the loop's awaits would
+        // cost 8 bytes, which take an idle server's task cell from 384 to 512 B).
         macro_rules! state {
             () => {
                 match &mut begin {
                     Begin::Started(state) => state,
-                    // Set to `Started` below before the loop, on the only path that reaches it.
-                    Begin::Init(_) => unreachable!("the server has started"),
+                    Begin::Init(_) => {
+                        debug_assert!(false, "the loop reached the state before init gave it");
+                        // SAFETY: `begin` is set to `Started` by the match on it below, on the
+                        // only path that goes on to the loop (the others return), and nothing
+                        // assigns it after; `state!()` is used only after that match. A checked
+                        // `unreachable!` here cost each cast 18 instructions (callgrind), the
+                        // branch keeping the loop from holding on to the state's address.
+                        unsafe { std::hint::unreachable_unchecked() }
+                    }
                 }
             };
         }
