@@ -179,11 +179,17 @@ fn remove_monitor(list: &mut Vec<(u64, Pid)>, reference: u64) -> bool {
 /// A set of pids that stays a small vector for the common case (a worker has one link) and
 /// becomes a boxed hash set for a supervisor with many children. (An enum: the vector's
 /// spare capacity values hold the tag, so the set is no larger than the vector.)
+///
+/// The large set hashes with [`FxBuild`]: a pid hashes as two numbers (its node's and its
+/// own), and SipHash made every child started and stopped under a `DynamicSupervisor` about
+/// 660 instructions dearer (callgrind; see BENCHMARKS.md). The numbers come from this node or
+/// from a connected node, which passed the cookie handshake, not from anyone who could pick
+/// them to collide.
 pub(super) enum PidSet {
     Small(Vec<Pid>),
     // Boxed on purpose: the set is then no larger than the vector (24 B instead of 48 B).
     #[allow(clippy::box_collection)]
-    Large(Box<HashSet<Pid>>),
+    Large(Box<HashSet<Pid, FxBuild>>),
 }
 
 impl Default for PidSet {
