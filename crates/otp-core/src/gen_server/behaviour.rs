@@ -928,7 +928,7 @@ pub fn log_unexpected<S: GenServer>(msg: &Info<S::Info>) {
 /// How Elixir's defaults name the calling server: its registered (local) name, else its pid.
 fn own_label() -> String {
     let me = process::self_pid();
-    match process::info(&me).and_then(|info| info.registered_name) {
+    match crate::process::registered_name(&me) {
         Some(name) => name.to_string(),
         None => me.to_string(),
     }

@@ -166,6 +166,25 @@ pub fn info(pid: &Pid) -> Option<ProcessInfo> {
     })
 }
 
+/// `Process.info(pid, :registered_name)`: the local name of a live process of this node, read
+/// under its lock alone. The runtime's reports name a supervisor or a server this way, which
+/// [`info`] would do by copying and sorting every link (a supervisor's: all its children) on
+/// each report.
+pub(crate) fn registered_name(pid: &Pid) -> Option<Name> {
+    if !pid.is_local() {
+        return None;
+    }
+    let core = pid.core();
+    if core.flags.load(Ordering::Acquire) & DEAD != 0 {
+        return None;
+    }
+    lock(&core.inner)
+        .names()
+        .iter()
+        .find(|n| matches!(n, Name::Local(_)))
+        .cloned()
+}
+
 /// `Process.info(pid, :message_queue_len)`; 0 for a process that has exited.
 ///
 /// ```

@@ -83,6 +83,7 @@ pub use crate::pid::Down;
 
 pub use self::addr::{Addr, send, send_term};
 pub use self::current_process::{current, current_node, self_pid};
+pub(crate) use self::introspection::registered_name;
 pub use self::introspection::{ProcessInfo, Status, info, message_queue_len};
 pub use self::mailbox::{Mailbox, Peek, Received};
 pub use self::names::{RegisterError, register, registered, send_named, unregister, whereis};

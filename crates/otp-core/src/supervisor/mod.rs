@@ -807,9 +807,7 @@ fn report_start_error(spec: &ChildSpec, error: &StartError) {
 /// reports do (`SuperDuper.Supervisor`), else by its pid.
 pub(crate) fn supervisor_label() -> String {
     let me = process::self_pid();
-    process::info(&me)
-        .and_then(|info| info.registered_name)
-        .map_or_else(|| me.to_string(), |name| name.to_string())
+    crate::process::registered_name(&me).map_or_else(|| me.to_string(), |name| name.to_string())
 }
 
 // ---------------------------------------------------------------------------------------------
