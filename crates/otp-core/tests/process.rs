@@ -452,6 +452,81 @@ async fn demonitor_removes_and_flush_drops_a_delivered_down() {
     );
 }
 
+/// Past a few dozen monitors a process keeps them in a map rather than a list (which made a
+/// process watching 40k others quadratic): the rules stay those of a few.
+#[tokio::test]
+async fn many_monitors_follow_the_same_rules_as_a_few() {
+    const N: usize = 50;
+    let node = Node::new();
+    let (tx, rx) = oneshot::channel();
+    node.spawn(move |mut inbox: Mailbox<()>| async move {
+        let targets: Vec<Pid> = (0..N).map(|_| process::spawn(idle()).pid()).collect();
+        let refs: Vec<_> = targets.iter().map(process::monitor).collect();
+        let me = process::self_pid();
+        let listed = process::info(&me).unwrap().monitors == targets;
+        // Every fifth monitor removed before its target dies: no Down for those.
+        let removed = refs.iter().step_by(5).all(|r| process::demonitor(r, false));
+        for t in &targets {
+            process::exit(t, ExitReason::Kill);
+            t.wait_exit().await;
+        }
+        let mut downs = Vec::new();
+        while let Some(Received::Down(d)) = inbox.try_receive() {
+            downs.push(d.pid);
+        }
+        let expected: Vec<Pid> = targets
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 5 != 0)
+            .map(|(_, p)| p.clone())
+            .collect();
+        // A fired monitor is spent; one already removed stays inactive.
+        let spent = refs.iter().all(|r| !process::demonitor(r, true));
+        let none_left = process::info(&me).unwrap().monitors.is_empty();
+        tx.send((listed, removed, downs == expected, spent, none_left))
+            .unwrap();
+    });
+    assert_eq!(
+        rx.await.unwrap(),
+        (true, true, true, true, true),
+        "(listed in order, removed, Downs of the others in order, spent, none left)"
+    );
+
+    // The other side: one process watched by many, which all hear of its exit once.
+    let target = node.spawn(idle()).pid();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let watchers: Vec<Pid> = (0..N)
+        .map(|_| {
+            let (target, tx) = (target.clone(), tx.clone());
+            node.spawn(move |mut inbox: Mailbox<()>| async move {
+                process::monitor(&target);
+                let _ = tx.send(());
+                if let Received::Down(d) = inbox.receive().await {
+                    let _ = tx.send(());
+                    assert_eq!(d.pid, target);
+                }
+            })
+            .pid()
+        })
+        .collect();
+    for _ in 0..N {
+        rx.recv().await.unwrap();
+    }
+    assert_eq!(process::info(&target).unwrap().monitored_by, watchers);
+    let victim = target.clone();
+    node.run(async move { process::exit(&victim, ExitReason::Kill) })
+        .await
+        .unwrap();
+    for w in &watchers {
+        assert_eq!(w.wait_exit().await, ExitReason::Normal);
+    }
+    let mut heard = 0;
+    while rx.try_recv().is_ok() {
+        heard += 1;
+    }
+    assert_eq!(heard, N, "one Down per watcher");
+}
+
 #[tokio::test]
 async fn names_register_resolve_and_free_on_exit() {
     let node = Node::new();

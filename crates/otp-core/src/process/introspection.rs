@@ -130,12 +130,8 @@ pub fn info(pid: &Pid) -> Option<ProcessInfo> {
                 .find(|n| matches!(n, Name::Local(_)))
                 .cloned(),
             inner.links.to_vec(),
-            inner.monitoring().iter().map(|(_, p)| p.clone()).collect(),
-            inner
-                .monitored_by()
-                .iter()
-                .map(|(_, p)| p.clone())
-                .collect(),
+            inner.monitoring(),
+            inner.monitored_by(),
             inner.parent.clone(),
         )
     };

@@ -96,10 +96,9 @@ fn send_down(watcher: &Pid, reference: u64, target: &Pid, reason: &ExitReason) {
     let Some(extras) = inner.extras_mut() else {
         return;
     };
-    let Some(i) = extras.monitoring.iter().position(|(r, _)| *r == reference) else {
+    if extras.monitoring.remove(reference).is_none() {
         return;
-    };
-    extras.monitoring.swap_remove(i);
+    }
     let down = Down {
         reference: MonitorRef {
             id: reference,
@@ -110,7 +109,7 @@ fn send_down(watcher: &Pid, reference: u64, target: &Pid, reason: &ExitReason) {
     };
     if watcher.is_local() {
         // Noted, so that `demonitor(ref, flush)` can find and drop it.
-        extras.downs.push((reference, false));
+        extras.downs.insert(reference, false);
         watcher.cell.push_down(down);
     } else {
         drop(inner);
@@ -394,7 +393,7 @@ pub(crate) fn monitor_from(watcher: &Pid, target: &Pid) -> MonitorRef {
     lock(&watcher.core().inner)
         .extras()
         .monitoring
-        .push((reference.id, target.clone()));
+        .insert(reference.id, target.clone());
     let alive = {
         let mut inner = lock(&target.core().inner);
         // Marked dead under this lock.
@@ -404,7 +403,7 @@ pub(crate) fn monitor_from(watcher: &Pid, target: &Pid) -> MonitorRef {
             inner
                 .extras()
                 .monitored_by
-                .push((reference.id, watcher.clone()));
+                .insert(reference.id, watcher.clone());
             true
         }
     };
@@ -437,12 +436,12 @@ pub(crate) fn add_monitor(watcher: &Pid, target: &Pid, reference: u64) -> bool {
         inner
             .extras()
             .monitored_by
-            .push((reference, watcher.clone()));
+            .insert(reference, watcher.clone());
     }
     lock(&watcher.core().inner)
         .extras()
         .monitoring
-        .push((reference, target.clone()));
+        .insert(reference, target.clone());
     true
 }
 
@@ -507,13 +506,13 @@ pub fn demonitor(reference: &MonitorRef, flush: bool) -> bool {
         // receive buffer) or it has been received, or the monitor was never this process's.
         let mut inner = lock(&me.core().inner);
         if let Some(downs) = inner.extras_mut().map(|extras| &mut extras.downs)
-            && let Some(i) = downs.iter().position(|(r, _)| *r == reference.id)
+            && let Some(flushed) = downs.get_mut(reference.id)
         {
             if me.cell.remove_down(reference.id) {
-                downs.swap_remove(i);
+                downs.remove(reference.id);
             } else {
                 // In the receive buffer: dropped when it is received (`Mailbox::is_flushed`).
-                downs[i].1 = true;
+                *flushed = true;
             }
         }
     }

@@ -384,7 +384,7 @@ mod tests {
             }
             let me = self_pid();
             let inner = lock(&me.core().inner);
-            let _ = tx.send((inner.downs().len(), inner.monitoring().len(), inbox.len()));
+            let _ = tx.send((inner.downs_len(), inner.monitoring_len(), inbox.len()));
         });
         assert_eq!(
             rx.await.unwrap(),
@@ -409,7 +409,7 @@ mod tests {
             assert!(!demonitor(&reference, true));
             let left = inbox.try_receive().is_none();
             let me = self_pid();
-            let flushed = lock(&me.core().inner).downs().len();
+            let flushed = lock(&me.core().inner).downs_len();
             let _ = tx.send((left, flushed));
         });
         assert_eq!(
