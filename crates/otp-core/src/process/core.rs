@@ -221,7 +221,15 @@ impl<V> RefMap<V> {
     /// Takes the entry of `reference` out, if there is one.
     pub(super) fn remove(&mut self, reference: u64) -> Option<V> {
         match self {
-            RefMap::Large(map) => map.remove(&reference),
+            RefMap::Large(map) => {
+                let value = map.remove(&reference);
+                // Back to a vector once nearly empty: a hash map keeps the room of its largest
+                // size until it is dropped, and a long-lived process may hold it for ever.
+                if map.len() < Self::LIMIT / 4 {
+                    *self = RefMap::Small(self.take());
+                }
+                value
+            }
             RefMap::Small(small) => {
                 let i = small.iter().position(|(r, _)| *r == reference)?;
                 Some(small.remove(i).1)
@@ -322,6 +330,10 @@ impl PidSet {
         match self {
             PidSet::Large(set) => {
                 set.remove(pid);
+                // Back to a vector once nearly empty (see `RefMap::remove`).
+                if set.len() < Self::LIMIT / 4 {
+                    *self = PidSet::Small(self.take());
+                }
             }
             PidSet::Small(small) => {
                 if let Some(i) = small.iter().position(|p| p == pid) {
@@ -765,5 +777,23 @@ mod ref_map {
             );
             assert_eq!(map.len(), 0, "emptied by take");
         }
+    }
+
+    /// A map that grew large turns back into a vector once nearly empty, keeping its entries.
+    #[test]
+    fn shrinks_back_once_nearly_empty() {
+        let mut map = RefMap::default();
+        for r in 0..100u64 {
+            map.insert(r, r);
+        }
+        assert!(matches!(map, RefMap::Large(_)));
+        for r in 0..98u64 {
+            assert_eq!(map.remove(r), Some(r));
+        }
+        assert!(matches!(map, RefMap::Small(_)), "2 entries left");
+        assert_eq!(map.values(), vec![98, 99]);
+        map.insert(100, 100);
+        assert_eq!(map.remove(99), Some(99));
+        assert_eq!(map.values(), vec![98, 100]);
     }
 }
