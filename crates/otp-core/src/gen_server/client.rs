@@ -154,20 +154,23 @@ pub async fn call_timeout<S: GenServer>(
     server
         .push(GenMsg::Call(msg, tx, me.map(|(_, id)| id)))
         .map_err(|_| CallError::NoProc)?;
-    let start_and_deadline = timeout.into().as_duration().map(|d| {
-        let now = tokio::time::Instant::now();
-        (now, now + d)
-    });
-    let deadline = start_and_deadline.map(|(_, at)| at);
+    let Some(d) = timeout.into().as_duration() else {
+        // Without a deadline the wait keeps nothing but the reply's receiver: no timer to
+        // carry through the wait and drop after it.
+        return match std::future::poll_fn(|cx| rx.poll_reply(cx)).await {
+            Ok(reply) => Ok(reply),
+            // The reply handle was dropped: the server is exiting (or dropped the request).
+            Err(_) => Err(CallError::Exit(server.pid().wait_exit().await)),
+        };
+    };
+    let start = tokio::time::Instant::now();
+    let at = start + d;
     let mut own_timer = None;
     let mut first_poll = true;
     let waited = std::future::poll_fn(|cx| {
         if let Poll::Ready(r) = rx.poll_reply(cx) {
             return Poll::Ready(Some(r));
         }
-        let Some((start, at)) = start_and_deadline else {
-            return Poll::Pending;
-        };
         // On the first poll the time is known (the call's start); later polls read the clock.
         let now = std::mem::take(&mut first_poll).then_some(start);
         process::poll_deadline(at, now, &mut own_timer, cx).map(|()| None)
@@ -178,12 +181,10 @@ pub async fn call_timeout<S: GenServer>(
         Some(Err(_)) => {
             // The reply handle was dropped: the server is exiting (or dropped the request).
             // Wait for its exit, within what is left of the timeout.
-            let pid = server.pid();
-            let exit = match deadline {
-                None => Some(pid.wait_exit().await),
-                Some(at) => tokio::time::timeout_at(at, pid.wait_exit()).await.ok(),
-            };
-            Err(exit.map(CallError::Exit).unwrap_or(CallError::Timeout))
+            match tokio::time::timeout_at(at, server.pid().wait_exit()).await {
+                Ok(reason) => Err(CallError::Exit(reason)),
+                Err(_) => Err(CallError::Timeout),
+            }
         }
         None => Err(CallError::Timeout),
     }
