@@ -9,7 +9,7 @@
 //! Uses exit reasons, pids, the node and names, nothing else of `process`.
 
 use std::any::Any;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::future::poll_fn;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, Ordering};
@@ -152,6 +152,12 @@ impl Inner {
         self.extras.as_ref().map_or(&[], |e| &e.names)
     }
 
+    /// Its local name, if it has one (`Process.info`'s `registered_name`; a process has at
+    /// most one).
+    pub(super) fn local_name(&self) -> Option<&Name> {
+        self.names().iter().find(|n| matches!(n, Name::Local(_)))
+    }
+
     /// Registers a task waiting for the exit (or the start) once: inline if it is the first.
     fn add_waiter(&mut self, waker: &Waker) {
         match &self.waiter {
@@ -169,201 +175,157 @@ impl Inner {
     /// Drops monitor `reference` from those others hold on this process; `true` if it was there.
     pub(super) fn remove_monitored_by(&mut self, reference: u64) -> bool {
         self.extras_mut()
-            .is_some_and(|extras| extras.monitored_by.remove(reference).is_some())
+            .is_some_and(|extras| extras.monitored_by.remove(&reference).is_some())
     }
 
     /// Drops monitor `reference` from those this process holds; `true` if it was there.
     pub(super) fn remove_monitoring(&mut self, reference: u64) -> bool {
         self.extras_mut()
-            .is_some_and(|extras| extras.monitoring.remove(reference).is_some())
+            .is_some_and(|extras| extras.monitoring.remove(&reference).is_some())
     }
 }
 
-/// Entries keyed by a monitor reference: a small vector for the common case (a process holds
-/// or is watched by a few monitors), a boxed hash map once it holds more than
-/// [`RefMap::LIMIT`]. With vectors alone, a process that monitored 40k others took 0.31 s
-/// for their deaths to find its monitors, 0.18 s to receive their Downs and 0.99 s to
+/// A map that stays a small vector for the common case (a worker has one link and holds a
+/// monitor or two) and becomes a boxed hash map, with the runtime's Fx hasher, once it holds
+/// more than [`SmallMap::LIMIT`] entries: a supervisor's links, the monitors of a process that
+/// watches many others. It turns back into a vector when nearly empty, since a hash map keeps
+/// the room of its largest size until it is dropped.
+///
+/// Why a map past a few entries: with vectors alone, a process that monitored 40k others took
+/// 0.31 s for their deaths to find its monitors, 0.18 s to receive their Downs and 0.99 s to
 /// demonitor 40k more, each step quadratic (`cargo run --release -p otp-core --example
-/// many_monitors -- 40000`); with the map, 31 ms, 3.4 ms and 6.4 ms. References
-/// are numbered by this node, or by a connected node that passed the cookie handshake, so the
-/// map uses the runtime's Fx hasher.
-pub(super) enum RefMap<V> {
-    Small(Vec<(u64, V)>),
-    // Boxed on purpose: the map is then no larger than the vector (see `PidSet`).
+/// many_monitors -- 40000`); with the map, 31 ms, 3.4 ms and 6.4 ms. Why Fx: a link set hashed
+/// its pids (two numbers) with SipHash, which made every child started and stopped under a
+/// `DynamicSupervisor` about 660 instructions dearer (callgrind; see BENCHMARKS.md). Keys are
+/// numbered by this node, or by a connected node that passed the cookie handshake, not by
+/// anyone who could pick them to collide.
+pub(super) enum SmallMap<K, V> {
+    Small(Vec<(K, V)>),
+    // Boxed on purpose: the map is then no larger than the vector (24 B; the unit test checks).
     #[allow(clippy::box_collection)]
-    Large(Box<HashMap<u64, V, FxBuild>>),
+    Large(Box<HashMap<K, V, FxBuild>>),
 }
 
-impl<V> Default for RefMap<V> {
+/// A process's links.
+pub(super) type PidSet = SmallMap<Pid, ()>;
+
+/// Monitors or noted Downs, by monitor reference.
+pub(super) type RefMap<V> = SmallMap<u64, V>;
+
+impl<K, V> Default for SmallMap<K, V> {
     fn default() -> Self {
-        RefMap::Small(Vec::new())
+        SmallMap::Small(Vec::new())
     }
 }
 
-impl<V> RefMap<V> {
+impl<K: Eq + std::hash::Hash + Ord, V> SmallMap<K, V> {
     const LIMIT: usize = 16;
 
-    /// Adds the entry of a new reference (references are never reused).
-    pub(super) fn insert(&mut self, reference: u64, value: V) {
+    /// Sets the entry of `key`.
+    pub(super) fn insert(&mut self, key: K, value: V) {
         match self {
-            RefMap::Large(map) => {
-                map.insert(reference, value);
+            SmallMap::Large(map) => {
+                map.insert(key, value);
             }
-            RefMap::Small(small) => {
-                small.push((reference, value));
+            SmallMap::Small(small) => {
+                if let Some(slot) = small.iter_mut().find(|(k, _)| *k == key) {
+                    slot.1 = value;
+                    return;
+                }
+                small.push((key, value));
                 if small.len() > Self::LIMIT {
-                    *self = RefMap::Large(Box::new(small.drain(..).collect()));
+                    *self = SmallMap::Large(Box::new(small.drain(..).collect()));
                 }
             }
         }
     }
 
-    /// Takes the entry of `reference` out, if there is one.
-    pub(super) fn remove(&mut self, reference: u64) -> Option<V> {
+    /// Takes the entry of `key` out, if there is one.
+    pub(super) fn remove(&mut self, key: &K) -> Option<V> {
         match self {
-            RefMap::Large(map) => {
-                let value = map.remove(&reference);
-                // Back to a vector once nearly empty: a hash map keeps the room of its largest
-                // size until it is dropped, and a long-lived process may hold it for ever.
+            SmallMap::Large(map) => {
+                let value = map.remove(key);
                 if map.len() < Self::LIMIT / 4 {
-                    *self = RefMap::Small(self.take());
+                    *self = SmallMap::Small(self.take());
                 }
                 value
             }
-            RefMap::Small(small) => {
-                let i = small.iter().position(|(r, _)| *r == reference)?;
+            SmallMap::Small(small) => {
+                let i = small.iter().position(|(k, _)| k == key)?;
                 Some(small.remove(i).1)
             }
         }
     }
 
-    /// The entry of `reference`, to change in place.
-    pub(super) fn get_mut(&mut self, reference: u64) -> Option<&mut V> {
+    /// The entry of `key`, to change in place.
+    pub(super) fn get_mut(&mut self, key: &K) -> Option<&mut V> {
         match self {
-            RefMap::Large(map) => map.get_mut(&reference),
-            RefMap::Small(small) => small
-                .iter_mut()
-                .find(|(r, _)| *r == reference)
-                .map(|(_, v)| v),
+            SmallMap::Large(map) => map.get_mut(key),
+            SmallMap::Small(small) => small.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v),
+        }
+    }
+
+    pub(super) fn contains(&self, key: &K) -> bool {
+        match self {
+            SmallMap::Large(map) => map.contains_key(key),
+            SmallMap::Small(small) => small.iter().any(|(k, _)| k == key),
         }
     }
 
     #[cfg(test)]
     pub(super) fn len(&self) -> usize {
         match self {
-            RefMap::Large(map) => map.len(),
-            RefMap::Small(small) => small.len(),
+            SmallMap::Large(map) => map.len(),
+            SmallMap::Small(small) => small.len(),
         }
     }
 
-    /// Takes every entry out, oldest reference first (references grow with time, so this is
-    /// the order the monitors were set in, whichever form the map had).
-    pub(super) fn take(&mut self) -> Vec<(u64, V)> {
+    /// Takes every entry out: a small map in the order the entries came, a large one in the
+    /// order of the keys (for references, also the order they came).
+    pub(super) fn take(&mut self) -> Vec<(K, V)> {
         match std::mem::take(self) {
-            RefMap::Large(map) => {
-                let mut all: Vec<(u64, V)> = map.into_iter().collect();
-                all.sort_unstable_by_key(|(r, _)| *r);
+            SmallMap::Large(map) => {
+                let mut all: Vec<(K, V)> = map.into_iter().collect();
+                // By comparison, not by a key function, which would clone every key (a pid).
+                #[allow(clippy::unnecessary_sort_by)]
+                all.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
                 all
             }
-            RefMap::Small(small) => small,
+            SmallMap::Small(small) => small,
         }
     }
 
-    /// Copies of the values, oldest reference first.
+    /// Takes the keys out, in the order of [`SmallMap::take`].
+    pub(super) fn take_keys(&mut self) -> Vec<K> {
+        self.take().into_iter().map(|(k, _)| k).collect()
+    }
+
+    /// Copies of the values, in the order of [`SmallMap::take`].
     pub(super) fn values(&self) -> Vec<V>
     where
         V: Clone,
     {
         match self {
-            RefMap::Large(map) => {
-                let mut all: Vec<(&u64, &V)> = map.iter().collect();
-                all.sort_unstable_by_key(|(r, _)| **r);
+            SmallMap::Large(map) => {
+                let mut all: Vec<(&K, &V)> = map.iter().collect();
+                all.sort_unstable_by_key(|(k, _)| *k);
                 all.into_iter().map(|(_, v)| v.clone()).collect()
             }
-            RefMap::Small(small) => small.iter().map(|(_, v)| v.clone()).collect(),
-        }
-    }
-}
-
-/// A set of pids that stays a small vector for the common case (a worker has one link) and
-/// becomes a boxed hash set for a supervisor with many children. (An enum: the vector's
-/// spare capacity values hold the tag, so the set is no larger than the vector.)
-///
-/// The large set hashes with [`FxBuild`]: a pid hashes as two numbers (its node's and its
-/// own), and SipHash made every child started and stopped under a `DynamicSupervisor` about
-/// 660 instructions dearer (callgrind; see BENCHMARKS.md). The numbers come from this node or
-/// from a connected node, which passed the cookie handshake, not from anyone who could pick
-/// them to collide.
-pub(super) enum PidSet {
-    Small(Vec<Pid>),
-    // Boxed on purpose: the set is then no larger than the vector (24 B instead of 48 B).
-    #[allow(clippy::box_collection)]
-    Large(Box<HashSet<Pid, FxBuild>>),
-}
-
-impl Default for PidSet {
-    fn default() -> Self {
-        PidSet::Small(Vec::new())
-    }
-}
-
-impl PidSet {
-    const LIMIT: usize = 16;
-
-    pub(super) fn insert(&mut self, pid: Pid) {
-        match self {
-            PidSet::Large(set) => {
-                set.insert(pid);
-            }
-            PidSet::Small(small) => {
-                if !small.contains(&pid) {
-                    small.push(pid);
-                    if small.len() > Self::LIMIT {
-                        *self = PidSet::Large(Box::new(small.drain(..).collect()));
-                    }
-                }
-            }
+            SmallMap::Small(small) => small.iter().map(|(_, v)| v.clone()).collect(),
         }
     }
 
-    pub(super) fn remove(&mut self, pid: &Pid) {
-        match self {
-            PidSet::Large(set) => {
-                set.remove(pid);
-                // Back to a vector once nearly empty (see `RefMap::remove`).
-                if set.len() < Self::LIMIT / 4 {
-                    *self = PidSet::Small(self.take());
-                }
-            }
-            PidSet::Small(small) => {
-                if let Some(i) = small.iter().position(|p| p == pid) {
-                    small.swap_remove(i);
-                }
-            }
-        }
-    }
-
-    pub(super) fn contains(&self, pid: &Pid) -> bool {
-        match self {
-            PidSet::Large(set) => set.contains(pid),
-            PidSet::Small(small) => small.contains(pid),
-        }
-    }
-
-    pub(super) fn take(&mut self) -> Vec<Pid> {
-        match std::mem::take(self) {
-            PidSet::Large(set) => set.into_iter().collect(),
-            PidSet::Small(small) => small,
-        }
-    }
-
-    pub(super) fn to_vec(&self) -> Vec<Pid> {
-        let mut v: Vec<Pid> = match self {
-            PidSet::Large(set) => set.iter().cloned().collect(),
-            PidSet::Small(small) => small.clone(),
+    /// Copies of the keys, sorted.
+    pub(super) fn sorted_keys(&self) -> Vec<K>
+    where
+        K: Clone,
+    {
+        let mut keys: Vec<K> = match self {
+            SmallMap::Large(map) => map.keys().cloned().collect(),
+            SmallMap::Small(small) => small.iter().map(|(k, _)| k.clone()).collect(),
         };
-        v.sort();
-        v
+        keys.sort();
+        keys
     }
 }
 
@@ -494,7 +456,7 @@ impl Core {
     /// [`Core::mark_dead`] with the lock held and the exit reason in its slot.
     fn mark_dead_locked(&self, inner: &mut Inner) -> Obituary {
         self.flags.fetch_or(DEAD, Ordering::AcqRel);
-        let links = inner.links.take();
+        let links = inner.links.take_keys();
         match inner.extras_mut() {
             Some(extras) => Obituary {
                 links,
@@ -519,7 +481,7 @@ impl Core {
     #[cfg(feature = "dist")]
     pub(crate) fn sever(&self) -> Obituary {
         let mut inner = lock(&self.inner);
-        let links = inner.links.take();
+        let links = inner.links.take_keys();
         let (monitored_by, monitoring) = match inner.extras_mut() {
             Some(extras) => (extras.monitored_by.take(), extras.monitoring.take()),
             None => (Vec::new(), Vec::new()),
@@ -655,7 +617,7 @@ impl Core {
         let Some(downs) = inner.extras_mut().map(|extras| &mut extras.downs) else {
             return false;
         };
-        downs.remove(reference).unwrap_or(false)
+        downs.remove(&reference).unwrap_or(false)
     }
 }
 
@@ -756,7 +718,14 @@ impl Pid {
 
 #[cfg(test)]
 mod ref_map {
-    use super::RefMap;
+    use super::{PidSet, RefMap};
+
+    /// The link set and the monitor maps cost what a vector costs in every process.
+    #[test]
+    fn is_the_size_of_a_vector() {
+        assert_eq!(std::mem::size_of::<PidSet>(), 24);
+        assert_eq!(std::mem::size_of::<RefMap<crate::pid::Pid>>(), 24);
+    }
 
     /// The map keeps its answers when it turns from a vector into a hash map, and hands its
     /// entries back oldest reference first in both forms.
@@ -769,10 +738,10 @@ mod ref_map {
                 map.insert(r * 7, r);
             }
             assert_eq!(map.len(), n as usize);
-            assert_eq!(map.remove(7), Some(1), "n = {n}");
-            assert_eq!(map.remove(7), None, "taken once");
-            assert_eq!(map.remove(8), None, "never there");
-            *map.get_mut(14).expect("present") += 1000;
+            assert_eq!(map.remove(&7), Some(1), "n = {n}");
+            assert_eq!(map.remove(&7), None, "taken once");
+            assert_eq!(map.remove(&8), None, "never there");
+            *map.get_mut(&14).expect("present") += 1000;
             let mut expected: Vec<u64> = (0..n).filter(|r| *r != 1).collect();
             expected[1] += 1000;
             assert_eq!(map.values(), expected, "n = {n}");
@@ -797,12 +766,12 @@ mod ref_map {
         }
         assert!(matches!(map, RefMap::Large(_)));
         for r in 0..98u64 {
-            assert_eq!(map.remove(r), Some(r));
+            assert_eq!(map.remove(&r), Some(r));
         }
         assert!(matches!(map, RefMap::Small(_)), "2 entries left");
         assert_eq!(map.values(), vec![98, 99]);
         map.insert(100, 100);
-        assert_eq!(map.remove(99), Some(99));
+        assert_eq!(map.remove(&99), Some(99));
         assert_eq!(map.values(), vec![98, 100]);
     }
 }

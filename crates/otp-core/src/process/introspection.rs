@@ -124,12 +124,8 @@ pub fn info(pid: &Pid) -> Option<ProcessInfo> {
     let (registered_name, links, monitors, monitored_by, parent) = {
         let inner = lock(&core.inner);
         (
-            inner
-                .names()
-                .iter()
-                .find(|n| matches!(n, Name::Local(_)))
-                .cloned(),
-            inner.links.to_vec(),
+            inner.local_name().cloned(),
+            inner.links.sorted_keys(),
             inner.monitoring(),
             inner.monitored_by(),
             inner.parent.clone(),
@@ -174,11 +170,7 @@ pub(crate) fn registered_name(pid: &Pid) -> Option<Name> {
     if core.flags.load(Ordering::Acquire) & DEAD != 0 {
         return None;
     }
-    lock(&core.inner)
-        .names()
-        .iter()
-        .find(|n| matches!(n, Name::Local(_)))
-        .cloned()
+    lock(&core.inner).local_name().cloned()
 }
 
 /// `Process.info(pid, :message_queue_len)`; 0 for a process that has exited.

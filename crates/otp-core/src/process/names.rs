@@ -114,8 +114,7 @@ pub(crate) fn register_name(node: &Node, name: &Name, pid: &Pid) -> Result<(), R
                     return Err(RegisterError::NoProc(pid.clone()));
                 }
                 if matches!(name, Name::Local(_))
-                    && let Some(existing) =
-                        inner.names().iter().find(|n| matches!(n, Name::Local(_)))
+                    && let Some(existing) = inner.local_name()
                 {
                     return Err(RegisterError::AlreadyNamed {
                         pid: pid.clone(),

@@ -96,7 +96,7 @@ fn send_down(watcher: &Pid, reference: u64, target: &Pid, reason: &ExitReason) {
     let Some(extras) = inner.extras_mut() else {
         return;
     };
-    if extras.monitoring.remove(reference).is_none() {
+    if extras.monitoring.remove(&reference).is_none() {
         return;
     }
     let down = Down {
@@ -287,8 +287,8 @@ pub(crate) fn link_pair(a: &Pid, b: &Pid) -> Result<(), LinkError> {
     if b.core().is_dead() {
         return Err(LinkError::NoProc(b.clone()));
     }
-    g1.links.insert(second.clone());
-    g2.links.insert(first.clone());
+    g1.links.insert(second.clone(), ());
+    g2.links.insert(first.clone(), ());
     Ok(())
 }
 
@@ -506,10 +506,10 @@ pub fn demonitor(reference: &MonitorRef, flush: bool) -> bool {
         // receive buffer) or it has been received, or the monitor was never this process's.
         let mut inner = lock(&me.core().inner);
         if let Some(downs) = inner.extras_mut().map(|extras| &mut extras.downs)
-            && let Some(flushed) = downs.get_mut(reference.id)
+            && let Some(flushed) = downs.get_mut(&reference.id)
         {
             if me.cell.remove_down(reference.id) {
-                downs.remove(reference.id);
+                downs.remove(&reference.id);
             } else {
                 // In the receive buffer: dropped when it is received (`Mailbox::is_flushed`).
                 *flushed = true;
