@@ -63,10 +63,9 @@ pub(crate) fn notify_exit(pid: &Pid, reason: &ExitReason, obituary: Obituary) {
 fn signal_link(target: &Pid, from: &Pid, reason: &ExitReason) {
     let core = target.core();
     let mut inner = lock(&core.inner);
-    if !inner.links.contains(from) {
+    if inner.links.remove(from).is_none() {
         return;
     }
-    inner.links.remove(from);
     if let Some(remote) = target.cell.remote() {
         // A process of another node decides there what the signal does.
         drop(inner);
